@@ -1,0 +1,130 @@
+/** Buildings, dwellings and households (以房管人). */
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Services } from '../../services/services.ts';
+import { IsoDate, Page, errors, paged } from '../schemas/common.schema.ts';
+
+const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export function housingRoutes(services: Services): FastifyPluginAsyncTypebox {
+  const { housing, households } = services;
+  return async (app) => {
+    app.get('/buildings', {
+      schema: {
+        tags: ['housing'],
+        summary: 'Buildings inside an area (code prefix), optionally by road or name',
+        querystring: Type.Object({ within: Type.Optional(Type.String({ pattern: '^\\d{6,12}$' })), q: Type.Optional(Type.String({ maxLength: 50 })), ...Page }, { additionalProperties: false }),
+        response: { 200: paged(Type.Ref('Building')) },
+      },
+      handler: (req) => housing.listBuildings({ within: req.query.within, q: req.query.q, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }),
+    });
+
+    app.post('/buildings', {
+      schema: {
+        tags: ['housing'],
+        summary: 'Add a building under a committee: road, lane (弄), number (号)',
+        body: Type.Object(
+          {
+            areaCode: Type.String({ pattern: '^\\d{9}(\\d{3})?$' }),
+            road: Type.String({ minLength: 1, maxLength: 50 }),
+            lane: Type.Optional(Type.String({ maxLength: 20 })),
+            number: Type.String({ minLength: 1, maxLength: 20 }),
+            name: Type.Optional(Type.String({ maxLength: 100 })),
+            kind: Type.Optional(Type.String({ maxLength: 30 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Building'), ...errors(400, 404, 409, 422) },
+      },
+      handler: async (req, reply) => reply.status(201).send(await housing.createBuilding(req.body)),
+    });
+
+    app.get('/buildings/:id', {
+      schema: { tags: ['housing'], summary: 'A building and its dwellings', params: Id, response: { 200: Type.Object({ building: Type.Ref('Building'), dwellings: Type.Array(Type.Ref('Dwelling')) }), ...errors(404) } },
+      handler: (req) => housing.getBuilding(req.params.id),
+    });
+
+    app.post('/buildings/:id/dwellings', {
+      schema: {
+        tags: ['housing'],
+        summary: 'Add a dwelling: unit (单元), room (室), housing use',
+        params: Id,
+        body: Type.Object(
+          { unit: Type.Optional(Type.String({ maxLength: 20 })), room: Type.String({ minLength: 1, maxLength: 20 }), housingUse: Type.Optional(Type.String({ description: 'housing-use code' })) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Dwelling'), ...errors(400, 404, 409, 422) },
+      },
+      handler: async (req, reply) => reply.status(201).send(await housing.createDwelling(req.params.id, req.body)),
+    });
+
+    app.get('/dwellings/:id', {
+      schema: {
+        tags: ['housing'],
+        summary: 'A dwelling, who lives or is registered there (on asOf, default today) and its households',
+        params: Id,
+        querystring: Type.Object({ asOf: Type.Optional(IsoDate) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ dwelling: Type.Ref('Dwelling'), residences: Type.Array(Type.Ref('Residence')), households: Type.Array(Type.Ref('Household')) }), ...errors(404) },
+      },
+      handler: (req) => housing.getDwelling(req.params.id, req.query.asOf),
+    });
+
+    app.patch('/dwellings/:id', {
+      schema: {
+        tags: ['housing'],
+        summary: 'Change a dwelling’s housing use',
+        params: Id,
+        body: Type.Object({ housingUse: Type.Union([Type.String(), Type.Null()]) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('Dwelling'), ...errors(400, 404, 422) },
+      },
+      handler: (req) => housing.setHousingUse(req.params.id, req.body.housingUse),
+    });
+
+    app.post('/households', {
+      schema: {
+        tags: ['households'],
+        summary: 'Register a household (户) at a dwelling or an area',
+        body: Type.Object(
+          {
+            householdNo: Type.Optional(Type.String({ maxLength: 30 })),
+            type: Type.String({ description: 'household-type code: FAMILY or COLLECTIVE' }),
+            areaCode: Type.String({ pattern: '^\\d{6}(\\d{3}){0,2}$' }),
+            dwellingId: Type.Optional(Type.String({ format: 'uuid' })),
+            addressText: Type.Optional(Type.String({ maxLength: 200 })),
+            registrationCategory: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Household'), ...errors(400, 404, 422) },
+      },
+      handler: async (req, reply) => reply.status(201).send(await households.create(req.body)),
+    });
+
+    app.get('/households/:id', {
+      schema: { tags: ['households'], summary: 'A household and its members (past members keep validTo)', params: Id, response: { 200: Type.Object({ household: Type.Ref('Household'), members: Type.Array(Type.Ref('HouseholdMember')) }), ...errors(404) } },
+      handler: (req) => households.get(req.params.id),
+    });
+
+    app.post('/households/:id/members', {
+      schema: {
+        tags: ['households'],
+        summary: 'Add a member with the GB/T 4761 relationship to the head (02 = the head)',
+        params: Id,
+        body: Type.Object({ personId: Type.String({ format: 'uuid' }), relationship: Type.String(), validFrom: Type.Optional(IsoDate) }, { additionalProperties: false }),
+        response: { 201: Type.Ref('HouseholdMember'), ...errors(400, 404, 409, 422) },
+      },
+      handler: async (req, reply) => reply.status(201).send(await households.addMember(req.params.id, req.body)),
+    });
+
+    app.post('/households/:id/members/:memberId/end', {
+      schema: {
+        tags: ['households'],
+        summary: 'End a membership on a date (moved out, died); it stays in the history',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }), memberId: Type.String({ format: 'uuid' }) }),
+        body: Type.Object({ validTo: IsoDate }, { additionalProperties: false }),
+        response: { 200: Type.Ref('HouseholdMember'), ...errors(400, 404, 409) },
+      },
+      handler: (req) => households.endMember(req.params.id, req.params.memberId, req.body.validTo),
+    });
+  };
+}

@@ -1,0 +1,103 @@
+import { Type } from 'typebox';
+import { IsoDate, NullableDate, NullableString } from './common.schema.ts';
+import { literals } from './standard.schema.ts';
+
+export const BuildingSchema = Type.Object(
+  { id: Type.String(), areaCode: Type.String(), road: Type.String(), lane: Type.String(), number: Type.String(), name: NullableString, kind: NullableString, address: Type.String() },
+  { $id: 'Building' },
+);
+
+export const DwellingSchema = Type.Object(
+  { id: Type.String(), buildingId: Type.String(), unit: Type.String(), room: Type.String(), housingUse: NullableString, address: Type.String(), areaCode: Type.String() },
+  { $id: 'Dwelling' },
+);
+
+export const HouseholdSchema = Type.Object(
+  { id: Type.String(), householdNo: NullableString, type: Type.String(), areaCode: Type.String(), dwellingId: NullableString, addressText: NullableString, registrationCategory: NullableString },
+  { $id: 'Household' },
+);
+
+export const MemberSchema = Type.Object(
+  { id: Type.String(), householdId: Type.String(), personId: Type.String(), relationship: Type.String(), validFrom: NullableDate, validTo: NullableDate },
+  { $id: 'HouseholdMember' },
+);
+
+export const IdentifierSchema = Type.Object(
+  {
+    id: Type.String(),
+    personId: Type.String(),
+    type: Type.String(),
+    number: Type.String({ description: 'masked: first 3 and last 4 characters' }),
+    issuingCountry: Type.String(),
+    issuingArea: NullableString,
+    validFrom: NullableDate,
+    validTo: NullableDate,
+  },
+  { $id: 'Identifier' },
+);
+
+export const ResidenceSchema = Type.Object(
+  {
+    id: Type.String(),
+    personId: Type.String(),
+    kind: literals(['registered', 'actual'] as const),
+    dwellingId: NullableString,
+    areaCode: Type.String(),
+    addressText: NullableString,
+    validFrom: NullableDate,
+    validTo: NullableDate,
+  },
+  { $id: 'Residence' },
+);
+
+export const PersonValueSchema = Type.Object({
+  elementId: Type.String(),
+  value: Type.String({ description: 'phone numbers masked' }),
+  sourceId: NullableString,
+  method: literals(['api', 'import', 'collection', 'derived'] as const),
+  observedAt: NullableDate,
+  recordedAt: Type.String(),
+});
+
+export const CategorySchema = Type.Object({
+  status: literals(['determined', 'outside', 'undetermined'] as const),
+  category: Type.Optional(Type.String({ description: 'population-category code' })),
+  reason: Type.Optional(Type.String()),
+});
+
+export const PersonViewSchema = Type.Object(
+  {
+    person: Type.Object({ id: Type.String(), status: literals(['active', 'merged'] as const), mergedInto: NullableString, createdAt: Type.String(), updatedAt: Type.String() }),
+    values: Type.Array(PersonValueSchema),
+    identifiers: Type.Array(Type.Ref('Identifier')),
+    residences: Type.Array(Type.Ref('Residence')),
+    households: Type.Array(Type.Ref('HouseholdMember')),
+    category: CategorySchema,
+  },
+  { $id: 'Person' },
+);
+
+export const IdentifierInputSchema = Type.Object(
+  {
+    type: Type.String({ description: 'identifier-type code: CN_ID, PASSPORT, HKMO_PERMIT, …' }),
+    number: Type.String({ minLength: 1, maxLength: 40 }),
+    issuingCountry: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$', description: 'GB/T 2659 alpha-3; CHN by default' })),
+    validFrom: Type.Optional(IsoDate),
+    validTo: Type.Optional(IsoDate),
+  },
+  { additionalProperties: false },
+);
+
+export const ResidenceInputSchema = Type.Object(
+  {
+    kind: literals(['registered', 'actual'] as const),
+    dwellingId: Type.Optional(Type.String()),
+    areaCode: Type.Optional(Type.String({ pattern: '^\\d{6}(\\d{3}){0,2}$' })),
+    addressText: Type.Optional(Type.String({ maxLength: 200 })),
+    validFrom: Type.Optional(IsoDate),
+    validTo: Type.Optional(IsoDate),
+  },
+  { additionalProperties: false },
+);
+
+export const registrySchemas = [BuildingSchema, DwellingSchema, HouseholdSchema, MemberSchema, IdentifierSchema, ResidenceSchema, PersonViewSchema];

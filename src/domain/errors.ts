@@ -1,0 +1,63 @@
+/**
+ * The one error class of Populus. Every expected failure carries a stable code from the closed
+ * union below; the API maps each code to an HTTP status (src/api/error-handler.ts) and
+ * docs/errors.md documents every one (a test keeps the three in step).
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'INVALID_ID_NUMBER',
+  'INVALID_VALUE',
+  'UNKNOWN_CODE',
+  'UNKNOWN_ELEMENT',
+  'AREA_NOT_FOUND',
+  'CODE_TABLE_NOT_FOUND',
+  'ELEMENT_NOT_FOUND',
+  'PERSON_NOT_FOUND',
+  'BUILDING_NOT_FOUND',
+  'DWELLING_NOT_FOUND',
+  'HOUSEHOLD_NOT_FOUND',
+  'RESIDENCE_NOT_FOUND',
+  'ROUTE_NOT_FOUND',
+  'CODE_EXISTS',
+  'ELEMENT_EXISTS',
+  'IDENTIFIER_EXISTS',
+  'MEMBER_EXISTS',
+  'BUILDING_EXISTS',
+  'DWELLING_EXISTS',
+  'CONFLICTING_PERIOD',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_READY',
+  'DATABASE_UNREACHABLE',
+  'CONFIG_INVALID',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ErrorDetails = Readonly<Record<string, unknown>>;
+
+export class PopulusError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'PopulusError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isPopulusError(e: unknown): e is PopulusError {
+  return e instanceof PopulusError;
+}
+
+/** Narrowing helper for exhaustive switches: a new union member becomes a type error here. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unexpected ${what}: ${String(value)}`);
+}
+
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`Assertion failed: ${message}`);
+}

@@ -1,0 +1,47 @@
+/**
+ * The composition root: config → store → services → API. Nothing else builds these; no
+ * module-level singletons.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { buildApp } from './api/app.ts';
+import { loadReferenceData } from './reference/reference-data.ts';
+import { defaultAreaCodeHistory } from './reference/area-code-history.ts';
+import { createServices, type Services } from './services/services.ts';
+import { createDataAccess } from './store/repositories.ts';
+import { seedReference } from './store/reference-seed.ts';
+import { openStore, type Store } from './store/store.ts';
+
+export interface Platform {
+  readonly store: Store;
+  readonly services: Services;
+  close(): Promise<void>;
+}
+
+export interface MigrationReport {
+  readonly applied: string[];
+  readonly referenceUpdated: boolean;
+}
+
+/** Applies migrations and loads the shipped reference data (idempotent). */
+export async function migrateStore(store: Store): Promise<MigrationReport> {
+  const applied = await store.migrate();
+  const referenceUpdated = await seedReference(store.db, loadReferenceData());
+  return { applied, referenceUpdated };
+}
+
+export async function openPlatform(config: Config, options: { migrate: boolean } = { migrate: true }): Promise<Platform & { migration: MigrationReport | undefined }> {
+  const store = await openStore(config.databaseUrl);
+  try {
+    const migration = options.migrate ? await migrateStore(store) : undefined;
+    const services = createServices(createDataAccess(store), defaultAreaCodeHistory(), config.homeArea);
+    return { store, services, migration, close: () => store.close() };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+export async function buildServer(config: Config, platform: Platform): Promise<FastifyInstance> {
+  return buildApp({ services: platform.services, logLevel: config.logLevel, bodyLimitBytes: config.bodyLimitBytes });
+}

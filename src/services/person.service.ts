@@ -1,0 +1,287 @@
+/**
+ * Persons entered and read by hand: current values (each write is an observation), identifiers
+ * checked against their standard (GB 11643 for citizen numbers), residences, and the derived
+ * population category. Department files arrive through the import pipeline (a later capability).
+ */
+import { PopulusError } from '../domain/errors.ts';
+import { isIsoDate, todayIso } from '../domain/dates.ts';
+import { checkIdNumber, maskIdNumber, type AreaCodeHistory, type IdNumberFacts } from '../domain/id-number.ts';
+import { maskPhone } from '../domain/standard/value.ts';
+import { populationCategory, type CategoryResult, type ResidenceKind } from '../domain/population-category.ts';
+import type { HouseholdMember, Identifier, Person, PersonValue, Residence } from '../domain/registry/types.ts';
+import type { DataAccess, Repositories } from '../store/repositories.ts';
+import type { ValueWrite } from '../store/person.repository.ts';
+import { newId } from '../store/clock.ts';
+import { invalidDate, type StandardService } from './standard.service.ts';
+
+export interface IdentifierInput {
+  readonly type: string;
+  readonly number: string;
+  /** GB/T 2659 alpha-3; CHN for citizen and HK/Macao/Taiwan residence-permit numbers. */
+  readonly issuingCountry?: string | undefined;
+  readonly validFrom?: string | undefined;
+  readonly validTo?: string | undefined;
+}
+
+export interface ResidenceInput {
+  readonly kind: ResidenceKind;
+  readonly dwellingId?: string | undefined;
+  readonly areaCode?: string | undefined;
+  readonly addressText?: string | undefined;
+  readonly validFrom?: string | undefined;
+  readonly validTo?: string | undefined;
+}
+
+export interface NewPersonInput {
+  /** Current values by element id, e.g. { "person.name": "张伟", "person.maritalStatus": "20" }. */
+  readonly values?: Readonly<Record<string, string>> | undefined;
+  readonly identifiers?: readonly IdentifierInput[] | undefined;
+  readonly residences?: readonly ResidenceInput[] | undefined;
+}
+
+export interface PersonView {
+  readonly person: Person;
+  readonly values: PersonValue[];
+  readonly identifiers: Identifier[];
+  readonly residences: Residence[];
+  readonly households: HouseholdMember[];
+  readonly category: CategoryResult;
+}
+
+/** Documents whose numbers follow GB 11643 and are checked as such. */
+const GB11643_TYPES = new Set(['CN_ID', 'HMT_RESIDENCE_PERMIT']);
+const MANUAL_SOURCE = 'manual';
+
+export class PersonService {
+  constructor(
+    private readonly data: DataAccess,
+    private readonly standard: StandardService,
+    private readonly areaHistory: AreaCodeHistory,
+    private readonly homeArea: string,
+  ) {}
+
+  private get district(): string {
+    return this.homeArea.slice(0, 6);
+  }
+
+  async create(input: NewPersonInput): Promise<PersonView> {
+    const id = newId();
+    await this.data.transaction(async (repos) => {
+      await repos.persons.insertPerson(id, this.district);
+      const derived: ValueWrite[] = [];
+      for (const i of input.identifiers ?? []) {
+        const facts = await this.addIdentifierIn(repos, id, i);
+        if (facts) derived.push(...derivedFromIdNumber(facts, input.values ?? {}));
+      }
+      await this.writeValuesIn(repos, id, input.values ?? {});
+      await repos.persons.writeValues(id, this.district, derived);
+      for (const r of input.residences ?? []) await this.addResidenceIn(repos, id, r);
+    });
+    return this.get(id);
+  }
+
+  async get(id: string, asOf: string = todayIso()): Promise<PersonView> {
+    const repos = this.data.repos;
+    const person = await repos.persons.findPerson(id);
+    if (!person) throw personNotFound(id);
+    const [values, identifiers, residences, households] = await Promise.all([
+      repos.persons.listValues(id),
+      repos.persons.listIdentifiers(id),
+      repos.persons.listResidences(id),
+      repos.households.listMembershipsOf(id),
+    ]);
+    const category = populationCategory({ homeArea: this.homeArea, asOf, identifiers, residences });
+    // Masked by default for everyone; unmasking (with a permission, a purpose and an audit entry) belongs to access control.
+    const phoneElements = new Set((await repos.standard.findElements(values.map((v) => v.elementId))).filter((e) => e.valueType === 'phone').map((e) => e.id));
+    return {
+      person,
+      values: values.map((v) => (phoneElements.has(v.elementId) ? { ...v, value: maskPhone(v.value) } : v)),
+      identifiers: identifiers.map((i) => ({ ...i, number: maskIdNumber(i.number) })),
+      residences,
+      households,
+      category,
+    };
+  }
+
+  /** Sets (or with null, clears) current values; each becomes an observation. */
+  async updateValues(id: string, values: Readonly<Record<string, string | null>>): Promise<PersonView> {
+    await this.data.transaction(async (repos) => {
+      if (!(await repos.persons.findPerson(id))) throw personNotFound(id);
+      await this.writeValuesIn(repos, id, values);
+      await repos.persons.touch(id);
+    });
+    return this.get(id);
+  }
+
+  async addIdentifier(personId: string, input: IdentifierInput): Promise<Identifier> {
+    return this.data.transaction(async (repos) => {
+      if (!(await repos.persons.findPerson(personId))) throw personNotFound(personId);
+      const facts = await this.addIdentifierIn(repos, personId, input);
+      if (facts) {
+        const current = Object.fromEntries((await repos.persons.listValues(personId)).map((v) => [v.elementId, v.value]));
+        await repos.persons.writeValues(personId, this.district, derivedFromIdNumber(facts, current));
+      }
+      await repos.persons.touch(personId);
+      const all = await repos.persons.listIdentifiers(personId);
+      const created = all.find((x) => x.type === input.type && x.number === (facts?.number ?? normaliseDocumentNumber(input.number)));
+      if (!created) throw new Error('identifier vanished after insert');
+      return created;
+    });
+  }
+
+  async addResidence(personId: string, input: ResidenceInput): Promise<Residence> {
+    return this.data.transaction(async (repos) => {
+      if (!(await repos.persons.findPerson(personId))) throw personNotFound(personId);
+      const residence = await this.addResidenceIn(repos, personId, input);
+      await repos.persons.touch(personId);
+      return residence;
+    });
+  }
+
+  /** Ends a residence on a date (a move out); the record stays for history. */
+  async endResidence(personId: string, residenceId: string, validTo: string): Promise<Residence> {
+    if (!isIsoDate(validTo)) throw invalidDate('validTo', validTo);
+    return this.data.transaction(async (repos) => {
+      const r = await repos.persons.findResidence(residenceId);
+      if (!r || r.personId !== personId) throw new PopulusError('RESIDENCE_NOT_FOUND', `person ${personId} has no residence ${residenceId}`, { personId, residenceId });
+      if (r.validFrom !== null && validTo <= r.validFrom) {
+        throw new PopulusError('CONFLICTING_PERIOD', `the residence began on ${r.validFrom}; it cannot end on or before that`, { validFrom: r.validFrom });
+      }
+      await repos.persons.endResidence(residenceId, validTo);
+      await repos.persons.touch(personId);
+      return { ...r, validTo };
+    });
+  }
+
+  async search(query: { name?: string | undefined; namePrefix?: boolean | undefined; idNumber?: string | undefined; within?: string | undefined; limit: number; offset: number }): Promise<{
+    items: PersonView[];
+    total: number;
+  }> {
+    let identifierNumber: string | undefined;
+    if (query.idNumber !== undefined) {
+      const verdict = checkIdNumber(query.idNumber, { areas: this.areaHistory, today: todayIso() });
+      identifierNumber = verdict.valid ? verdict.facts.number : normaliseDocumentNumber(query.idNumber);
+    }
+    const values = query.name ? [{ elementId: 'person.name', value: query.name.trim(), prefix: query.namePrefix ?? false }] : [];
+    const { ids, total } = await this.data.repos.persons.search({ values, identifierNumber, within: query.within, limit: query.limit, offset: query.offset }, todayIso());
+    const items = await Promise.all(ids.map((i) => this.get(i)));
+    return { items, total };
+  }
+
+  private async writeValuesIn(repos: Repositories, personId: string, values: Readonly<Record<string, string | null>>): Promise<void> {
+    const today = todayIso();
+    const writes: ValueWrite[] = [];
+    for (const [elementId, raw] of Object.entries(values)) {
+      if (raw === null) {
+        if (!(await repos.standard.findElement(elementId))) throw new PopulusError('UNKNOWN_ELEMENT', `there is no data element "${elementId}"`, { element: elementId });
+        writes.push({ elementId, value: null, sourceId: MANUAL_SOURCE, method: 'api', observedAt: today });
+        continue;
+      }
+      const { value } = await this.standard.normaliseValue(repos, elementId, raw, today);
+      writes.push({ elementId, value, sourceId: MANUAL_SOURCE, method: 'api', observedAt: today });
+    }
+    await repos.persons.writeValues(personId, this.district, writes);
+  }
+
+  /** Checks and stores one identifier; returns what a GB 11643 number says, for derived values. */
+  private async addIdentifierIn(repos: Repositories, personId: string, input: IdentifierInput): Promise<IdNumberFacts | undefined> {
+    const today = todayIso();
+    await this.standard.requireCode(repos, 'identifier-type', input.type, today);
+    for (const [field, d] of [['validFrom', input.validFrom], ['validTo', input.validTo]] as const) {
+      if (d !== undefined && !isIsoDate(d)) throw invalidDate(field, d);
+    }
+    let number = normaliseDocumentNumber(input.number);
+    let issuingCountry = (input.issuingCountry ?? 'CHN').toUpperCase();
+    let facts: IdNumberFacts | undefined;
+    if (GB11643_TYPES.has(input.type)) {
+      const verdict = checkIdNumber(input.number, { areas: this.areaHistory, today });
+      if (!verdict.valid) {
+        throw new PopulusError('INVALID_ID_NUMBER', `the ID number is not valid: ${verdict.message}`, { reason: verdict.reason, messageZh: verdict.messageZh });
+      }
+      const isPermit = verdict.facts.kind !== 'citizen';
+      if (isPermit !== (input.type === 'HMT_RESIDENCE_PERMIT')) {
+        throw new PopulusError('INVALID_ID_NUMBER', `the number is a ${verdict.facts.kind} number, not a ${input.type}`, { reason: 'KIND' });
+      }
+      facts = verdict.facts;
+      number = facts.number;
+      issuingCountry = 'CHN';
+    } else {
+      if (!/^[A-Z0-9-]{4,32}$/.test(number)) {
+        throw new PopulusError('INVALID_VALUE', 'a document number is 4–32 letters, digits or dashes', { field: 'number' });
+      }
+      await this.standard.requireCode(repos, 'country', issuingCountry, today);
+    }
+    const existing = await repos.persons.findIdentifier(input.type, issuingCountry, number);
+    if (existing) {
+      throw new PopulusError('IDENTIFIER_EXISTS', `this ${input.type} number is already recorded for ${existing.personId === personId ? 'this person' : 'another person'}`, {
+        type: input.type,
+        personId: existing.personId,
+      });
+    }
+    await repos.persons.insertIdentifier({
+      id: newId(),
+      district: this.district,
+      personId,
+      type: input.type,
+      number,
+      issuingCountry,
+      issuingArea: facts?.addressCode ?? null,
+      validFrom: input.validFrom ?? null,
+      validTo: input.validTo ?? null,
+    });
+    return facts;
+  }
+
+  private async addResidenceIn(repos: Repositories, personId: string, input: ResidenceInput): Promise<Residence> {
+    if (input.kind !== 'registered' && input.kind !== 'actual') {
+      throw new PopulusError('INVALID_VALUE', 'a residence is registered (户籍地) or actual (居住地)', { field: 'kind' });
+    }
+    for (const [field, d] of [['validFrom', input.validFrom], ['validTo', input.validTo]] as const) {
+      if (d !== undefined && !isIsoDate(d)) throw invalidDate(field, d);
+    }
+    if (input.validFrom !== undefined && input.validTo !== undefined && input.validTo <= input.validFrom) {
+      throw new PopulusError('CONFLICTING_PERIOD', 'validTo must be after validFrom', { field: 'validTo' });
+    }
+    let areaCode = input.areaCode;
+    let addressText = input.addressText?.trim() || null;
+    if (input.dwellingId !== undefined) {
+      const dwelling = await repos.housing.findDwelling(input.dwellingId);
+      if (!dwelling) throw new PopulusError('DWELLING_NOT_FOUND', `there is no dwelling ${input.dwellingId}`, { dwellingId: input.dwellingId });
+      if (areaCode !== undefined && !dwelling.areaCode.startsWith(areaCode)) {
+        throw new PopulusError('INVALID_VALUE', `the dwelling is in area ${dwelling.areaCode}, not in ${areaCode}`, { field: 'areaCode' });
+      }
+      areaCode = dwelling.areaCode;
+      addressText ??= dwelling.address;
+    }
+    if (areaCode === undefined) throw new PopulusError('INVALID_VALUE', 'a residence needs a dwelling or at least an area code', { field: 'areaCode' });
+    if (!(await repos.areas.findArea(areaCode))) throw new PopulusError('AREA_NOT_FOUND', `there is no area with code ${areaCode}`, { area: areaCode });
+    const residence: Residence = {
+      id: newId(),
+      personId,
+      kind: input.kind,
+      dwellingId: input.dwellingId ?? null,
+      areaCode,
+      addressText,
+      validFrom: input.validFrom ?? null,
+      validTo: input.validTo ?? null,
+    };
+    await repos.persons.insertResidence({ ...residence, district: this.district });
+    return residence;
+  }
+}
+
+function personNotFound(id: string): PopulusError {
+  return new PopulusError('PERSON_NOT_FOUND', `there is no person ${id}`, { personId: id });
+}
+
+function normaliseDocumentNumber(n: string): string {
+  return n.trim().replace(/\s+/g, '').toUpperCase();
+}
+
+/** Birth date and sex read from a GB 11643 number fill the person's values when none were given. */
+function derivedFromIdNumber(facts: IdNumberFacts, given: Readonly<Record<string, string | null>>): ValueWrite[] {
+  const out: ValueWrite[] = [];
+  if (given['person.birthDate'] === undefined) out.push({ elementId: 'person.birthDate', value: facts.birthDate, sourceId: 'id-number', method: 'derived', observedAt: null });
+  if (given['person.sex'] === undefined) out.push({ elementId: 'person.sex', value: facts.sex, sourceId: 'id-number', method: 'derived', observedAt: null });
+  return out;
+}

@@ -1,0 +1,32 @@
+/** Every service of the platform, built once by the composition root (src/main.ts). */
+import type { AreaCodeHistory } from '../domain/id-number.ts';
+import type { DataAccess } from '../store/repositories.ts';
+import { AreaService } from './area.service.ts';
+import { HouseholdService } from './household.service.ts';
+import { HousingService } from './housing.service.ts';
+import { IdNumberService } from './id-number.service.ts';
+import { PersonService } from './person.service.ts';
+import { StandardService } from './standard.service.ts';
+
+export interface Services {
+  readonly standard: StandardService;
+  readonly areas: AreaService;
+  readonly housing: HousingService;
+  readonly households: HouseholdService;
+  readonly persons: PersonService;
+  readonly idNumbers: IdNumberService;
+  readiness(): Promise<{ ready: boolean; reason: string | null }>;
+}
+
+export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, homeArea: string): Services {
+  const standard = new StandardService(data);
+  return {
+    standard,
+    areas: new AreaService(data),
+    housing: new HousingService(data, standard),
+    households: new HouseholdService(data, standard),
+    persons: new PersonService(data, standard, areaHistory, homeArea),
+    idNumbers: new IdNumberService(areaHistory),
+    readiness: () => data.readiness(),
+  };
+}

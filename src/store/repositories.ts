@@ -1,0 +1,53 @@
+/**
+ * What services see of the store: repositories, and a unit of work that runs a function against
+ * repositories bound to one transaction (the change and everything written with it commit
+ * together, or none of it does). Kysely stays behind this line.
+ */
+import type { Store } from './store.ts';
+import type { Db } from './store.ts';
+import { AreaRepository } from './area.repository.ts';
+import { HouseholdRepository } from './household.repository.ts';
+import { HousingRepository } from './housing.repository.ts';
+import { PersonRepository } from './person.repository.ts';
+import { StandardRepository } from './standard.repository.ts';
+
+export interface Repositories {
+  readonly standard: StandardRepository;
+  readonly areas: AreaRepository;
+  readonly housing: HousingRepository;
+  readonly households: HouseholdRepository;
+  readonly persons: PersonRepository;
+}
+
+export interface DataAccess {
+  readonly repos: Repositories;
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  /** Reachable and migrated. */
+  readiness(): Promise<{ ready: boolean; reason: string | null }>;
+}
+
+export function createRepositories(db: Db): Repositories {
+  return {
+    standard: new StandardRepository(db),
+    areas: new AreaRepository(db),
+    housing: new HousingRepository(db),
+    households: new HouseholdRepository(db),
+    persons: new PersonRepository(db),
+  };
+}
+
+export function createDataAccess(store: Store): DataAccess {
+  return {
+    repos: createRepositories(store.db),
+    transaction: (work) => store.db.transaction().execute((tx) => work(createRepositories(tx))),
+    async readiness() {
+      try {
+        const pending = await store.pending();
+        if (pending.length > 0) return { ready: false, reason: `${pending.length} migration(s) not applied: ${pending.join(', ')}` };
+        return { ready: true, reason: null };
+      } catch (e) {
+        return { ready: false, reason: `database not reachable: ${(e as Error).message}` };
+      }
+    },
+  };
+}
