@@ -52,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`) },
   });
 
+  // The API speaks JSON only: anything else is refused with UNSUPPORTED_MEDIA_TYPE.
+  app.removeContentTypeParser('text/plain');
   app.addSchema({ $id: 'Error', ...ErrorBody });
   for (const s of [...standardSchemas, AreaSchema, ...registrySchemas]) app.addSchema(s);
   registerErrorHandling(app);
