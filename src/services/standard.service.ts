@@ -6,7 +6,6 @@
 import { PopulusError } from '../domain/errors.ts';
 import { checkValueShape, isIsoDate } from '../domain/standard/value.ts';
 import {
-  ELEMENT_STORAGES,
   SENSITIVITIES,
   VALUE_TYPES,
   type CodeEntry,

@@ -1,0 +1,44 @@
+// Type-aware lint for the rules that catch real bugs, plus the dependency direction of DESIGN.md:
+// api/cli → services → domain; store implements what services need; the domain imports nothing
+// with I/O. Prettier owns formatting.
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns) => ['error', { patterns: patterns.map(([group, message]) => ({ group, message })) }];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'docs/**', 'web/dist/**'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] }],
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        [['**/store/**', '**/services/**', '**/api/**', '**/cli/**', '**/reference/**', '**/demo/**'], 'the domain is pure: it imports no outer layer'],
+        [['kysely', 'fastify', 'pg', 'better-sqlite3', 'node:fs', 'node:fs/*', 'fs'], 'the domain does no I/O'],
+      ]),
+    },
+  },
+  {
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        [['**/api/**', '**/cli/**'], 'services never depend on their callers'],
+        [['kysely', 'fastify', 'pg', 'better-sqlite3'], 'Kysely and drivers stay inside src/store; HTTP stays in src/api'],
+      ]),
+    },
+  },
+  {
+    files: ['src/store/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict([[['**/services/**', '**/api/**', '**/cli/**'], 'the store knows nothing of its callers']]) },
+  },
+);
