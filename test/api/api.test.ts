@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/api/app.ts';
 import { HTTP_STATUS } from '../../src/api/error-handler.ts';
 import { OPENAPI_PATH, generateOpenApi } from '../../src/api/write-openapi.ts';
@@ -47,7 +47,7 @@ describe('API', () => {
   });
 
   test('every refusal has the same shape and a documented code', async () => {
-    const cases: { req: Parameters<FastifyInstance['inject']>[0]; status: number; code: string }[] = [
+    const cases: { req: InjectOptions; status: number; code: string }[] = [
       { req: { method: 'GET', url: '/api/v1/nowhere' }, status: 404, code: 'ROUTE_NOT_FOUND' },
       { req: { method: 'GET', url: '/api/v1/areas/999999' }, status: 404, code: 'AREA_NOT_FOUND' },
       { req: { method: 'GET', url: '/api/v1/areas/abc' }, status: 400, code: 'VALIDATION_FAILED' },
