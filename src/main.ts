@@ -34,7 +34,7 @@ export async function openPlatform(config: Config, options: { migrate: boolean }
   const store = await openStore(config.databaseUrl);
   try {
     const migration = options.migrate ? await migrateStore(store) : undefined;
-    const services = createServices(createDataAccess(store), defaultAreaCodeHistory(), config.homeArea);
+    const services = createServices(createDataAccess(store, config.homeArea.slice(0, 6)), defaultAreaCodeHistory(), config.homeArea);
     return { store, services, migration, close: () => store.close() };
   } catch (e) {
     await store.close();

@@ -15,7 +15,7 @@ export const OPENAPI_PATH = fileURLToPath(new URL('../../docs/openapi.json', imp
 export async function generateOpenApi(): Promise<string> {
   const store = await openStore('sqlite::memory:');
   try {
-    const app = await buildApp({ services: createServices(createDataAccess(store), defaultAreaCodeHistory(), '310105004'), logLevel: 'silent' });
+    const app = await buildApp({ services: createServices(createDataAccess(store, '310105'), defaultAreaCodeHistory(), '310105004'), logLevel: 'silent' });
     await app.ready();
     const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;
     await app.close();

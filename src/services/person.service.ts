@@ -10,7 +10,8 @@ import { maskPhone } from '../domain/standard/value.ts';
 import { populationCategory, type CategoryResult, type ResidenceKind } from '../domain/population-category.ts';
 import type { HouseholdMember, Identifier, Person, PersonValue, Residence } from '../domain/registry/types.ts';
 import type { DataAccess, Repositories } from '../store/repositories.ts';
-import type { ValueWrite } from '../store/person.repository.ts';
+import type { ObservationWrite } from '../store/ingest.repository.ts';
+import { recomputeCurrent } from './current-values.ts';
 import { newId } from '../store/clock.ts';
 import { invalidDate, type StandardService } from './standard.service.ts';
 
@@ -68,13 +69,12 @@ export class PersonService {
     const id = newId();
     await this.data.transaction(async (repos) => {
       await repos.persons.insertPerson(id, this.district);
-      const derived: ValueWrite[] = [];
+      const derived: ObservationWrite[] = [];
       for (const i of input.identifiers ?? []) {
         const facts = await this.addIdentifierIn(repos, id, i);
-        if (facts) derived.push(...derivedFromIdNumber(facts, input.values ?? {}));
+        if (facts) derived.push(...derivedFromIdNumber(id, facts));
       }
-      await this.writeValuesIn(repos, id, input.values ?? {});
-      await repos.persons.writeValues(id, this.district, derived);
+      await this.writeValuesIn(repos, id, input.values ?? {}, derived);
       for (const r of input.residences ?? []) await this.addResidenceIn(repos, id, r);
     });
     return this.get(id);
@@ -117,10 +117,7 @@ export class PersonService {
     return this.data.transaction(async (repos) => {
       if (!(await repos.persons.findPerson(personId))) throw personNotFound(personId);
       const facts = await this.addIdentifierIn(repos, personId, input);
-      if (facts) {
-        const current = Object.fromEntries((await repos.persons.listValues(personId)).map((v) => [v.elementId, v.value]));
-        await repos.persons.writeValues(personId, this.district, derivedFromIdNumber(facts, current));
-      }
+      if (facts) await this.writeValuesIn(repos, personId, {}, derivedFromIdNumber(personId, facts));
       await repos.persons.touch(personId);
       const all = await repos.persons.listIdentifiers(personId);
       const created = all.find((x) => x.type === input.type && x.number === (facts?.number ?? normaliseDocumentNumber(input.number)));
@@ -168,19 +165,21 @@ export class PersonService {
     return { items, total };
   }
 
-  private async writeValuesIn(repos: Repositories, personId: string, values: Readonly<Record<string, string | null>>): Promise<void> {
+  /** Records each value as an observation (with any derived ones), then lets survivorship decide the current values. */
+  private async writeValuesIn(repos: Repositories, personId: string, values: Readonly<Record<string, string | null>>, extra: readonly ObservationWrite[] = []): Promise<void> {
     const today = todayIso();
-    const writes: ValueWrite[] = [];
+    const writes: ObservationWrite[] = [...extra];
     for (const [elementId, raw] of Object.entries(values)) {
       if (raw === null) {
         if (!(await repos.standard.findElement(elementId))) throw new PopulusError('UNKNOWN_ELEMENT', `there is no data element "${elementId}"`, { element: elementId });
-        writes.push({ elementId, value: null, sourceId: MANUAL_SOURCE, method: 'api', observedAt: today });
+        writes.push({ personId, elementId, value: null, sourceId: MANUAL_SOURCE, method: 'api', observedAt: today, batchId: null });
         continue;
       }
       const { value } = await this.standard.normaliseValue(repos, elementId, raw, today);
-      writes.push({ elementId, value, sourceId: MANUAL_SOURCE, method: 'api', observedAt: today });
+      writes.push({ personId, elementId, value, sourceId: MANUAL_SOURCE, method: 'api', observedAt: today, batchId: null });
     }
-    await repos.persons.writeValues(personId, this.district, writes);
+    await repos.ingest.insertObservations(writes);
+    await recomputeCurrent(repos, writes);
   }
 
   /** Checks and stores one identifier; returns what a GB 11643 number says, for derived values. */
@@ -278,10 +277,10 @@ function normaliseDocumentNumber(n: string): string {
   return n.trim().replace(/\s+/g, '').toUpperCase();
 }
 
-/** Birth date and sex read from a GB 11643 number fill the person's values when none were given. */
-function derivedFromIdNumber(facts: IdNumberFacts, given: Readonly<Record<string, string | null>>): ValueWrite[] {
-  const out: ValueWrite[] = [];
-  if (given['person.birthDate'] === undefined) out.push({ elementId: 'person.birthDate', value: facts.birthDate, sourceId: 'id-number', method: 'derived', observedAt: null });
-  if (given['person.sex'] === undefined) out.push({ elementId: 'person.sex', value: facts.sex, sourceId: 'id-number', method: 'derived', observedAt: null });
-  return out;
+/** Birth date and sex read from a GB 11643 number, as derived observations (any source that reports them outranks them only by being newer or the owner). */
+function derivedFromIdNumber(personId: string, facts: IdNumberFacts): ObservationWrite[] {
+  return [
+    { personId, elementId: 'person.birthDate', value: facts.birthDate, sourceId: 'id-number', method: 'derived', observedAt: null, batchId: null },
+    { personId, elementId: 'person.sex', value: facts.sex, sourceId: 'id-number', method: 'derived', observedAt: null, batchId: null },
+  ];
 }

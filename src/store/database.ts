@@ -148,6 +148,8 @@ export interface PersonValueTable {
   method: string;
   observed_at: string | null;
   recorded_at: string;
+  /** 'owner': the authoritative source's value; 'unconfirmed': another source's, the owner silent. */
+  status: Generated<string>;
 }
 
 export interface ObservationTable {
@@ -188,6 +190,84 @@ export interface ResidenceTable {
   valid_from: string | null;
   valid_to: string | null;
   recorded_at: string;
+  source_id: Generated<string | null>;
+}
+
+export interface SourceTable {
+  id: string;
+  department_id: string;
+  name_zh: string;
+  name_en: string;
+  level: string;
+  created_at: string;
+}
+
+export interface SourceElementTable {
+  source_id: string;
+  element_id: string;
+}
+
+export interface MappingProfileTable {
+  source_id: string;
+  version: number;
+  profile: string;
+  created_at: string;
+}
+
+export interface ImportBatchTable {
+  id: string;
+  source_id: string;
+  profile_version: number;
+  file_name: string;
+  file_sha256: string;
+  extract: string;
+  status: string;
+  rows_read: number;
+  rows_rejected: number;
+  rows_unchanged: number;
+  persons_created: number;
+  persons_linked: number;
+  records_ended: number;
+  conflicts: number;
+  observed_at: string | null;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+export interface RejectedRowTable {
+  batch_id: string;
+  row: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+  message: string;
+}
+
+export interface SourceRecordTable {
+  source_id: string;
+  record_key: string;
+  district: string;
+  person_id: string | null;
+  link_rule: string | null;
+  row_hash: string;
+  first_batch_id: string;
+  last_batch_id: string;
+  ended_at: string | null;
+}
+
+export interface ReviewItemTable {
+  id: string;
+  district: string;
+  kind: string;
+  status: string;
+  person_id: string | null;
+  element_id: string | null;
+  source_id: string | null;
+  detail: string;
+  batch_id: string | null;
+  created_at: string;
+  resolved_at: string | null;
 }
 
 export interface Database {
@@ -207,4 +287,11 @@ export interface Database {
   observation: ObservationTable;
   identifier: IdentifierTable;
   residence: ResidenceTable;
+  source: SourceTable;
+  source_element: SourceElementTable;
+  mapping_profile: MappingProfileTable;
+  import_batch: ImportBatchTable;
+  rejected_row: RejectedRowTable;
+  source_record: SourceRecordTable;
+  review_item: ReviewItemTable;
 }

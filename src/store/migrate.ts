@@ -3,10 +3,12 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database } from './database.ts';
 import type { Dialect } from './migrations/column-types.ts';
 import { foundation } from './migrations/0001-foundation.ts';
+import { ingest } from './migrations/0002-ingest.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-foundation': foundation(dialect),
+    '0002-ingest': ingest(dialect),
   };
 }
 

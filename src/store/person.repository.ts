@@ -22,6 +22,7 @@ const toValue = (r: Selectable<PersonValueTable>): PersonValue => ({
   method: r.method as ObservationMethod,
   observedAt: r.observed_at,
   recordedAt: r.recorded_at,
+  status: r.status === 'owner' ? 'owner' : 'unconfirmed',
 });
 
 const toIdentifier = (r: Selectable<IdentifierTable>): Identifier => ({
@@ -45,18 +46,6 @@ const toResidence = (r: Selectable<ResidenceTable>): Residence => ({
   validFrom: r.valid_from,
   validTo: r.valid_to,
 });
-
-/** One value as it arrives: recorded as an observation, and (for now) made current. */
-export interface ValueWrite {
-  readonly elementId: string;
-  /** null clears the current value. */
-  readonly value: string | null;
-  readonly sourceId: string | null;
-  readonly method: ObservationMethod;
-  readonly observedAt: string | null;
-  readonly batchId?: string | null;
-  readonly collector?: string | null;
-}
 
 export interface PersonSearch {
   /** Exact match on a current value of an element (e.g. person.name = 张伟). */
@@ -83,43 +72,6 @@ export class PersonRepository {
 
   async touch(id: string): Promise<void> {
     await this.db.updateTable('person').set({ updated_at: nowIso() }).where('id', '=', id).execute();
-  }
-
-  /** Appends the observations and sets the current values, in the caller's transaction. */
-  async writeValues(personId: string, district: string, writes: readonly ValueWrite[]): Promise<void> {
-    if (writes.length === 0) return;
-    const now = nowIso();
-    await this.db
-      .insertInto('observation')
-      .values(
-        writes.map((w) => ({
-          district,
-          person_id: personId,
-          element_id: w.elementId,
-          value: w.value,
-          source_id: w.sourceId,
-          method: w.method,
-          observed_at: w.observedAt,
-          recorded_at: now,
-          batch_id: w.batchId ?? null,
-          collector: w.collector ?? null,
-        })),
-      )
-      .execute();
-    for (const w of writes) {
-      if (w.value === null) {
-        await this.db.deleteFrom('person_value').where('person_id', '=', personId).where('element_id', '=', w.elementId).execute();
-        continue;
-      }
-      const row = { person_id: personId, element_id: w.elementId, district, value: w.value, source_id: w.sourceId, method: w.method, observed_at: w.observedAt, recorded_at: now };
-      await this.db
-        .insertInto('person_value')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['person_id', 'element_id']).doUpdateSet({ value: row.value, source_id: row.source_id, method: row.method, observed_at: row.observed_at, recorded_at: row.recorded_at }),
-        )
-        .execute();
-    }
   }
 
   async listValues(personId: string): Promise<PersonValue[]> {

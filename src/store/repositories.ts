@@ -10,6 +10,8 @@ import { HouseholdRepository } from './household.repository.ts';
 import { HousingRepository } from './housing.repository.ts';
 import { PersonRepository } from './person.repository.ts';
 import { StandardRepository } from './standard.repository.ts';
+import { SourceRepository } from './source.repository.ts';
+import { IngestRepository } from './ingest.repository.ts';
 
 export interface Repositories {
   readonly standard: StandardRepository;
@@ -17,6 +19,8 @@ export interface Repositories {
   readonly housing: HousingRepository;
   readonly households: HouseholdRepository;
   readonly persons: PersonRepository;
+  readonly sources: SourceRepository;
+  readonly ingest: IngestRepository;
 }
 
 export interface DataAccess {
@@ -26,20 +30,23 @@ export interface DataAccess {
   readiness(): Promise<{ ready: boolean; reason: string | null }>;
 }
 
-export function createRepositories(db: Db): Repositories {
+export function createRepositories(db: Db, district: string): Repositories {
   return {
     standard: new StandardRepository(db),
     areas: new AreaRepository(db),
     housing: new HousingRepository(db),
     households: new HouseholdRepository(db),
     persons: new PersonRepository(db),
+    sources: new SourceRepository(db),
+    ingest: new IngestRepository(db, district),
   };
 }
 
-export function createDataAccess(store: Store): DataAccess {
+/** @param district the 6-digit county code written as the distribution key of new rows */
+export function createDataAccess(store: Store, district: string): DataAccess {
   return {
-    repos: createRepositories(store.db),
-    transaction: (work) => store.db.transaction().execute((tx) => work(createRepositories(tx))),
+    repos: createRepositories(store.db, district),
+    transaction: (work) => store.db.transaction().execute((tx) => work(createRepositories(tx, district))),
     async readiness() {
       try {
         const pending = await store.pending();

@@ -20,7 +20,7 @@ describe('API', () => {
   before(async () => {
     store = await openStore('sqlite::memory:');
     await migrateStore(store);
-    app = await buildApp({ services: createServices(createDataAccess(store), defaultAreaCodeHistory(), '310105004'), logLevel: 'silent', bodyLimitBytes: 64 * 1024 });
+    app = await buildApp({ services: createServices(createDataAccess(store, '310105'), defaultAreaCodeHistory(), '310105004'), logLevel: 'silent', bodyLimitBytes: 64 * 1024 });
   });
   after(async () => {
     await app.close();
@@ -37,7 +37,7 @@ describe('API', () => {
 
   test('readiness is refused on an unmigrated database', async () => {
     const empty = await openStore('sqlite::memory:');
-    const bare = await buildApp({ services: createServices(createDataAccess(empty), defaultAreaCodeHistory(), '310105004'), logLevel: 'silent' });
+    const bare = await buildApp({ services: createServices(createDataAccess(empty, '310105'), defaultAreaCodeHistory(), '310105004'), logLevel: 'silent' });
     const r = await bare.inject('/api/v1/ready');
     assert.equal(r.statusCode, 503);
     assert.equal(r.json().code, 'NOT_READY');

@@ -31,7 +31,7 @@ for (const backend of await backends()) {
 
     before(async () => {
       store = await backend.open();
-      s = createServices(createDataAccess(store), defaultAreaCodeHistory(), HOME);
+      s = createServices(createDataAccess(store, HOME.slice(0, 6)), defaultAreaCodeHistory(), HOME);
     });
     after(() => backend.dispose());
 

@@ -57,6 +57,7 @@ export const PersonValueSchema = Type.Object({
   method: literals(['api', 'import', 'collection', 'derived'] as const),
   observedAt: NullableDate,
   recordedAt: Type.String(),
+  status: literals(['owner', 'unconfirmed'] as const),
 });
 
 export const CategorySchema = Type.Object({

@@ -67,6 +67,8 @@ export interface PersonValue {
   readonly method: ObservationMethod;
   readonly observedAt: string | null;
   readonly recordedAt: string;
+  /** 'owner': from the element's authoritative source; 'unconfirmed': another source's, the owner silent. */
+  readonly status: 'owner' | 'unconfirmed';
 }
 
 export interface Identifier {

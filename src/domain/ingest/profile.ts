@@ -1,0 +1,74 @@
+/**
+ * A mapping profile: how one source's file becomes data elements of the standard. Profiles are
+ * versioned data (stored per source), never code: which column is which element, the transforms
+ * each value goes through, and the source's local codes mapped to the national tables.
+ */
+
+/** Where a column's value goes. */
+export type ColumnTarget =
+  /** A data element stored as a current value, e.g. person.maritalStatus. */
+  | { readonly element: string }
+  /** An identity document number of this type (CN_ID, PASSPORT, …). */
+  | { readonly identifier: string; readonly issuingCountryColumn?: string }
+  /** The area code (committee, street or county) of a registered or actual residence. */
+  | { readonly residence: 'registered' | 'actual'; readonly part: 'areaCode' | 'address' }
+  /** Kept only as part of the record (e.g. the source's own record number). */
+  | { readonly ignore: true };
+
+export interface ColumnMapping {
+  /** The header as it appears in the file. */
+  readonly column: string;
+  readonly target: ColumnTarget;
+  /** Transform ids applied in order (see src/ingest/transform): trim, halfWidth, date, simplified, … */
+  readonly transforms?: readonly string[];
+  /** For coded elements: the id of a code map in `codeMaps` translating local codes. */
+  readonly codeMap?: string;
+  /** A row without this value is rejected (MISSING_VALUE). */
+  readonly required?: boolean;
+}
+
+export interface CodeMap {
+  /** The national (or local-extension) code table the standard codes belong to. */
+  readonly table: string;
+  /** Local value → standard code. Values already standard codes pass through when `passThrough`. */
+  readonly map: Readonly<Record<string, string>>;
+  readonly passThrough?: boolean;
+}
+
+export interface MappingProfile {
+  /** 'full': the file is the source's whole population (who is missing has left); 'delta': changes only. */
+  readonly extract: 'full' | 'delta';
+  /** Columns whose values together identify a record within the source (its own key, or the ID number). */
+  readonly recordKey: readonly string[];
+  readonly columns: readonly ColumnMapping[];
+  readonly codeMaps?: Readonly<Record<string, CodeMap>>;
+  /** Reader options: sheet name, encoding. */
+  readonly read?: { readonly sheet?: string; readonly encoding?: string };
+}
+
+export interface ProfileProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Structural checks a profile must pass before it is stored (references to elements and tables are checked by the service). */
+export function checkProfileShape(p: MappingProfile): ProfileProblem[] {
+  const problems: ProfileProblem[] = [];
+  if (p.extract !== 'full' && p.extract !== 'delta') problems.push({ path: 'extract', message: 'extract is "full" or "delta"' });
+  if (!Array.isArray(p.columns) || p.columns.length === 0) problems.push({ path: 'columns', message: 'a profile maps at least one column' });
+  const headers = new Set<string>();
+  for (const [i, c] of (p.columns ?? []).entries()) {
+    if (!c.column) problems.push({ path: `columns[${i}].column`, message: 'the column header is empty' });
+    if (headers.has(c.column)) problems.push({ path: `columns[${i}].column`, message: `column "${c.column}" is mapped twice` });
+    headers.add(c.column);
+    if (c.codeMap !== undefined && !p.codeMaps?.[c.codeMap]) problems.push({ path: `columns[${i}].codeMap`, message: `no code map "${c.codeMap}"` });
+  }
+  if (!Array.isArray(p.recordKey) || p.recordKey.length === 0) problems.push({ path: 'recordKey', message: 'name the column(s) that identify a record' });
+  for (const k of p.recordKey ?? []) if (!headers.has(k)) problems.push({ path: 'recordKey', message: `record key column "${k}" is not mapped` });
+  return problems;
+}
+
+/** The elements a profile writes as values. */
+export function profileElements(p: MappingProfile): string[] {
+  return p.columns.flatMap((c) => ('element' in c.target ? [c.target.element] : []));
+}
