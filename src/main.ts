@@ -8,6 +8,7 @@ import { buildApp } from './api/app.ts';
 import { loadReferenceData } from './reference/reference-data.ts';
 import { defaultAreaCodeHistory } from './reference/area-code-history.ts';
 import { createServices, type Services } from './services/services.ts';
+import { defaultTransforms } from './ingest/transform-registry.ts';
 import { createDataAccess } from './store/repositories.ts';
 import { seedReference } from './store/reference-seed.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -34,12 +35,17 @@ export async function openPlatform(config: Config, options: { migrate: boolean }
   const store = await openStore(config.databaseUrl);
   try {
     const migration = options.migrate ? await migrateStore(store) : undefined;
-    const services = createServices(createDataAccess(store, config.homeArea.slice(0, 6)), defaultAreaCodeHistory(), config.homeArea);
+    const services = servicesFor(store, config.homeArea);
     return { store, services, migration, close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;
   }
+}
+
+/** Every service over a store, for a node serving `homeArea` (a 9-digit street code). */
+export function servicesFor(store: Store, homeArea: string): Services {
+  return createServices(createDataAccess(store, homeArea.slice(0, 6)), defaultAreaCodeHistory(), homeArea, defaultTransforms());
 }
 
 export async function buildServer(config: Config, platform: Platform): Promise<FastifyInstance> {

@@ -17,6 +17,7 @@ import { healthRoutes, idNumberRoutes } from './routes/health.routes.ts';
 import { housingRoutes } from './routes/housing.routes.ts';
 import { personRoutes } from './routes/person.routes.ts';
 import { standardRoutes, standardSchemas } from './routes/standard.routes.ts';
+import { sourceRoutes, sourceSchemas } from './routes/source.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -55,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The API speaks JSON only: anything else is refused with UNSUPPORTED_MEDIA_TYPE.
   app.removeContentTypeParser('text/plain');
   app.addSchema({ $id: 'Error', ...ErrorBody });
-  for (const s of [...standardSchemas, AreaSchema, ...registrySchemas]) app.addSchema(s);
+  for (const s of [...standardSchemas, AreaSchema, ...registrySchemas, ...sourceSchemas]) app.addSchema(s);
   registerErrorHandling(app);
 
   const { services } = options;
@@ -68,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(areaRoutes(services));
       await api.register(housingRoutes(services));
       await api.register(personRoutes(services));
+      await api.register(sourceRoutes(services));
       api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     },
     { prefix: API_PREFIX },

@@ -5,17 +5,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
-import { createServices } from '../services/services.ts';
-import { createDataAccess } from '../store/repositories.ts';
+import { servicesFor } from '../main.ts';
 import { openStore } from '../store/store.ts';
-import { defaultAreaCodeHistory } from '../reference/area-code-history.ts';
 
 export const OPENAPI_PATH = fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));
 
 export async function generateOpenApi(): Promise<string> {
   const store = await openStore('sqlite::memory:');
   try {
-    const app = await buildApp({ services: createServices(createDataAccess(store, '310105'), defaultAreaCodeHistory(), '310105004'), logLevel: 'silent' });
+    const app = await buildApp({ services: servicesFor(store, '310105004'), logLevel: 'silent' });
     await app.ready();
     const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;
     await app.close();

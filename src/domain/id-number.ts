@@ -194,3 +194,9 @@ export function maskIdNumber(number: string): string {
   if (number.length <= 7) return '*'.repeat(number.length);
   return number.slice(0, 3) + '*'.repeat(number.length - 7) + number.slice(-4);
 }
+
+/** Birth date and sex written in a canonical (already checked) 18-character number. */
+export function birthDateAndSex(number: string): { readonly birthDate: string; readonly sex: '1' | '2' } {
+  const d = number.slice(6, 14);
+  return { birthDate: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`, sex: Number(number.charAt(16)) % 2 === 1 ? '1' : '2' };
+}

@@ -12,6 +12,7 @@ import type { HouseholdMember, Identifier, Person, PersonValue, Residence } from
 import type { DataAccess, Repositories } from '../store/repositories.ts';
 import type { ObservationWrite } from '../store/ingest.repository.ts';
 import { recomputeCurrent } from './current-values.ts';
+import { asOf as reportsAsOf, survive, type Reported } from '../domain/survivorship.ts';
 import { newId } from '../store/clock.ts';
 import { invalidDate, type StandardService } from './standard.service.ts';
 
@@ -101,6 +102,37 @@ export class PersonService {
       households,
       category,
     };
+  }
+
+  /**
+   * Bitemporal history: the values that were current on `validOn` (default today), as Populus knew
+   * them at `knownAt` (default now), with the disagreements of that moment. Phones masked.
+   */
+  async valuesAsOf(id: string, validOn?: string, knownAt?: string): Promise<{ validOn: string; knownAt: string | null; values: PersonValue[]; conflicts: { elementId: string; sourceId: string; value: string }[] }> {
+    if (validOn !== undefined && !isIsoDate(validOn)) throw invalidDate('validOn', validOn);
+    const repos = this.data.repos;
+    if (!(await repos.persons.findPerson(id))) throw personNotFound(id);
+    const reports = await repos.ingest.reports([id]);
+    const byElement = new Map<string, Reported[]>();
+    for (const r of reportsAsOf(reports, validOn ?? todayIso(), knownAt)) {
+      const list = byElement.get(r.elementId) ?? [];
+      list.push(r);
+      byElement.set(r.elementId, list);
+    }
+    const owners = await repos.sources.owners([...byElement.keys()]);
+    const phones = new Set((await repos.standard.findElements([...byElement.keys()])).filter((e) => e.valueType === 'phone').map((e) => e.id));
+    const values: PersonValue[] = [];
+    const conflicts: { elementId: string; sourceId: string; value: string }[] = [];
+    for (const [elementId, list] of [...byElement].sort(([a], [b]) => a.localeCompare(b))) {
+      const result = survive(list, owners.get(elementId) ?? new Set());
+      const c = result.current;
+      if (c) {
+        const method = c.sourceId === MANUAL_SOURCE ? 'api' : c.sourceId === 'id-number' ? 'derived' : 'import';
+        values.push({ elementId, value: phones.has(elementId) ? maskPhone(c.value) : c.value, sourceId: c.sourceId, method, observedAt: c.observedAt, recordedAt: c.recordedAt, status: c.status });
+      }
+      for (const d of result.conflicts) conflicts.push({ elementId, sourceId: d.sourceId, value: phones.has(elementId) ? maskPhone(d.value) : d.value });
+    }
+    return { validOn: validOn ?? todayIso(), knownAt: knownAt ?? null, values, conflicts };
   }
 
   /** Sets (or with null, clears) current values; each becomes an observation. */

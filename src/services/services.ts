@@ -7,6 +7,9 @@ import { HousingService } from './housing.service.ts';
 import { IdNumberService } from './id-number.service.ts';
 import { PersonService } from './person.service.ts';
 import { StandardService } from './standard.service.ts';
+import { SourceService } from './source.service.ts';
+import { ImportService, type Transform } from '../ingest/import.service.ts';
+import type { PersonMatcher } from '../ingest/person-matcher.ts';
 
 export interface Services {
   readonly standard: StandardService;
@@ -15,12 +18,23 @@ export interface Services {
   readonly households: HouseholdService;
   readonly persons: PersonService;
   readonly idNumbers: IdNumberService;
+  readonly sources: SourceService;
+  readonly imports: ImportService;
   readiness(): Promise<{ ready: boolean; reason: string | null }>;
 }
 
-export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, homeArea: string): Services {
+/** The value transforms mapping profiles may name (src/ingest/transform). */
+export interface Transforms {
+  readonly apply: Transform;
+  readonly ids: ReadonlySet<string>;
+}
+
+export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, homeArea: string, transforms: Transforms, matcher?: PersonMatcher): Services {
   const standard = new StandardService(data);
+  const sources = new SourceService(data, transforms.ids);
   return {
+    sources,
+    imports: new ImportService({ data, sources, areaHistory, transform: transforms.apply, ...(matcher ? { matcher } : {}) }),
     standard,
     areas: new AreaService(data),
     housing: new HousingService(data, standard),

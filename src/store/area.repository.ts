@@ -73,6 +73,10 @@ export class AreaRepository {
     return { items: rows.map(toArea), total: Number(total.n) };
   }
 
+  async allCodes(): Promise<string[]> {
+    return (await this.db.selectFrom('area').select('code').execute()).map((r) => r.code);
+  }
+
   async history(code: string): Promise<AreaHistoryEntry[]> {
     return (await this.db.selectFrom('area_history').selectAll().where('code', '=', code).orderBy('start_year').execute()).map(toHistory);
   }

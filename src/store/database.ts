@@ -137,6 +137,8 @@ export interface PersonTable {
   merged_into: string | null;
   created_at: string;
   updated_at: string;
+  /** The import batch that created the person, if one did. */
+  batch_id: Generated<string | null>;
 }
 
 export interface PersonValueTable {
@@ -177,6 +179,7 @@ export interface IdentifierTable {
   valid_from: string | null;
   valid_to: string | null;
   recorded_at: string;
+  batch_id: Generated<string | null>;
 }
 
 export interface ResidenceTable {
@@ -191,6 +194,8 @@ export interface ResidenceTable {
   valid_to: string | null;
   recorded_at: string;
   source_id: Generated<string | null>;
+  batch_id: Generated<string | null>;
+  ended_batch_id: Generated<string | null>;
 }
 
 export interface SourceTable {
@@ -230,6 +235,8 @@ export interface ImportBatchTable {
   records_ended: number;
   conflicts: number;
   observed_at: string | null;
+  /** The last file row whose chunk committed: an interrupted import resumes after it. */
+  last_row: number;
   started_at: string;
   finished_at: string | null;
   error: string | null;
@@ -254,6 +261,7 @@ export interface SourceRecordTable {
   first_batch_id: string;
   last_batch_id: string;
   ended_at: string | null;
+  ended_batch_id: string | null;
 }
 
 export interface ReviewItemTable {

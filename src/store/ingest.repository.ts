@@ -52,6 +52,11 @@ export class IngestRepository {
     private readonly district: string,
   ) {}
 
+  /** The distribution key written on new rows. */
+  get districtCode(): string {
+    return this.district;
+  }
+
   async insertBatch(b: BatchRow): Promise<void> {
     await this.db.insertInto('import_batch').values(b).execute();
   }
@@ -134,9 +139,25 @@ export class IngestRepository {
       .execute();
   }
 
-  async endSourceRecords(sourceId: string, keys: readonly string[], at: string): Promise<void> {
+  /** Of these persons, those the given batch saw under some record of the source. */
+  async liveRecordPersons(sourceId: string, personIds: readonly string[], batchId: string): Promise<(string | null)[]> {
+    const out: (string | null)[] = [];
+    for (let i = 0; i < personIds.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('source_record')
+        .select('person_id')
+        .where('source_id', '=', sourceId)
+        .where('last_batch_id', '=', batchId)
+        .where('person_id', 'in', personIds.slice(i, i + CHUNK))
+        .execute();
+      out.push(...rows.map((r) => r.person_id));
+    }
+    return out;
+  }
+
+  async endSourceRecords(sourceId: string, keys: readonly string[], at: string, batchId: string): Promise<void> {
     for (let i = 0; i < keys.length; i += CHUNK) {
-      await this.db.updateTable('source_record').set({ ended_at: at }).where('source_id', '=', sourceId).where('record_key', 'in', keys.slice(i, i + CHUNK)).execute();
+      await this.db.updateTable('source_record').set({ ended_at: at, ended_batch_id: batchId }).where('source_id', '=', sourceId).where('record_key', 'in', keys.slice(i, i + CHUNK)).execute();
     }
   }
 
@@ -262,6 +283,168 @@ export class IngestRepository {
     for (let i = 0; i < ids.length; i += CHUNK) {
       await this.db.updateTable('review_item').set({ status, resolved_at: nowIso() }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
     }
+  }
+
+  /** The source's own latest report for each person and element (null where it withdrew the value). */
+  async latestFromSource(personIds: readonly string[], sourceId: string): Promise<Map<string, Map<string, string | null>>> {
+    const out = new Map<string, Map<string, string | null>>();
+    const seqs = new Map<string, number>();
+    for (let i = 0; i < personIds.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('observation')
+        .select(['id', 'person_id', 'element_id', 'value'])
+        .where('source_id', '=', sourceId)
+        .where('person_id', 'in', personIds.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) {
+        const k = `${r.person_id}\u0000${r.element_id}`;
+        const id = Number(r.id);
+        if ((seqs.get(k) ?? -1) > id) continue;
+        seqs.set(k, id);
+        let m = out.get(r.person_id);
+        if (!m) out.set(r.person_id, (m = new Map()));
+        m.set(r.element_id, r.value);
+      }
+    }
+    return out;
+  }
+
+  async insertPersons(ids: readonly string[], batchId: string): Promise<void> {
+    const now = nowIso();
+    await chunked(ids, (c) =>
+      this.db
+        .insertInto('person')
+        .values(c.map((id) => ({ id, district: this.district, status: 'active', merged_into: null, created_at: now, updated_at: now, batch_id: batchId })))
+        .execute(),
+    );
+  }
+
+  async insertIdentifiers(
+    rows: readonly { id: string; personId: string; type: string; number: string; issuingCountry: string; issuingArea: string | null }[],
+    batchId: string,
+  ): Promise<void> {
+    const now = nowIso();
+    await chunked(rows, (c) =>
+      this.db
+        .insertInto('identifier')
+        .values(
+          c.map((r) => ({
+            id: r.id,
+            district: this.district,
+            person_id: r.personId,
+            type: r.type,
+            number: r.number,
+            issuing_country: r.issuingCountry,
+            issuing_area: r.issuingArea,
+            valid_from: null,
+            valid_to: null,
+            recorded_at: now,
+            batch_id: batchId,
+          })),
+        )
+        .execute(),
+    );
+  }
+
+  /** Holders of these numbers, whatever the type: number → [{ personId, type, issuingCountry }]. */
+  async identifierHolders(numbers: readonly string[]): Promise<Map<string, { personId: string; type: string; issuingCountry: string }[]>> {
+    const out = new Map<string, { personId: string; type: string; issuingCountry: string }[]>();
+    for (let i = 0; i < numbers.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('identifier').select(['number', 'person_id', 'type', 'issuing_country']).where('number', 'in', numbers.slice(i, i + CHUNK)).execute();
+      for (const r of rows) {
+        const list = out.get(r.number) ?? [];
+        list.push({ personId: r.person_id, type: r.type, issuingCountry: r.issuing_country });
+        out.set(r.number, list);
+      }
+    }
+    return out;
+  }
+
+  /** Residences in force that the source reported, by person. */
+  async openResidencesFrom(personIds: readonly string[], sourceId: string): Promise<{ id: string; personId: string; kind: string; areaCode: string; address: string | null }[]> {
+    const out: { id: string; personId: string; kind: string; areaCode: string; address: string | null }[] = [];
+    for (let i = 0; i < personIds.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('residence')
+        .select(['id', 'person_id', 'kind', 'area_code', 'address_text'])
+        .where('source_id', '=', sourceId)
+        .where('valid_to', 'is', null)
+        .where('person_id', 'in', personIds.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) out.push({ id: r.id, personId: r.person_id, kind: r.kind, areaCode: r.area_code, address: r.address_text });
+    }
+    return out;
+  }
+
+  async insertResidences(
+    rows: readonly { id: string; personId: string; kind: string; areaCode: string; address: string | null; validFrom: string | null }[],
+    sourceId: string,
+    batchId: string,
+  ): Promise<void> {
+    const now = nowIso();
+    await chunked(rows, (c) =>
+      this.db
+        .insertInto('residence')
+        .values(
+          c.map((r) => ({
+            id: r.id,
+            district: this.district,
+            person_id: r.personId,
+            kind: r.kind,
+            dwelling_id: null,
+            area_code: r.areaCode,
+            address_text: r.address,
+            valid_from: r.validFrom,
+            valid_to: null,
+            recorded_at: now,
+            source_id: sourceId,
+            batch_id: batchId,
+          })),
+        )
+        .execute(),
+    );
+  }
+
+  async endResidences(ids: readonly string[], validTo: string, batchId: string): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await this.db.updateTable('residence').set({ valid_to: validTo, ended_batch_id: batchId }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+    }
+  }
+
+  /** Undoes what one batch wrote (see src/ingest/rollback.ts); returns the persons whose values must be recomputed. */
+  async undoBatch(batchId: string): Promise<{ personIds: string[]; elementPairs: { personId: string; elementId: string }[] }> {
+    const touched = await this.db.selectFrom('observation').select(['person_id', 'element_id']).distinct().where('batch_id', '=', batchId).execute();
+    await this.db.deleteFrom('observation').where('batch_id', '=', batchId).execute();
+    await this.db.deleteFrom('rejected_row').where('batch_id', '=', batchId).execute();
+    await this.db.deleteFrom('review_item').where('batch_id', '=', batchId).execute();
+    await this.db.deleteFrom('residence').where('batch_id', '=', batchId).execute();
+    await this.db.updateTable('residence').set({ valid_to: null, ended_batch_id: null }).where('ended_batch_id', '=', batchId).execute();
+    await this.db.deleteFrom('identifier').where('batch_id', '=', batchId).execute();
+    await this.db.deleteFrom('source_record').where('first_batch_id', '=', batchId).execute();
+    await this.db.updateTable('source_record').set({ ended_at: null, ended_batch_id: null }).where('ended_batch_id', '=', batchId).execute();
+    // Records this batch only updated are re-read in full next time.
+    await this.db.updateTable('source_record').set({ row_hash: '' }).where('last_batch_id', '=', batchId).execute();
+    // Persons the batch created and nothing else refers to any more.
+    const created = (await this.db.selectFrom('person').select('id').where('batch_id', '=', batchId).execute()).map((r) => r.id);
+    const orphans: string[] = [];
+    for (let i = 0; i < created.length; i += CHUNK) {
+      const ids = created.slice(i, i + CHUNK);
+      const referenced = new Set<string>();
+      for (const table of ['observation', 'identifier', 'residence', 'source_record', 'household_member'] as const) {
+        const rows = await this.db.selectFrom(table).select('person_id').where('person_id', 'in', ids).execute();
+        for (const r of rows) if (r.person_id) referenced.add(r.person_id);
+      }
+      orphans.push(...ids.filter((id) => !referenced.has(id)));
+    }
+    for (let i = 0; i < orphans.length; i += CHUNK) {
+      const ids = orphans.slice(i, i + CHUNK);
+      await this.db.deleteFrom('person_value').where('person_id', 'in', ids).execute();
+      await this.db.deleteFrom('review_item').where('person_id', 'in', ids).execute();
+      await this.db.deleteFrom('person').where('id', 'in', ids).execute();
+    }
+    const gone = new Set(orphans);
+    const pairs = touched.filter((t) => !gone.has(t.person_id)).map((t) => ({ personId: t.person_id, elementId: t.element_id }));
+    return { personIds: [...new Set(pairs.map((p) => p.personId))], elementPairs: pairs };
   }
 
   async countReview(kind: string, status = 'open'): Promise<number> {

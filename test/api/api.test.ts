@@ -7,10 +7,7 @@ import { buildApp } from '../../src/api/app.ts';
 import { HTTP_STATUS } from '../../src/api/error-handler.ts';
 import { OPENAPI_PATH, generateOpenApi } from '../../src/api/write-openapi.ts';
 import { ERROR_CODES } from '../../src/domain/errors.ts';
-import { migrateStore } from '../../src/main.ts';
-import { defaultAreaCodeHistory } from '../../src/reference/area-code-history.ts';
-import { createServices } from '../../src/services/services.ts';
-import { createDataAccess } from '../../src/store/repositories.ts';
+import { migrateStore, servicesFor } from '../../src/main.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 
 describe('API', () => {
@@ -20,7 +17,7 @@ describe('API', () => {
   before(async () => {
     store = await openStore('sqlite::memory:');
     await migrateStore(store);
-    app = await buildApp({ services: createServices(createDataAccess(store, '310105'), defaultAreaCodeHistory(), '310105004'), logLevel: 'silent', bodyLimitBytes: 64 * 1024 });
+    app = await buildApp({ services: servicesFor(store, '310105004'), logLevel: 'silent', bodyLimitBytes: 64 * 1024 });
   });
   after(async () => {
     await app.close();
@@ -37,7 +34,7 @@ describe('API', () => {
 
   test('readiness is refused on an unmigrated database', async () => {
     const empty = await openStore('sqlite::memory:');
-    const bare = await buildApp({ services: createServices(createDataAccess(empty, '310105'), defaultAreaCodeHistory(), '310105004'), logLevel: 'silent' });
+    const bare = await buildApp({ services: servicesFor(empty, '310105004'), logLevel: 'silent' });
     const r = await bare.inject('/api/v1/ready');
     assert.equal(r.statusCode, 503);
     assert.equal(r.json().code, 'NOT_READY');

@@ -1,12 +1,10 @@
 /** The registry on every backend: the same services, the same assertions. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultAreaCodeHistory } from '../../src/reference/area-code-history.ts';
-import { createServices, type Services } from '../../src/services/services.ts';
-import { createDataAccess } from '../../src/store/repositories.ts';
+import type { Services } from '../../src/services/services.ts';
 import { isPopulusError, type ErrorCode } from '../../src/domain/errors.ts';
 import { computeCheckChar } from '../../src/domain/id-number.ts';
-import { migrateStore } from '../../src/main.ts';
+import { migrateStore, servicesFor } from '../../src/main.ts';
 import type { Store } from '../../src/store/store.ts';
 import { backends } from '../support/backends.ts';
 
@@ -31,7 +29,7 @@ for (const backend of await backends()) {
 
     before(async () => {
       store = await backend.open();
-      s = createServices(createDataAccess(store, HOME.slice(0, 6)), defaultAreaCodeHistory(), HOME);
+      s = servicesFor(store, HOME);
     });
     after(() => backend.dispose());
 

@@ -54,6 +54,7 @@ export function ingest(dialect: Dialect): Migration {
         .addColumn('records_ended', t.int, (c) => c.notNull())
         .addColumn('conflicts', t.int, (c) => c.notNull())
         .addColumn('observed_at', t.date)
+        .addColumn('last_row', t.int, (c) => c.notNull())
         .addColumn('started_at', t.timestamp, (c) => c.notNull())
         .addColumn('finished_at', t.timestamp)
         .addColumn('error', t.text)
@@ -82,6 +83,7 @@ export function ingest(dialect: Dialect): Migration {
         .addColumn('first_batch_id', t.uuid, (c) => c.notNull())
         .addColumn('last_batch_id', t.uuid, (c) => c.notNull())
         .addColumn('ended_at', t.timestamp)
+        .addColumn('ended_batch_id', t.uuid)
         .addPrimaryKeyConstraint('source_record_pk', ['source_id', 'record_key'])
         .execute();
       await db.schema.createIndex('source_record_person').on('source_record').column('person_id').execute();
@@ -108,6 +110,11 @@ export function ingest(dialect: Dialect): Migration {
       await db.schema.createIndex('observation_batch').on('observation').column('batch_id').execute();
       // Which source reported a residence: the household register owns the registered address, others the actual one.
       await db.schema.alterTable('residence').addColumn('source_id', t.text).execute();
+      // Which import batch wrote or ended a row, so an interrupted import can be rolled back.
+      await db.schema.alterTable('residence').addColumn('batch_id', t.uuid).execute();
+      await db.schema.alterTable('residence').addColumn('ended_batch_id', t.uuid).execute();
+      await db.schema.alterTable('identifier').addColumn('batch_id', t.uuid).execute();
+      await db.schema.alterTable('person').addColumn('batch_id', t.uuid).execute();
     },
   };
 }

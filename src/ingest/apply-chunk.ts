@@ -1,0 +1,173 @@
+/**
+ * Writes one chunk of mapped rows, inside one transaction: recognise unchanged records, link each
+ * changed record to a person (its earlier link, then its citizen ID number, then the matcher, else
+ * a new person), add identity documents, record the values the source now reports as
+ * observations (only what changed), move residences the source reports, and let survivorship
+ * recompute the current values. One query per step for the whole chunk.
+ */
+import type { Repositories } from '../store/repositories.ts';
+import type { ObservationWrite, SourceRecordRow } from '../store/ingest.repository.ts';
+import { newId } from '../store/clock.ts';
+import { birthDateAndSex } from '../domain/id-number.ts';
+import { recomputeCurrent, type PersonElement } from '../services/current-values.ts';
+import type { MappedRow } from './map/map-record.ts';
+import type { PersonMatcher } from './person-matcher.ts';
+
+export interface ChunkContext {
+  readonly sourceId: string;
+  readonly batchId: string;
+  /** Valid time of what the file says (its extract date), YYYY-MM-DD. */
+  readonly observedAt: string;
+  readonly matcher: PersonMatcher;
+}
+
+export interface ChunkOutcome {
+  unchanged: number;
+  created: number;
+  linked: number;
+  conflicts: number;
+  /** Review items for identifiers already held by another person. */
+  identifierClashes: number;
+}
+
+export async function applyChunk(repos: Repositories, rows: readonly MappedRow[], ctx: ChunkContext): Promise<ChunkOutcome> {
+  const outcome: ChunkOutcome = { unchanged: 0, created: 0, linked: 0, conflicts: 0, identifierClashes: 0 };
+  if (rows.length === 0) return outcome;
+  const existing = await repos.ingest.sourceRecords(ctx.sourceId, rows.map((r) => r.key));
+
+  const unchangedKeys: string[] = [];
+  const changed: { row: MappedRow; record: SourceRecordRow | undefined }[] = [];
+  for (const row of rows) {
+    const record = existing.get(row.key);
+    if (record && record.row_hash === row.hash && record.ended_at === null && record.person_id !== null) unchangedKeys.push(row.key);
+    else changed.push({ row, record });
+  }
+  outcome.unchanged = unchangedKeys.length;
+  if (unchangedKeys.length > 0) await repos.ingest.touchSourceRecords(ctx.sourceId, unchangedKeys, ctx.batchId);
+  if (changed.length === 0) return outcome;
+
+  // Link: earlier link of the record, then any identifier number it carries, then the matcher.
+  const numbers = [...new Set(changed.flatMap((c) => c.row.identifiers.map((i) => i.number)))];
+  const holders = await repos.ingest.identifierHolders(numbers);
+  const personOf = new Map<MappedRow, { personId: string; rule: string }>();
+  const unlinked: MappedRow[] = [];
+  const newByNumber = new Map<string, string>();
+  for (const { row, record } of changed) {
+    if (record?.person_id) {
+      personOf.set(row, { personId: record.person_id, rule: record.link_rule ?? 'record' });
+      continue;
+    }
+    const held = row.identifiers
+      .map((i) => holders.get(i.number)?.find((h) => h.type === i.type && h.issuingCountry === i.issuingCountry)?.personId)
+      .find((p) => p !== undefined);
+    if (held) personOf.set(row, { personId: held, rule: 'identifier' });
+    else unlinked.push(row);
+  }
+  const matched = unlinked.length > 0 ? await ctx.matcher.match(repos, unlinked) : new Map<MappedRow, { personId: string; rule: string }>();
+  const created: string[] = [];
+  for (const row of unlinked) {
+    const m = matched.get(row);
+    if (m) {
+      personOf.set(row, m);
+      continue;
+    }
+    // Two new records of one file carrying the same number are one new person.
+    const sameNumber = row.identifiers.map((i) => newByNumber.get(`${i.type}|${i.issuingCountry}|${i.number}`)).find((p) => p !== undefined);
+    const personId = sameNumber ?? newId();
+    if (!sameNumber) created.push(personId);
+    for (const i of row.identifiers) newByNumber.set(`${i.type}|${i.issuingCountry}|${i.number}`, personId);
+    personOf.set(row, { personId, rule: sameNumber ? 'identifier' : 'new' });
+  }
+  outcome.created = created.length;
+  outcome.linked = [...personOf.values()].filter((p) => p.rule !== 'new').length;
+  await repos.ingest.insertPersons(created, ctx.batchId);
+
+  // Identity documents the person does not hold yet; a number held by someone else is a review item.
+  const identifierRows: { id: string; personId: string; type: string; number: string; issuingCountry: string; issuingArea: string | null }[] = [];
+  const clashes: { id: string; kind: string; personId: string; elementId: null; sourceId: string; detail: string; batchId: string }[] = [];
+  const seen = new Set<string>();
+  for (const { row } of changed) {
+    const personId = personOf.get(row)?.personId;
+    if (!personId) continue;
+    for (const i of row.identifiers) {
+      const key = `${i.type}|${i.issuingCountry}|${i.number}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const holder = holders.get(i.number)?.find((h) => h.type === i.type && h.issuingCountry === i.issuingCountry);
+      if (holder?.personId === personId) continue;
+      if (holder) {
+        clashes.push({ id: newId(), kind: 'identifier-clash', personId, elementId: null, sourceId: ctx.sourceId, detail: JSON.stringify({ type: i.type, heldBy: holder.personId, row: row.row }), batchId: ctx.batchId });
+        continue;
+      }
+      identifierRows.push({ id: newId(), personId, ...i });
+    }
+  }
+  await repos.ingest.insertIdentifiers(identifierRows, ctx.batchId);
+  if (clashes.length > 0) await repos.ingest.insertReviewItems(clashes);
+  outcome.identifierClashes = clashes.length;
+
+  // Observations: only what differs from the source's own latest word.
+  const personIds = [...new Set([...personOf.values()].map((p) => p.personId))];
+  const latest = await repos.ingest.latestFromSource(personIds, ctx.sourceId);
+  const observations: ObservationWrite[] = [];
+  for (const { row } of changed) {
+    const personId = personOf.get(row)?.personId;
+    if (!personId) continue;
+    const before = latest.get(personId);
+    for (const v of row.values) {
+      const previous = before?.get(v.elementId);
+      if (previous === v.value || (previous === undefined && v.value === null)) continue;
+      observations.push({ personId, elementId: v.elementId, value: v.value, sourceId: ctx.sourceId, method: 'import', observedAt: ctx.observedAt, batchId: ctx.batchId });
+      let m = latest.get(personId);
+      if (!m) latest.set(personId, (m = new Map()));
+      m.set(v.elementId, v.value);
+    }
+  }
+  // Birth date and sex written in a newly recorded citizen number are derived facts of the person.
+  for (const i of identifierRows) {
+    if (i.type !== 'CN_ID' && i.type !== 'HMT_RESIDENCE_PERMIT') continue;
+    const f = birthDateAndSex(i.number);
+    observations.push(
+      { personId: i.personId, elementId: 'person.birthDate', value: f.birthDate, sourceId: 'id-number', method: 'derived', observedAt: null, batchId: ctx.batchId },
+      { personId: i.personId, elementId: 'person.sex', value: f.sex, sourceId: 'id-number', method: 'derived', observedAt: null, batchId: ctx.batchId },
+    );
+  }
+  await repos.ingest.insertObservations(observations);
+
+  // Residences the source reports: a different place ends the source's earlier one on the extract date.
+  const open = await repos.ingest.openResidencesFrom(personIds, ctx.sourceId);
+  const toEnd: string[] = [];
+  const toInsert: { id: string; personId: string; kind: string; areaCode: string; address: string | null; validFrom: string | null }[] = [];
+  for (const { row } of changed) {
+    const personId = personOf.get(row)?.personId;
+    if (!personId) continue;
+    for (const r of row.residences) {
+      const current = open.filter((o) => o.personId === personId && o.kind === r.kind);
+      if (current.some((o) => o.areaCode === r.areaCode && o.address === r.address)) continue;
+      toEnd.push(...current.map((o) => o.id));
+      toInsert.push({ id: newId(), personId, kind: r.kind, areaCode: r.areaCode, address: r.address, validFrom: ctx.observedAt });
+      open.push({ id: toInsert[toInsert.length - 1]?.id ?? '', personId, kind: r.kind, areaCode: r.areaCode, address: r.address });
+    }
+  }
+  await repos.ingest.endResidences(toEnd, ctx.observedAt, ctx.batchId);
+  await repos.ingest.insertResidences(toInsert, ctx.sourceId, ctx.batchId);
+
+  await repos.ingest.upsertSourceRecords(
+    changed.map(({ row, record }) => ({
+      source_id: ctx.sourceId,
+      record_key: row.key,
+      district: repos.ingest.districtCode,
+      person_id: personOf.get(row)?.personId ?? null,
+      link_rule: personOf.get(row)?.rule ?? null,
+      row_hash: row.hash,
+      first_batch_id: record?.first_batch_id ?? ctx.batchId,
+      last_batch_id: ctx.batchId,
+      ended_at: null,
+      ended_batch_id: null,
+    })),
+  );
+
+  const pairs: PersonElement[] = observations.map((o) => ({ personId: o.personId, elementId: o.elementId }));
+  outcome.conflicts = (await recomputeCurrent(repos, pairs, ctx.batchId)).conflictsOpened;
+  return outcome;
+}

@@ -1,0 +1,477 @@
+/**
+ * The import pipeline: a department's file → its source's mapping profile → validated rows →
+ * linked persons → observations → current values by authority.
+ *
+ * Two passes over the file, streaming, in bounded memory. The first reads and maps every row
+ * without writing anything, so a broken file (bad encoding, not a spreadsheet, cut short, columns
+ * missing) is refused before anything is stored and the row count is known for progress. The
+ * second writes in chunks, each chunk one transaction together with its rejected rows and the
+ * batch's progress, so a crash leaves whole chunks only: the batch can be resumed after its last
+ * committed row, or rolled back. Re-importing the file that was imported last changes nothing.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { PopulusError } from '../domain/errors.ts';
+import { todayIso, isIsoDate } from '../domain/dates.ts';
+import type { AreaCodeHistory } from '../domain/id-number.ts';
+import { checkIdNumber } from '../domain/id-number.ts';
+import type { MappingProfile } from '../domain/ingest/profile.ts';
+import { profileElements } from '../domain/ingest/profile.ts';
+import type { DataElement } from '../domain/standard/types.ts';
+import type { DataAccess } from '../store/repositories.ts';
+import type { BatchRow } from '../store/ingest.repository.ts';
+import { newId, nowIso } from '../store/clock.ts';
+import type { SourceService } from '../services/source.service.ts';
+import { openSourceFile, isIngestFileError, type SourceRecord } from './read/record-reader.ts';
+import { mapRecord, type MappingContext, type MappedRow, type Rejection, type TransformResult } from './map/map-record.ts';
+import { applyChunk } from './apply-chunk.ts';
+import { endUnseenRecords } from './end-records.ts';
+import { NO_MATCHER, type PersonMatcher } from './person-matcher.ts';
+import { rollbackBatch } from './rollback.ts';
+
+export type ImportPhase = 'checking' | 'importing' | 'ending' | 'done';
+
+export interface ImportProgress {
+  readonly batchId: string | null;
+  readonly phase: ImportPhase;
+  readonly rowsDone: number;
+  readonly rowsTotal: number | null;
+  readonly bytesRead: number;
+  readonly totalBytes: number;
+  readonly startedAt: number;
+}
+
+export interface ImportOptions {
+  /** The file name shown in messages and kept on the batch; default the path's base name. */
+  readonly displayName?: string;
+  /** The date the extract describes (valid time of its facts); default today. */
+  readonly observedAt?: string;
+  /** Continue an interrupted batch of the same source and file after its last committed row. */
+  readonly resume?: string;
+  readonly onProgress?: (p: ImportProgress) => void;
+  /** Rows per transaction. */
+  readonly chunkSize?: number;
+  /** The id the batch will have (known to the caller before the file is checked). */
+  readonly batchId?: string;
+}
+
+/** An import as the API shows it, whether still being checked, running, done or failed. */
+export interface ImportView {
+  readonly id: string;
+  readonly sourceId: string;
+  readonly profileVersion: number;
+  readonly fileName: string;
+  readonly extract: string;
+  readonly status: string;
+  readonly rowsRead: number;
+  readonly rowsTotal: number | null;
+  readonly rowsRejected: number;
+  readonly rowsUnchanged: number;
+  readonly personsCreated: number;
+  readonly personsLinked: number;
+  readonly recordsEnded: number;
+  readonly conflicts: number;
+  readonly observedAt: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly error: string | null;
+}
+
+export interface ImportReport {
+  readonly batchId: string;
+  readonly status: string;
+  /** Set when the file is identical to the source's last committed import: nothing was done. */
+  readonly identicalTo: string | null;
+  readonly rowsRead: number;
+  readonly rowsRejected: number;
+  readonly rowsUnchanged: number;
+  readonly personsCreated: number;
+  readonly personsLinked: number;
+  readonly recordsEnded: number;
+  readonly conflicts: number;
+}
+
+export type Transform = (value: string, ids: readonly string[]) => TransformResult;
+
+export interface ImportDeps {
+  readonly data: DataAccess;
+  readonly sources: SourceService;
+  readonly areaHistory: AreaCodeHistory;
+  readonly transform: Transform;
+  readonly matcher?: PersonMatcher;
+}
+
+const DEFAULT_CHUNK = 1000;
+
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function toReport(b: BatchRow, identicalTo: string | null = null): ImportReport {
+  return {
+    batchId: b.id,
+    status: b.status,
+    identicalTo,
+    rowsRead: b.rows_read,
+    rowsRejected: b.rows_rejected,
+    rowsUnchanged: b.rows_unchanged,
+    personsCreated: b.persons_created,
+    personsLinked: b.persons_linked,
+    recordsEnded: b.records_ended,
+    conflicts: b.conflicts,
+  };
+}
+
+export class ImportService {
+  /** Imports running in this process, for progress and for telling a crashed batch from a live one. */
+  private readonly live = new Map<string, ImportProgress>();
+  /** Background imports that ended before their batch was written (refused file), or that repeated the last file. */
+  private readonly outcomes = new Map<string, { view?: ImportView; aliasOf?: string }>();
+
+  constructor(private readonly deps: ImportDeps) {}
+
+  progress(batchId: string): ImportProgress | undefined {
+    return this.live.get(batchId);
+  }
+
+  async importFile(sourceId: string, path: string, options: ImportOptions = {}): Promise<ImportReport> {
+    const { data } = this.deps;
+    const observedAt = options.observedAt ?? todayIso();
+    if (!isIsoDate(observedAt)) throw new PopulusError('INVALID_VALUE', `observedAt "${observedAt}" is not a date YYYY-MM-DD`, { field: 'observedAt' });
+    const source = await this.deps.sources.get(sourceId);
+    const resumed = options.resume ? await this.resumable(options.resume, sourceId) : undefined;
+    const { version, profile } = resumed ? await this.deps.sources.profile(sourceId, resumed.profile_version) : await this.deps.sources.profile(sourceId);
+    const sha256 = await fileSha256(path);
+    const file = options.displayName ?? path.split(/[\\/]/).pop() ?? path;
+    if (resumed && resumed.file_sha256 !== sha256) {
+      throw new PopulusError('IMPORT_NOT_RESUMABLE', `batch ${resumed.id} was importing a different file; import this one anew`, { batchId: resumed.id, status: resumed.status });
+    }
+    await this.markStale(sourceId);
+    if (!resumed) {
+      const last = (await data.repos.ingest.listBatches(sourceId, 1))[0];
+      const lastCommitted = last?.status === 'committed' ? last : undefined;
+      if (lastCommitted && lastCommitted.file_sha256 === sha256) return toReport(lastCommitted, lastCommitted.id);
+    }
+
+    const ctx = await this.mappingContext(profile);
+    const started = Date.now();
+    const batchId = resumed?.id ?? options.batchId ?? newId();
+    const report = (p: Omit<ImportProgress, 'startedAt'>): void => {
+      const full = { ...p, startedAt: started };
+      if (p.batchId) this.live.set(p.batchId, full);
+      options.onProgress?.(full);
+    };
+
+    // Pass 1: read and map everything, write nothing.
+    let check: Awaited<ReturnType<ImportService['checkFile']>>;
+    try {
+      check = await this.checkFile(path, file, profile, ctx, (rows, bytes, total) => report({ batchId, phase: 'checking', rowsDone: rows, rowsTotal: null, bytesRead: bytes, totalBytes: total }));
+    } finally {
+      this.live.delete(batchId);
+    }
+    if (!resumed) {
+      await data.repos.ingest.insertBatch({
+        id: batchId,
+        source_id: source.id,
+        profile_version: version,
+        file_name: file,
+        file_sha256: sha256,
+        extract: profile.extract,
+        status: 'running',
+        rows_read: 0,
+        rows_rejected: 0,
+        rows_unchanged: 0,
+        persons_created: 0,
+        persons_linked: 0,
+        records_ended: 0,
+        conflicts: 0,
+        observed_at: observedAt,
+        last_row: 0,
+        started_at: nowIso(),
+        finished_at: null,
+        error: null,
+      });
+    } else {
+      await data.repos.ingest.updateBatch(batchId, { status: 'running', error: null });
+    }
+
+    try {
+      // Pass 2: write chunk by chunk.
+      const counters = { rows_read: resumed?.rows_read ?? 0, rows_rejected: resumed?.rows_rejected ?? 0, rows_unchanged: resumed?.rows_unchanged ?? 0, persons_created: resumed?.persons_created ?? 0, persons_linked: resumed?.persons_linked ?? 0, conflicts: resumed?.conflicts ?? 0 };
+      const skipThrough = resumed?.last_row ?? 0;
+      const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+      let mapped: MappedRow[] = [];
+      let rejected: Rejection[] = [];
+      let lastRow = skipThrough;
+      const flush = async (): Promise<void> => {
+        if (mapped.length === 0 && rejected.length === 0) return;
+        const rows = mapped;
+        const rejections = rejected;
+        mapped = [];
+        rejected = [];
+        await data.transaction(async (repos) => {
+          const outcome = await applyChunk(repos, rows, { sourceId, batchId, observedAt, matcher: this.deps.matcher ?? NO_MATCHER });
+          await repos.ingest.insertRejected(rejections.map((r) => ({ batchId, ...r })));
+          counters.rows_read += rows.length + new Set(rejections.map((r) => r.row)).size;
+          counters.rows_rejected += new Set(rejections.map((r) => r.row)).size;
+          counters.rows_unchanged += outcome.unchanged;
+          counters.persons_created += outcome.created;
+          counters.persons_linked += outcome.linked;
+          counters.conflicts += outcome.conflicts;
+          await repos.ingest.updateBatch(batchId, { ...counters, last_row: lastRow });
+        });
+        report({ batchId, phase: 'importing', rowsDone: counters.rows_read, rowsTotal: check.rows, bytesRead: 0, totalBytes: check.size });
+      };
+
+      const sourceFile = await openSourceFile(path, { displayName: file, ...readOptions(profile) });
+      for await (const record of sourceFile.records) {
+        if (record.row <= skipThrough) continue;
+        lastRow = record.row;
+        const result = this.mapChecked(record, ctx, check.duplicateRows);
+        if (result.ok) mapped.push(result.row);
+        else rejected.push(...result.rejections);
+        if (mapped.length + rejected.length >= chunkSize) await flush();
+      }
+      await flush();
+
+      let ended = resumed?.records_ended ?? 0;
+      if (profile.extract === 'full') {
+        for (;;) {
+          const n = await data.transaction(async (repos) => {
+            const count = await endUnseenRecords(repos, { sourceId, batchId, observedAt }, chunkSize);
+            if (count > 0) await repos.ingest.updateBatch(batchId, { records_ended: ended + count });
+            return count;
+          });
+          if (n === 0) break;
+          ended += n;
+          report({ batchId, phase: 'ending', rowsDone: counters.rows_read, rowsTotal: check.rows, bytesRead: check.size, totalBytes: check.size });
+        }
+      }
+      await data.repos.ingest.updateBatch(batchId, { status: 'committed', finished_at: nowIso() });
+      report({ batchId, phase: 'done', rowsDone: counters.rows_read, rowsTotal: check.rows, bytesRead: check.size, totalBytes: check.size });
+    } catch (e) {
+      await data.repos.ingest.updateBatch(batchId, { status: 'interrupted', error: (e as Error).message.slice(0, 500) }).catch(() => undefined);
+      throw isIngestFileError(e) ? fileError(e) : e;
+    } finally {
+      this.live.delete(batchId);
+    }
+    const done = await data.repos.ingest.findBatch(batchId);
+    if (!done) throw new Error('import batch vanished');
+    return toReport(done);
+  }
+
+  /** Runs an import without waiting for it; its state is read with status(id). Never rejects. */
+  startInBackground(id: string, sourceId: string, path: string, options: ImportOptions, cleanup: () => Promise<unknown>): void {
+    const startedAt = nowIso();
+    this.live.set(id, { batchId: id, phase: 'checking', rowsDone: 0, rowsTotal: null, bytesRead: 0, totalBytes: 0, startedAt: Date.now() });
+    void this.importFile(sourceId, path, { ...options, batchId: id })
+      .then((r) => {
+        if (r.batchId !== id) this.outcomes.set(id, { aliasOf: r.batchId });
+      })
+      .catch((e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        this.outcomes.set(id, {
+          view: { ...emptyView(id, sourceId, options.displayName ?? 'upload', startedAt), status: 'failed', error: message, finishedAt: nowIso() },
+        });
+      })
+      .finally(() => {
+        this.live.delete(id);
+        void cleanup();
+      });
+  }
+
+  /** The import as it stands: live progress while it runs, then its batch. */
+  async status(id: string): Promise<ImportView> {
+    const outcome = this.outcomes.get(id);
+    if (outcome?.view) return outcome.view;
+    const batch = await this.deps.data.repos.ingest.findBatch(outcome?.aliasOf ?? id);
+    const progress = this.live.get(id);
+    if (batch) {
+      const v = this.view(batch);
+      return progress ? { ...v, rowsRead: Math.max(v.rowsRead, progress.rowsDone), rowsTotal: progress.rowsTotal } : v;
+    }
+    if (progress) return { ...emptyView(id, '', '', new Date(progress.startedAt).toISOString()), status: 'checking', rowsRead: progress.rowsDone };
+    throw new PopulusError('IMPORT_NOT_FOUND', `there is no import ${id}`, { batchId: id });
+  }
+
+  view(b: BatchRow): ImportView {
+    return {
+      id: b.id,
+      sourceId: b.source_id,
+      profileVersion: b.profile_version,
+      fileName: b.file_name,
+      extract: b.extract,
+      status: b.status,
+      rowsRead: b.rows_read,
+      rowsTotal: this.live.get(b.id)?.rowsTotal ?? (b.status === 'committed' ? b.rows_read : null),
+      rowsRejected: b.rows_rejected,
+      rowsUnchanged: b.rows_unchanged,
+      personsCreated: b.persons_created,
+      personsLinked: b.persons_linked,
+      recordsEnded: b.records_ended,
+      conflicts: b.conflicts,
+      observedAt: b.observed_at,
+      startedAt: b.started_at,
+      finishedAt: b.finished_at,
+      error: b.error,
+    };
+  }
+
+  /** Undoes an interrupted or finished batch: its observations, persons, identifiers, residences and record changes. */
+  async rollback(batchId: string): Promise<ImportReport> {
+    const batch = await this.deps.data.repos.ingest.findBatch(batchId);
+    if (!batch) throw new PopulusError('IMPORT_NOT_FOUND', `there is no import batch ${batchId}`, { batchId });
+    if (this.live.has(batchId)) throw new PopulusError('IMPORT_NOT_RESUMABLE', 'the import is still running', { batchId, status: batch.status });
+    if (batch.status === 'rolled_back') return toReport(batch);
+    await this.deps.data.transaction((repos) => rollbackBatch(repos, batchId));
+    const after = await this.deps.data.repos.ingest.findBatch(batchId);
+    if (!after) throw new Error('import batch vanished');
+    return toReport(after);
+  }
+
+  async batch(batchId: string): Promise<BatchRow> {
+    const b = await this.deps.data.repos.ingest.findBatch(batchId);
+    if (!b) throw new PopulusError('IMPORT_NOT_FOUND', `there is no import batch ${batchId}`, { batchId });
+    return b;
+  }
+
+  async rejected(batchId: string): Promise<{ row: number; column: string | null; value: string | null; reason: string; message: string }[]> {
+    await this.batch(batchId);
+    return this.deps.data.repos.ingest.listRejected(batchId);
+  }
+
+  listBatches(sourceId: string | undefined, limit = 50): Promise<BatchRow[]> {
+    return this.deps.data.repos.ingest.listBatches(sourceId, limit);
+  }
+
+  private mapChecked(record: SourceRecord, ctx: MappingContext, duplicateRows: ReadonlyMap<number, number>) {
+    const result = mapRecord(record, ctx);
+    const first = duplicateRows.get(record.row);
+    if (result.ok && first !== undefined) {
+      return { ok: false as const, rejections: [{ row: record.row, column: ctx.profile.recordKey.join('+'), value: null, reason: 'DUPLICATE_KEY', message: `the same record key as row ${first}` }] };
+    }
+    return result;
+  }
+
+  /** Pass 1: the file reads to its end, its columns fit the profile; duplicate keys and the row count are known. */
+  private async checkFile(
+    path: string,
+    file: string,
+    profile: MappingProfile,
+    ctx: MappingContext,
+    onProgress: (rows: number, bytes: number, total: number) => void,
+  ): Promise<{ rows: number; size: number; duplicateRows: Map<number, number> }> {
+    let bytes = { b: 0, t: 0 };
+    let sourceFile;
+    try {
+      sourceFile = await openSourceFile(path, { displayName: file, ...readOptions(profile), onProgress: (b, t) => (bytes = { b, t }) });
+    } catch (e) {
+      throw isIngestFileError(e) ? fileError(e) : e;
+    }
+    bytes = { b: bytes.b, t: sourceFile.header.size };
+    const headers = new Set(sourceFile.header.headers);
+    const missing = profile.columns.map((c) => c.column).filter((c) => !headers.has(c));
+    if (missing.length > 0) {
+      await sourceFile.close();
+      throw new PopulusError('PROFILE_MISMATCH', `${file} lacks column(s) ${missing.join(', ')} that the profile maps; nothing was imported`, {
+        file,
+        missing,
+        found: [...headers],
+      });
+    }
+    const firstRowOfKey = new Map<string, number>();
+    const duplicateRows = new Map<number, number>();
+    let rows = 0;
+    try {
+      for await (const record of sourceFile.records) {
+        rows++;
+        const result = mapRecord(record, ctx);
+        if (result.ok) {
+          const first = firstRowOfKey.get(result.row.key);
+          if (first === undefined) firstRowOfKey.set(result.row.key, record.row);
+          else duplicateRows.set(record.row, first);
+        }
+        if (rows % 5000 === 0) onProgress(rows, bytes.b, bytes.t);
+      }
+    } catch (e) {
+      throw isIngestFileError(e) ? fileError(e) : e;
+    }
+    onProgress(rows, bytes.t, bytes.t);
+    return { rows, size: bytes.t, duplicateRows };
+  }
+
+  private async mappingContext(profile: MappingProfile): Promise<MappingContext> {
+    const repos = this.deps.data.repos;
+    const today = todayIso();
+    const elements = new Map<string, DataElement>((await repos.standard.findElements(profileElements(profile))).map((e) => [e.id, e]));
+    const tables = new Set<string>(['country']);
+    for (const e of elements.values()) if (e.codeTableId) tables.add(e.codeTableId);
+    for (const m of Object.values(profile.codeMaps ?? {})) tables.add(m.table);
+    const codes = new Map<string, Set<string>>();
+    for (const t of tables) {
+      const { items } = await repos.standard.listEntries(t, { asOf: today, limit: 100_000, offset: 0 });
+      codes.set(t, new Set(items.map((i) => i.code)));
+    }
+    const areaCodes = new Set<string>();
+    const needsAreas = profile.columns.some((c) => 'residence' in c.target);
+    if (needsAreas) for (const a of await repos.areas.allCodes()) areaCodes.add(a);
+    const areas = this.deps.areaHistory;
+    return {
+      profile,
+      transform: this.deps.transform,
+      elements,
+      isCode: (table, code) => codes.get(table)?.has(code) ?? false,
+      checkIdNumber: (n) => checkIdNumber(n, { areas, today }),
+      isArea: (code) => areaCodes.has(code),
+    };
+  }
+
+  private async resumable(batchId: string, sourceId: string): Promise<BatchRow> {
+    const b = await this.deps.data.repos.ingest.findBatch(batchId);
+    if (!b || b.source_id !== sourceId) throw new PopulusError('IMPORT_NOT_FOUND', `source ${sourceId} has no import batch ${batchId}`, { batchId });
+    if ((b.status !== 'running' && b.status !== 'interrupted') || this.live.has(batchId)) {
+      throw new PopulusError('IMPORT_NOT_RESUMABLE', `batch ${batchId} is ${b.status}; only an interrupted import can be resumed`, { batchId, status: b.status });
+    }
+    return b;
+  }
+
+  /** A batch left 'running' by a process that is gone was interrupted. */
+  private async markStale(sourceId: string): Promise<void> {
+    for (const b of await this.deps.data.repos.ingest.listBatches(sourceId, 20)) {
+      if (b.status === 'running' && !this.live.has(b.id)) await this.deps.data.repos.ingest.updateBatch(b.id, { status: 'interrupted', error: 'the importing process stopped' });
+    }
+  }
+}
+
+function emptyView(id: string, sourceId: string, fileName: string, startedAt: string): ImportView {
+  return {
+    id,
+    sourceId,
+    profileVersion: 0,
+    fileName,
+    extract: '',
+    status: 'checking',
+    rowsRead: 0,
+    rowsTotal: null,
+    rowsRejected: 0,
+    rowsUnchanged: 0,
+    personsCreated: 0,
+    personsLinked: 0,
+    recordsEnded: 0,
+    conflicts: 0,
+    observedAt: null,
+    startedAt,
+    finishedAt: null,
+    error: null,
+  };
+}
+
+function readOptions(profile: MappingProfile): { sheet?: string; encoding?: string } {
+  return { ...(profile.read?.sheet !== undefined ? { sheet: profile.read.sheet } : {}), ...(profile.read?.encoding !== undefined ? { encoding: profile.read.encoding } : {}) };
+}
+
+function fileError(e: { code: string; file: string; message: string; messageZh: string }): PopulusError {
+  return new PopulusError('FILE_UNREADABLE', `${e.message}; nothing was imported`, { file: e.file, reason: e.code, messageZh: e.messageZh });
+}

@@ -1,0 +1,175 @@
+/**
+ * One record of a department's file, mapped to the standard through the source's profile: element
+ * values (transformed, local codes translated and checked), identity documents (GB 11643 checked),
+ * residences. A row that cannot be mapped is a list of rejections with stable reason codes, never
+ * an exception; what the row says is hashed so an unchanged row is recognised on re-import.
+ */
+import { createHash } from 'node:crypto';
+import type { IdNumberVerdict } from '../../domain/id-number.ts';
+import { maskIdNumber } from '../../domain/id-number.ts';
+import type { ColumnMapping, MappingProfile } from '../../domain/ingest/profile.ts';
+import type { DataElement } from '../../domain/standard/types.ts';
+import { checkValueShape } from '../../domain/standard/value.ts';
+import type { SourceRecord } from '../read/record-reader.ts';
+
+export type TransformResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly code: string; readonly reason: string };
+
+export interface MappingContext {
+  readonly profile: MappingProfile;
+  /** Applies transforms by id, in order. */
+  transform(value: string, ids: readonly string[]): TransformResult;
+  /** Elements the profile maps, by id. */
+  readonly elements: ReadonlyMap<string, DataElement>;
+  /** Whether a code is in a table and valid today. */
+  isCode(tableId: string, code: string): boolean;
+  checkIdNumber(number: string): IdNumberVerdict;
+  /** Whether an area code exists. */
+  isArea(code: string): boolean;
+}
+
+export interface MappedIdentifier {
+  readonly type: string;
+  readonly number: string;
+  readonly issuingCountry: string;
+  readonly issuingArea: string | null;
+}
+
+export interface MappedResidence {
+  readonly kind: 'registered' | 'actual';
+  readonly areaCode: string;
+  readonly address: string | null;
+}
+
+export interface MappedRow {
+  readonly row: number;
+  readonly key: string;
+  readonly hash: string;
+  /** Every element the profile maps: null where the row is empty. */
+  readonly values: readonly { readonly elementId: string; readonly value: string | null }[];
+  readonly identifiers: readonly MappedIdentifier[];
+  readonly residences: readonly MappedResidence[];
+}
+
+export interface Rejection {
+  readonly row: number;
+  readonly column: string | null;
+  /** The offending value, masked when it is an identity number. */
+  readonly value: string | null;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export type MapResult = { readonly ok: true; readonly row: MappedRow } | { readonly ok: false; readonly rejections: readonly Rejection[] };
+
+const GB11643 = new Set(['CN_ID', 'HMT_RESIDENCE_PERMIT']);
+
+function isIdentifierColumn(c: ColumnMapping): boolean {
+  return 'identifier' in c.target;
+}
+
+export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult {
+  const rejections: Rejection[] = [];
+  const reject = (c: ColumnMapping | null, value: string | null, reason: string, message: string): void => {
+    const shown = value !== null && c !== null && isIdentifierColumn(c) ? maskIdNumber(value) : value;
+    rejections.push({ row: record.row, column: c?.column ?? null, value: shown, reason, message });
+  };
+  for (const p of record.problems ?? []) {
+    rejections.push({ row: record.row, column: p.column ?? null, value: null, reason: p.code, message: p.message });
+  }
+
+  const values: { elementId: string; value: string | null }[] = [];
+  const identifiers: MappedIdentifier[] = [];
+  const residenceParts = new Map<'registered' | 'actual', { areaCode?: string; address?: string }>();
+  const keyParts = new Map<string, string>();
+
+  for (const c of ctx.profile.columns) {
+    const raw = record.cells[c.column] ?? '';
+    const t = ctx.transform(raw, ['trim', ...(c.transforms ?? [])]);
+    if (!t.ok) {
+      reject(c, raw, t.code, `${c.column}: ${t.reason}`);
+      continue;
+    }
+    let value = t.value;
+    if (value === '') {
+      if (c.required) reject(c, null, 'MISSING_VALUE', `${c.column} is required`);
+      if ('element' in c.target) values.push({ elementId: c.target.element, value: null });
+      continue;
+    }
+    if (c.codeMap !== undefined) {
+      const map = ctx.profile.codeMaps?.[c.codeMap];
+      const mapped = map?.map[value] ?? (map?.passThrough ? value : undefined);
+      if (mapped === undefined || !map || !ctx.isCode(map.table, mapped)) {
+        reject(c, value, 'UNKNOWN_LOCAL_CODE', `${c.column}: "${value}" is not a known code of ${c.codeMap}`);
+        continue;
+      }
+      value = mapped;
+    }
+    keyParts.set(c.column, value);
+    const target = c.target;
+    if ('element' in target) {
+      const element = ctx.elements.get(target.element);
+      if (!element) {
+        reject(c, value, 'UNKNOWN_ELEMENT', `${c.column}: the profile names an unknown element ${target.element}`);
+        continue;
+      }
+      const shape = checkValueShape(element.valueType, value);
+      if (!shape.ok) {
+        reject(c, value, element.valueType === 'date' ? 'BAD_DATE' : 'BAD_VALUE', `${c.column}: ${shape.reason}`);
+        continue;
+      }
+      if (element.valueType === 'code' && element.codeTableId && !ctx.isCode(element.codeTableId, shape.value)) {
+        reject(c, value, 'UNKNOWN_CODE', `${c.column}: "${shape.value}" is not in ${element.codeTableId}`);
+        continue;
+      }
+      values.push({ elementId: element.id, value: shape.value });
+    } else if ('identifier' in target) {
+      if (GB11643.has(target.identifier)) {
+        const verdict = ctx.checkIdNumber(value);
+        if (!verdict.valid) {
+          reject(c, value, 'INVALID_ID_NUMBER', `${c.column}: ${verdict.message}`);
+          continue;
+        }
+        identifiers.push({ type: target.identifier, number: verdict.facts.number, issuingCountry: 'CHN', issuingArea: verdict.facts.addressCode });
+        keyParts.set(c.column, verdict.facts.number);
+      } else {
+        const country = target.issuingCountryColumn ? (record.cells[target.issuingCountryColumn] ?? '').trim().toUpperCase() : 'CHN';
+        if (!ctx.isCode('country', country)) {
+          reject(c, value, 'UNKNOWN_CODE', `${target.issuingCountryColumn ?? c.column}: "${country}" is not a GB/T 2659 country code`);
+          continue;
+        }
+        identifiers.push({ type: target.identifier, number: value.replace(/\s+/g, '').toUpperCase(), issuingCountry: country, issuingArea: null });
+      }
+    } else if ('residence' in target) {
+      const part = residenceParts.get(target.residence) ?? {};
+      if (target.part === 'areaCode') {
+        if (!ctx.isArea(value)) {
+          reject(c, value, 'UNKNOWN_AREA', `${c.column}: "${value}" is not an area code`);
+          continue;
+        }
+        part.areaCode = value;
+      } else {
+        part.address = value;
+      }
+      residenceParts.set(target.residence, part);
+    }
+  }
+
+  const keyValues = ctx.profile.recordKey.map((k) => keyParts.get(k) ?? '');
+  if (keyValues.every((v) => v === '') && rejections.length === 0) {
+    rejections.push({ row: record.row, column: ctx.profile.recordKey.join('+'), value: null, reason: 'MISSING_KEY', message: `the record key (${ctx.profile.recordKey.join(', ')}) is empty` });
+  }
+  const residences: MappedResidence[] = [];
+  for (const [kind, part] of residenceParts) {
+    if (part.areaCode === undefined) {
+      rejections.push({ row: record.row, column: null, value: null, reason: 'MISSING_VALUE', message: `the ${kind} residence has an address but no area code` });
+      continue;
+    }
+    residences.push({ kind, areaCode: part.areaCode, address: part.address ?? null });
+  }
+  if (rejections.length > 0) return { ok: false, rejections };
+
+  const hash = createHash('sha1')
+    .update(JSON.stringify([values, identifiers, residences]))
+    .digest('base64');
+  return { ok: true, row: { row: record.row, key: keyValues.join('\u001f'), hash, values, identifiers, residences } };
+}

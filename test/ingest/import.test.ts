@@ -1,0 +1,208 @@
+/** The import pipeline on every backend: mapping, rejects, linking by ID number, the owner's value, full extracts, history, resume, rollback. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeCheckChar } from '../../src/domain/id-number.ts';
+import { isPopulusError } from '../../src/domain/errors.ts';
+import type { MappingProfile } from '../../src/domain/ingest/profile.ts';
+import { migrateStore, servicesFor } from '../../src/main.ts';
+import type { Services } from '../../src/services/services.ts';
+import { ImportService } from '../../src/ingest/import.service.ts';
+import { defaultTransforms } from '../../src/ingest/transform-registry.ts';
+import { defaultAreaCodeHistory } from '../../src/reference/area-code-history.ts';
+import { createDataAccess } from '../../src/store/repositories.ts';
+import type { Store } from '../../src/store/store.ts';
+import { backends } from '../support/backends.ts';
+
+const HOME = '310105004';
+const id = (body17: string): string => body17 + computeCheckChar(body17);
+const A = id('31010519500101001');
+const B = id('31010519620202002');
+const C = id('34010219900303003');
+const D = id('31010419881111004');
+
+const policeProfile: MappingProfile = {
+  extract: 'full',
+  recordKey: ['公民身份号码'],
+  columns: [
+    { column: '姓名', target: { element: 'person.name' }, required: true },
+    { column: '公民身份号码', target: { identifier: 'CN_ID' }, required: true },
+    { column: '婚姻状况', target: { element: 'person.maritalStatus' }, codeMap: 'marital' },
+    { column: '户籍地址代码', target: { residence: 'registered', part: 'areaCode' } },
+    { column: '户籍地址', target: { residence: 'registered', part: 'address' } },
+  ],
+  codeMaps: { marital: { table: 'marital-status', map: { 未婚: '10', 已婚: '20', 丧偶: '30', 离婚: '40' } } },
+};
+
+const civilProfile: MappingProfile = {
+  extract: 'delta',
+  recordKey: ['身份证号'],
+  columns: [
+    { column: '身份证号', target: { identifier: 'CN_ID' }, required: true },
+    { column: '姓名', target: { element: 'person.name' } },
+    { column: '婚姻', target: { element: 'person.maritalStatus' }, codeMap: 'marital' },
+  ],
+  codeMaps: { marital: { table: 'marital-status', map: { '1': '10', '2': '20', '3': '30', '4': '40' } } },
+};
+
+function csv(dir: string, name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+for (const backend of await backends()) {
+  describe(`import pipeline on ${backend.name}`, { skip: backend.unavailable }, () => {
+    let store: Store;
+    let s: Services;
+    const dir = mkdtempSync(join(tmpdir(), 'populus-import-'));
+    const personOf = async (n: string): Promise<string> => {
+      const found = await s.persons.search({ idNumber: n, limit: 2, offset: 0 });
+      assert.equal(found.total, 1, `one person holds ${n.slice(0, 3)}…`);
+      return found.items[0]?.person.id ?? '';
+    };
+    const value = async (personId: string, element: string) => (await s.persons.get(personId)).values.find((v) => v.elementId === element);
+
+    before(async () => {
+      store = await backend.open();
+      s = servicesFor(store, HOME);
+      await s.sources.define({ id: 'police-register', departmentId: 'police-household', nameZh: '公安人口户籍', nameEn: 'police household register', level: 'city', owns: ['person.name', 'person.sex', 'person.birthDate'] });
+      await s.sources.define({ id: 'civil-relief', departmentId: 'civil-affairs', nameZh: '民政救助', nameEn: 'civil-affairs relief', level: 'district', owns: ['person.maritalStatus'] });
+      assert.deepEqual(await s.sources.addProfile('police-register', policeProfile), { version: 1 });
+      assert.deepEqual(await s.sources.addProfile('civil-relief', civilProfile), { version: 1 });
+    });
+    after(() => backend.dispose());
+
+    test('a source cannot claim an element another department owns; a profile is checked against the standard', async () => {
+      await assert.rejects(
+        s.sources.define({ id: 'bad', departmentId: 'civil-affairs', nameZh: 'x', nameEn: 'x', level: 'street', owns: ['person.name'] }),
+        (e: unknown) => isPopulusError(e) && e.code === 'INVALID_VALUE' && /owned by police-household/.test(e.message),
+      );
+      await assert.rejects(
+        s.sources.addProfile('civil-relief', { ...civilProfile, columns: [{ column: 'x', target: { element: 'person.nope' } }], recordKey: ['x'] }),
+        (e: unknown) => isPopulusError(e) && e.code === 'INVALID_PROFILE',
+      );
+    });
+
+    test('first import: good rows stored, bad rows kept with file, row, column and reason', async () => {
+      const file = csv(dir, 'police-1.csv', [
+        '姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址',
+        `张伟,${A},已婚,310105004001,番禺路100号`,
+        `李娜,${B},丧偶,310105004002,`,
+        `王芳,${D},未婚,310104,`,
+        '赵强,310105199003071235,已婚,310105004001,',
+        `钱多,${id('31010519700505005')},再醮,310105004001,`,
+        `张伟,${A},已婚,310105004001,番禺路100号`,
+      ]);
+      const r = await s.imports.importFile('police-register', file, { observedAt: '2026-01-01' });
+      assert.equal(r.status, 'committed');
+      assert.equal(r.rowsRead, 6);
+      assert.equal(r.rowsRejected, 3);
+      assert.equal(r.personsCreated, 3);
+      const rejected = await s.imports.rejected(r.batchId);
+      assert.deepEqual(
+        rejected.map((x) => [x.row, x.column, x.reason]),
+        [
+          [5, '公民身份号码', 'INVALID_ID_NUMBER'],
+          [6, '婚姻状况', 'UNKNOWN_LOCAL_CODE'],
+          [7, '公民身份号码', 'DUPLICATE_KEY'],
+        ],
+      );
+      assert.equal(rejected[0]?.value, '310***********1235', 'ID numbers are masked in rejects');
+      const a = await personOf(A);
+      assert.deepEqual([(await value(a, 'person.name'))?.value, (await value(a, 'person.name'))?.status], ['张伟', 'owner']);
+      // Police is not the owner of marital status: its value is current but unconfirmed while civil affairs is silent.
+      assert.deepEqual([(await value(a, 'person.maritalStatus'))?.value, (await value(a, 'person.maritalStatus'))?.status], ['20', 'unconfirmed']);
+      const view = await s.persons.get(a);
+      assert.equal(view.residences.find((x) => x.kind === 'registered')?.addressText, '番禺路100号');
+    });
+
+    test('re-importing the same file changes nothing', async () => {
+      const file = join(dir, 'police-1.csv');
+      const before = await s.imports.listBatches('police-register');
+      const r = await s.imports.importFile('police-register', file, { observedAt: '2026-01-01' });
+      assert.equal(r.identicalTo, before[0]?.id);
+      assert.equal((await s.imports.listBatches('police-register')).length, before.length);
+    });
+
+    test('the owner’s value wins; a differing value is a conflict, never an overwrite; unknown persons are created', async () => {
+      const file = csv(dir, 'civil-1.csv', ['身份证号,姓名,婚姻', `${A},张伟,4`, `${B},李娜,3`, `${C},孙丽,2`]);
+      const r = await s.imports.importFile('civil-relief', file, { observedAt: '2026-02-01' });
+      assert.deepEqual([r.rowsRead, r.rowsRejected, r.personsCreated, r.personsLinked], [3, 0, 1, 2]);
+      const a = await personOf(A);
+      // Civil affairs owns marital status: its 离婚 (40) is current, police's 已婚 (20) is a conflict.
+      assert.deepEqual([(await value(a, 'person.maritalStatus'))?.value, (await value(a, 'person.maritalStatus'))?.status], ['40', 'owner']);
+      assert.ok(r.conflicts >= 1);
+      const c = await personOf(C);
+      assert.deepEqual([(await value(c, 'person.name'))?.value, (await value(c, 'person.name'))?.status], ['孙丽', 'unconfirmed']);
+      assert.equal((await value(c, 'person.sex'))?.value, '1', 'derived fact kept alongside');
+    });
+
+    test('a newer full extract changes only what changed and ends who is missing, with history kept', async () => {
+      const file = csv(dir, 'police-2.csv', ['姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址', `张伟,${A},已婚,310105004003,新华路1号`, `王芳,${D},未婚,310104,`]);
+      const r = await s.imports.importFile('police-register', file, { observedAt: '2026-03-01' });
+      assert.deepEqual([r.rowsRead, r.rowsUnchanged, r.recordsEnded], [2, 1, 1]);
+      const b = await personOf(B);
+      // The police withdrew its values for B: the owner is silent, the name falls back to the unconfirmed civil value.
+      assert.deepEqual([(await value(b, 'person.name'))?.value, (await value(b, 'person.name'))?.sourceId], ['李娜', 'civil-relief']);
+      const bView = await s.persons.get(b);
+      assert.equal(bView.residences.find((x) => x.kind === 'registered')?.validTo, '2026-03-01', 'the registered residence ended, not deleted');
+      const a = await personOf(A);
+      const aView = await s.persons.get(a);
+      const registered = aView.residences.filter((x) => x.kind === 'registered');
+      assert.equal(registered.length, 2, 'the move is history: old residence ended, new one begun');
+      assert.equal(registered.find((x) => x.validTo === null)?.areaCode, '310105004003');
+      // As of a date before the second extract, as known before it: what the first extract said.
+      const past = await s.persons.valuesAsOf(b, '2026-02-15');
+      assert.equal(past.values.find((v) => v.elementId === 'person.name')?.sourceId, 'police-register');
+      const earlier = await s.persons.valuesAsOf(a, '2026-01-15');
+      assert.equal(earlier.values.find((v) => v.elementId === 'person.maritalStatus')?.value, '20', 'before civil affairs reported');
+    });
+
+    test('a file that lacks a mapped column, or is broken, is refused and nothing is written', async () => {
+      const count = (await s.imports.listBatches(undefined)).length;
+      const missing = csv(dir, 'police-bad.csv', ['姓名,婚姻状况', '张伟,已婚']);
+      await assert.rejects(s.imports.importFile('police-register', missing), (e: unknown) => isPopulusError(e) && e.code === 'PROFILE_MISMATCH' && /公民身份号码/.test(e.message));
+      const fake = join(dir, 'police.xlsx');
+      writeFileSync(fake, 'this is not a workbook');
+      await assert.rejects(s.imports.importFile('police-register', fake), (e: unknown) => isPopulusError(e) && e.code === 'FILE_UNREADABLE');
+      assert.equal((await s.imports.listBatches(undefined)).length, count);
+    });
+
+    test('an interrupted import resumes after its last committed chunk; a batch can be rolled back', async () => {
+      const rows = Array.from({ length: 9 }, (_, i) => `居民${i},${id(`3101051980010${String(100 + i)}0`.slice(0, 17))},未婚,310105004005,`);
+      const file = csv(dir, 'police-3.csv', ['姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址', `张伟,${A},已婚,310105004003,新华路1号`, `王芳,${D},未婚,310104,`, ...rows]);
+      let calls = 0;
+      const crashing = new ImportService({
+        data: createDataAccess(store, HOME.slice(0, 6)),
+        sources: s.sources,
+        areaHistory: defaultAreaCodeHistory(),
+        transform: defaultTransforms().apply,
+        matcher: {
+          match: () => {
+            calls++;
+            if (calls === 2) throw new Error('simulated crash');
+            return Promise.resolve(new Map());
+          },
+        },
+      });
+      await assert.rejects(crashing.importFile('police-register', file, { observedAt: '2026-04-01', chunkSize: 4 }), /simulated crash/);
+      const interrupted = (await s.imports.listBatches('police-register'))[0];
+      assert.equal(interrupted?.status, 'interrupted');
+      assert.ok((interrupted?.last_row ?? 0) > 1 && (interrupted?.last_row ?? 0) < 12, 'some chunks committed, not all');
+      const resumed = await s.imports.importFile('police-register', file, { observedAt: '2026-04-01', resume: interrupted?.id ?? '', chunkSize: 4 });
+      assert.equal(resumed.status, 'committed');
+      assert.equal(resumed.rowsRead, 11);
+      assert.equal(resumed.personsCreated, 9);
+
+      const rolled = await s.imports.rollback(resumed.batchId);
+      assert.equal(rolled.status, 'rolled_back');
+      const gone = await s.persons.search({ idNumber: id('31010519800101000'), limit: 1, offset: 0 });
+      assert.equal(gone.total, 0, 'persons the batch created are gone');
+      const a = await personOf(A);
+      assert.equal((await value(a, 'person.name'))?.value, '张伟', 'persons it only touched keep what earlier batches said');
+    });
+  });
+}
