@@ -8,6 +8,8 @@ import { serveCommand, migrateCommand } from './commands/serve.command.ts';
 import { idCommand } from './commands/id.command.ts';
 import { standardCommand } from './commands/standard.command.ts';
 import { areaCommand } from './commands/area.command.ts';
+import { importCommand } from './commands/import.command.ts';
+import { sourceCommand } from './commands/source.command.ts';
 
 export function program(): Command {
   return new Command('populus')
@@ -18,6 +20,8 @@ export function program(): Command {
     .addCommand(idCommand())
     .addCommand(standardCommand())
     .addCommand(areaCommand())
+    .addCommand(sourceCommand())
+    .addCommand(importCommand())
     .showHelpAfterError('(add --help for usage)');
 }
 

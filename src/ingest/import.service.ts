@@ -22,12 +22,14 @@ import type { DataAccess } from '../store/repositories.ts';
 import type { BatchRow } from '../store/ingest.repository.ts';
 import { newId, nowIso } from '../store/clock.ts';
 import type { SourceService } from '../services/source.service.ts';
-import { openSourceFile, isIngestFileError, type SourceRecord } from './read/record-reader.ts';
+import { openSourceFile, isIngestFileError, sampleRecords, type HeaderInfo, type SourceRecord } from './read/record-reader.ts';
 import { mapRecord, type MappingContext, type MappedRow, type Rejection, type TransformResult } from './map/map-record.ts';
 import { applyChunk } from './apply-chunk.ts';
 import { endUnseenRecords } from './end-records.ts';
 import { NO_MATCHER, type PersonMatcher } from './person-matcher.ts';
 import { rollbackBatch } from './rollback.ts';
+import { draftProfile, type ProfileDraft } from './draft/draft-profile.ts';
+import type { CodeEntry } from '../domain/standard/types.ts';
 
 export type ImportPhase = 'checking' | 'importing' | 'ending' | 'done';
 
@@ -99,6 +101,8 @@ export interface ImportDeps {
   readonly areaHistory: AreaCodeHistory;
   readonly transform: Transform;
   readonly matcher?: PersonMatcher;
+  /** The node's street (9 digits). */
+  readonly homeArea: string;
 }
 
 const DEFAULT_CHUNK = 1000;
@@ -260,6 +264,28 @@ export class ImportService {
     const done = await data.repos.ingest.findBatch(batchId);
     if (!done) throw new Error('import batch vanished');
     return toReport(done);
+  }
+
+  /** Reads a file's header and a sample and proposes a mapping profile for it (nothing is stored). */
+  async draft(path: string, displayName?: string, sampleSize = 200): Promise<ProfileDraft & { header: HeaderInfo }> {
+    let header: HeaderInfo;
+    let samples: SourceRecord[];
+    try {
+      const opened = await openSourceFile(path, displayName ? { displayName } : {});
+      header = opened.header;
+      await opened.close();
+      samples = await sampleRecords(path, sampleSize, displayName ? { displayName } : {});
+    } catch (e) {
+      throw isIngestFileError(e) ? fileError(e) : e;
+    }
+    const repos = this.deps.data.repos;
+    const elements = await repos.standard.listElements();
+    const codes = new Map<string, CodeEntry[]>();
+    for (const table of new Set(elements.flatMap((e) => (e.codeTableId ? [e.codeTableId] : [])))) {
+      codes.set(table, (await repos.standard.listEntries(table, { asOf: todayIso(), limit: 10_000, offset: 0 })).items);
+    }
+    const draft = draftProfile({ headers: header.headers, samples: samples.map((r) => r.cells), elements, codes, homeArea: this.deps.homeArea });
+    return { ...draft, header };
   }
 
   /** Runs an import without waiting for it; its state is read with status(id). Never rejects. */

@@ -34,7 +34,7 @@ export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, h
   const sources = new SourceService(data, transforms.ids);
   return {
     sources,
-    imports: new ImportService({ data, sources, areaHistory, transform: transforms.apply, ...(matcher ? { matcher } : {}) }),
+    imports: new ImportService({ data, sources, areaHistory, homeArea, transform: transforms.apply, ...(matcher ? { matcher } : {}) }),
     standard,
     areas: new AreaService(data),
     housing: new HousingService(data, standard),

@@ -179,6 +179,7 @@ for (const backend of await backends()) {
         data: createDataAccess(store, HOME.slice(0, 6)),
         sources: s.sources,
         areaHistory: defaultAreaCodeHistory(),
+        homeArea: HOME,
         transform: defaultTransforms().apply,
         matcher: {
           match: () => {

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.ts';
 import { IsoDate, Page, errors, paged } from '../schemas/common.schema.ts';
-import { IdentifierInputSchema, ResidenceInputSchema } from '../schemas/registry.schema.ts';
+import { IdentifierInputSchema, PersonValueSchema, ResidenceInputSchema } from '../schemas/registry.schema.ts';
 
 const tags = ['persons'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -59,6 +59,25 @@ export function personRoutes(services: Services): FastifyPluginAsyncTypebox {
         response: { 200: Type.Ref('Person'), ...errors(404) },
       },
       handler: (req) => persons.get(req.params.id, req.query.asOf),
+    });
+
+    app.get('/persons/:id/values', {
+      schema: {
+        tags,
+        summary: 'Bitemporal history: the values current on validOn (default today) as known at knownAt (default now), with that moment’s conflicts',
+        params: Id,
+        querystring: Type.Object({ validOn: Type.Optional(IsoDate), knownAt: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            validOn: Type.String(),
+            knownAt: Type.Union([Type.String(), Type.Null()]),
+            values: Type.Array(PersonValueSchema),
+            conflicts: Type.Array(Type.Object({ elementId: Type.String(), sourceId: Type.String(), value: Type.String() })),
+          }),
+          ...errors(404, 422),
+        },
+      },
+      handler: (req) => persons.valuesAsOf(req.params.id, req.query.validOn, req.query.knownAt === undefined ? undefined : new Date(req.query.knownAt).toISOString()),
     });
 
     app.patch('/persons/:id', {

@@ -10,8 +10,12 @@ export type ColumnTarget =
   | { readonly element: string }
   /** An identity document number of this type (CN_ID, PASSPORT, …). */
   | { readonly identifier: string; readonly issuingCountryColumn?: string }
-  /** The area code (committee, street or county) of a registered or actual residence. */
-  | { readonly residence: 'registered' | 'actual'; readonly part: 'areaCode' | 'address' }
+  /**
+   * A registered or actual residence: its area code (committee, street or county), or its address
+   * text. An address column may name the area to assume when the row has no area-code column
+   * (e.g. the street itself, for a street system's actual addresses).
+   */
+  | { readonly residence: 'registered' | 'actual'; readonly part: 'areaCode' | 'address'; readonly areaCode?: string }
   /** Kept only as part of the record (e.g. the source's own record number). */
   | { readonly ignore: true };
 

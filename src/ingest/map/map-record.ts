@@ -149,6 +149,7 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
         part.areaCode = value;
       } else {
         part.address = value;
+        if (target.areaCode !== undefined) part.areaCode ??= target.areaCode;
       }
       residenceParts.set(target.residence, part);
     }
