@@ -19,6 +19,8 @@ export interface ChunkContext {
   /** Valid time of what the file says (its extract date), YYYY-MM-DD. */
   readonly observedAt: string;
   readonly matcher: PersonMatcher;
+  /** The node's street, where a household of unknown registration is placed. */
+  readonly homeArea: string;
 }
 
 export interface ChunkOutcome {
@@ -152,6 +154,8 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
   await repos.ingest.endResidences(toEnd, ctx.observedAt, ctx.batchId);
   await repos.ingest.insertResidences(toInsert, ctx.sourceId, ctx.batchId);
 
+  await applyHouseholds(repos, changed.map((c) => c.row), personOf, ctx);
+
   await repos.ingest.upsertSourceRecords(
     changed.map(({ row, record }) => ({
       source_id: ctx.sourceId,
@@ -170,4 +174,37 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
   const pairs: PersonElement[] = observations.map((o) => ({ personId: o.personId, elementId: o.elementId }));
   outcome.conflicts = (await recomputeCurrent(repos, pairs, ctx.batchId)).conflictsOpened;
   return outcome;
+}
+
+/** Household membership the source reports: the household by its number (created when new), the member's relationship; a move ends the earlier membership. */
+async function applyHouseholds(repos: Repositories, rows: readonly MappedRow[], personOf: ReadonlyMap<MappedRow, { personId: string }>, ctx: ChunkContext): Promise<void> {
+  const withHousehold = rows.filter((r) => r.household !== null && personOf.has(r));
+  if (withHousehold.length === 0) return;
+  const numbers = [...new Set(withHousehold.map((r) => r.household?.number ?? ''))];
+  const known = await repos.ingest.householdsByNumber(numbers);
+  const newHouseholds: { id: string; householdNo: string; type: string; areaCode: string }[] = [];
+  for (const r of withHousehold) {
+    const h = r.household;
+    if (!h || known.has(h.number)) continue;
+    const id = newId();
+    known.set(h.number, id);
+    const area = r.residences.find((x) => x.kind === 'registered')?.areaCode ?? ctx.homeArea;
+    newHouseholds.push({ id, householdNo: h.number, type: h.type ?? 'FAMILY', areaCode: area });
+  }
+  await repos.ingest.insertHouseholds(newHouseholds, ctx.batchId);
+  const personIds = withHousehold.map((r) => personOf.get(r)?.personId ?? '');
+  const open = await repos.ingest.openMembershipsFrom(personIds, ctx.sourceId);
+  const toEnd: string[] = [];
+  const toInsert: { id: string; householdId: string; personId: string; relationship: string; validFrom: string }[] = [];
+  for (const r of withHousehold) {
+    const personId = personOf.get(r)?.personId ?? '';
+    const householdId = known.get(r.household?.number ?? '') ?? '';
+    const relationship = r.household?.relationship ?? '99';
+    const current = open.filter((m) => m.personId === personId);
+    if (current.some((m) => m.householdId === householdId && m.relationship === relationship)) continue;
+    toEnd.push(...current.map((m) => m.id));
+    toInsert.push({ id: newId(), householdId, personId, relationship, validFrom: ctx.observedAt });
+  }
+  await repos.ingest.endMemberships(toEnd, ctx.observedAt, ctx.batchId);
+  await repos.ingest.insertMemberships(toInsert, ctx.sourceId, ctx.batchId);
 }

@@ -40,6 +40,15 @@ export async function endUnseenRecords(repos: Repositories, ctx: EndContext, lim
     ctx.observedAt,
     ctx.batchId,
   );
+  const memberships = await repos.ingest.openMembershipsFrom(
+    personIds.filter((p) => !stillListed.has(p)),
+    ctx.sourceId,
+  );
+  await repos.ingest.endMemberships(
+    memberships.map((m) => m.id),
+    ctx.observedAt,
+    ctx.batchId,
+  );
   await repos.ingest.endSourceRecords(
     ctx.sourceId,
     unseen.map((r) => r.record_key),

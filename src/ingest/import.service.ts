@@ -216,7 +216,7 @@ export class ImportService {
         mapped = [];
         rejected = [];
         await data.transaction(async (repos) => {
-          const outcome = await applyChunk(repos, rows, { sourceId, batchId, observedAt, matcher: this.deps.matcher ?? NO_MATCHER });
+          const outcome = await applyChunk(repos, rows, { sourceId, batchId, observedAt, matcher: this.deps.matcher ?? NO_MATCHER, homeArea: this.deps.homeArea });
           await repos.ingest.insertRejected(rejections.map((r) => ({ batchId, ...r })));
           counters.rows_read += rows.length + new Set(rejections.map((r) => r.row)).size;
           counters.rows_rejected += new Set(rejections.map((r) => r.row)).size;

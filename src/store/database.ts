@@ -117,6 +117,7 @@ export interface HouseholdTable {
   registration_category: string | null;
   created_at: string;
   updated_at: string;
+  batch_id: Generated<string | null>;
 }
 
 export interface HouseholdMemberTable {
@@ -128,6 +129,9 @@ export interface HouseholdMemberTable {
   valid_from: string | null;
   valid_to: string | null;
   created_at: string;
+  source_id: Generated<string | null>;
+  batch_id: Generated<string | null>;
+  ended_batch_id: Generated<string | null>;
 }
 
 export interface PersonTable {

@@ -420,6 +420,15 @@ export class IngestRepository {
     await this.db.deleteFrom('residence').where('batch_id', '=', batchId).execute();
     await this.db.updateTable('residence').set({ valid_to: null, ended_batch_id: null }).where('ended_batch_id', '=', batchId).execute();
     await this.db.deleteFrom('identifier').where('batch_id', '=', batchId).execute();
+    await this.db.deleteFrom('household_member').where('batch_id', '=', batchId).execute();
+    await this.db.updateTable('household_member').set({ valid_to: null, ended_batch_id: null }).where('ended_batch_id', '=', batchId).execute();
+    const households = (await this.db.selectFrom('household').select('id').where('batch_id', '=', batchId).execute()).map((r) => r.id);
+    for (let i = 0; i < households.length; i += CHUNK) {
+      const ids = households.slice(i, i + CHUNK);
+      const used = new Set((await this.db.selectFrom('household_member').select('household_id').where('household_id', 'in', ids).execute()).map((r) => r.household_id));
+      const unused = ids.filter((id) => !used.has(id));
+      if (unused.length > 0) await this.db.deleteFrom('household').where('id', 'in', unused).execute();
+    }
     await this.db.deleteFrom('source_record').where('first_batch_id', '=', batchId).execute();
     await this.db.updateTable('source_record').set({ ended_at: null, ended_batch_id: null }).where('ended_batch_id', '=', batchId).execute();
     // Records this batch only updated are re-read in full next time.
@@ -445,6 +454,84 @@ export class IngestRepository {
     const gone = new Set(orphans);
     const pairs = touched.filter((t) => !gone.has(t.person_id)).map((t) => ({ personId: t.person_id, elementId: t.element_id }));
     return { personIds: [...new Set(pairs.map((p) => p.personId))], elementPairs: pairs };
+  }
+
+  async householdsByNumber(numbers: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < numbers.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('household').select(['id', 'household_no']).where('household_no', 'in', numbers.slice(i, i + CHUNK)).execute();
+      for (const r of rows) if (r.household_no) out.set(r.household_no, r.id);
+    }
+    return out;
+  }
+
+  async insertHouseholds(rows: readonly { id: string; householdNo: string; type: string; areaCode: string }[], batchId: string): Promise<void> {
+    const now = nowIso();
+    await chunked(rows, (c) =>
+      this.db
+        .insertInto('household')
+        .values(
+          c.map((h) => ({
+            id: h.id,
+            district: this.district,
+            household_no: h.householdNo,
+            type: h.type,
+            area_code: h.areaCode,
+            dwelling_id: null,
+            address_text: null,
+            registration_category: null,
+            created_at: now,
+            updated_at: now,
+            batch_id: batchId,
+          })),
+        )
+        .execute(),
+    );
+  }
+
+  /** Memberships in force that the source reported, by person. */
+  async openMembershipsFrom(personIds: readonly string[], sourceId: string): Promise<{ id: string; personId: string; householdId: string; relationship: string }[]> {
+    const out: { id: string; personId: string; householdId: string; relationship: string }[] = [];
+    for (let i = 0; i < personIds.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('household_member')
+        .select(['id', 'person_id', 'household_id', 'relationship'])
+        .where('source_id', '=', sourceId)
+        .where('valid_to', 'is', null)
+        .where('person_id', 'in', personIds.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) out.push({ id: r.id, personId: r.person_id, householdId: r.household_id, relationship: r.relationship });
+    }
+    return out;
+  }
+
+  async insertMemberships(rows: readonly { id: string; householdId: string; personId: string; relationship: string; validFrom: string }[], sourceId: string, batchId: string): Promise<void> {
+    const now = nowIso();
+    await chunked(rows, (c) =>
+      this.db
+        .insertInto('household_member')
+        .values(
+          c.map((m) => ({
+            id: m.id,
+            district: this.district,
+            household_id: m.householdId,
+            person_id: m.personId,
+            relationship: m.relationship,
+            valid_from: m.validFrom,
+            valid_to: null,
+            created_at: now,
+            source_id: sourceId,
+            batch_id: batchId,
+          })),
+        )
+        .execute(),
+    );
+  }
+
+  async endMemberships(ids: readonly string[], validTo: string, batchId: string): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await this.db.updateTable('household_member').set({ valid_to: validTo, ended_batch_id: batchId }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+    }
   }
 
   async countReview(kind: string, status = 'open'): Promise<number> {

@@ -32,8 +32,13 @@ const policeProfile: MappingProfile = {
     { column: '婚姻状况', target: { element: 'person.maritalStatus' }, codeMap: 'marital' },
     { column: '户籍地址代码', target: { residence: 'registered', part: 'areaCode' } },
     { column: '户籍地址', target: { residence: 'registered', part: 'address' } },
+    { column: '户号', target: { household: 'number' } },
+    { column: '与户主关系', target: { household: 'relationship' }, codeMap: 'relationship' },
   ],
-  codeMaps: { marital: { table: 'marital-status', map: { 未婚: '10', 已婚: '20', 丧偶: '30', 离婚: '40' } } },
+  codeMaps: {
+    marital: { table: 'marital-status', map: { 未婚: '10', 已婚: '20', 丧偶: '30', 离婚: '40' } },
+    relationship: { table: 'family-relationship', map: { 户主: '02', 配偶: '10', 子女: '20' } },
+  },
 };
 
 const civilProfile: MappingProfile = {
@@ -88,13 +93,13 @@ for (const backend of await backends()) {
 
     test('first import: good rows stored, bad rows kept with file, row, column and reason', async () => {
       const file = csv(dir, 'police-1.csv', [
-        '姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址',
-        `张伟,${A},已婚,310105004001,番禺路100号`,
-        `李娜,${B},丧偶,310105004002,`,
-        `王芳,${D},未婚,310104,`,
-        '赵强,310105199003071235,已婚,310105004001,',
-        `钱多,${id('31010519700505005')},再醮,310105004001,`,
-        `张伟,${A},已婚,310105004001,番禺路100号`,
+        '姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址,户号,与户主关系',
+        `张伟,${A},已婚,310105004001,番禺路100号,H001,户主`,
+        `李娜,${B},丧偶,310105004002,,H001,配偶`,
+        `王芳,${D},未婚,310104,,,`,
+        '赵强,310105199003071235,已婚,310105004001,,,',
+        `钱多,${id('31010519700505005')},再醮,310105004001,,,`,
+        `张伟,${A},已婚,310105004001,番禺路100号,H001,户主`,
       ]);
       const r = await s.imports.importFile('police-register', file, { observedAt: '2026-01-01' });
       assert.equal(r.status, 'committed');
@@ -117,6 +122,10 @@ for (const backend of await backends()) {
       assert.deepEqual([(await value(a, 'person.maritalStatus'))?.value, (await value(a, 'person.maritalStatus'))?.status], ['20', 'unconfirmed']);
       const view = await s.persons.get(a);
       assert.equal(view.residences.find((x) => x.kind === 'registered')?.addressText, '番禺路100号');
+      const household = await s.households.get(view.households[0]?.householdId ?? '');
+      assert.equal(household.household.householdNo, 'H001');
+      assert.equal(household.household.areaCode, '310105004001');
+      assert.deepEqual(household.members.map((m) => m.relationship).sort(), ['02', '10']);
     });
 
     test('re-importing the same file changes nothing', async () => {
@@ -141,7 +150,7 @@ for (const backend of await backends()) {
     });
 
     test('a newer full extract changes only what changed and ends who is missing, with history kept', async () => {
-      const file = csv(dir, 'police-2.csv', ['姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址', `张伟,${A},已婚,310105004003,新华路1号`, `王芳,${D},未婚,310104,`]);
+      const file = csv(dir, 'police-2.csv', ['姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址,户号,与户主关系', `张伟,${A},已婚,310105004003,新华路1号,H001,户主`, `王芳,${D},未婚,310104,,,`]);
       const r = await s.imports.importFile('police-register', file, { observedAt: '2026-03-01' });
       assert.deepEqual([r.rowsRead, r.rowsUnchanged, r.recordsEnded], [2, 1, 1]);
       const b = await personOf(B);
@@ -149,6 +158,7 @@ for (const backend of await backends()) {
       assert.deepEqual([(await value(b, 'person.name'))?.value, (await value(b, 'person.name'))?.sourceId], ['李娜', 'civil-relief']);
       const bView = await s.persons.get(b);
       assert.equal(bView.residences.find((x) => x.kind === 'registered')?.validTo, '2026-03-01', 'the registered residence ended, not deleted');
+      assert.equal(bView.households[0]?.validTo, '2026-03-01', 'the household membership ended with the record');
       const a = await personOf(A);
       const aView = await s.persons.get(a);
       const registered = aView.residences.filter((x) => x.kind === 'registered');
@@ -172,8 +182,8 @@ for (const backend of await backends()) {
     });
 
     test('an interrupted import resumes after its last committed chunk; a batch can be rolled back', async () => {
-      const rows = Array.from({ length: 9 }, (_, i) => `居民${i},${id(`3101051980010${String(100 + i)}0`.slice(0, 17))},未婚,310105004005,`);
-      const file = csv(dir, 'police-3.csv', ['姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址', `张伟,${A},已婚,310105004003,新华路1号`, `王芳,${D},未婚,310104,`, ...rows]);
+      const rows = Array.from({ length: 9 }, (_, i) => `居民${i},${id(`3101051980010${String(100 + i)}0`.slice(0, 17))},未婚,310105004005,,H9${i},户主`);
+      const file = csv(dir, 'police-3.csv', ['姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址,户号,与户主关系', `张伟,${A},已婚,310105004003,新华路1号,H001,户主`, `王芳,${D},未婚,310104,,,`, ...rows]);
       let calls = 0;
       const crashing = new ImportService({
         data: createDataAccess(store, HOME.slice(0, 6)),

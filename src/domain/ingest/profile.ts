@@ -16,6 +16,11 @@ export type ColumnTarget =
    * (e.g. the street itself, for a street system's actual addresses).
    */
   | { readonly residence: 'registered' | 'actual'; readonly part: 'areaCode' | 'address'; readonly areaCode?: string }
+  /**
+   * The registered household: its number (户号), the member's relationship to the head (GB/T 4761,
+   * through a code map), or its type (household-type code).
+   */
+  | { readonly household: 'number' | 'relationship' | 'type' }
   /** Kept only as part of the record (e.g. the source's own record number). */
   | { readonly ignore: true };
 

@@ -40,6 +40,12 @@ export interface MappedResidence {
   readonly address: string | null;
 }
 
+export interface MappedHousehold {
+  readonly number: string;
+  readonly relationship: string | null;
+  readonly type: string | null;
+}
+
 export interface MappedRow {
   readonly row: number;
   readonly key: string;
@@ -48,6 +54,7 @@ export interface MappedRow {
   readonly values: readonly { readonly elementId: string; readonly value: string | null }[];
   readonly identifiers: readonly MappedIdentifier[];
   readonly residences: readonly MappedResidence[];
+  readonly household: MappedHousehold | null;
 }
 
 export interface Rejection {
@@ -81,6 +88,7 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
   const identifiers: MappedIdentifier[] = [];
   const residenceParts = new Map<'registered' | 'actual', { areaCode?: string; address?: string }>();
   const keyParts = new Map<string, string>();
+  const household: { number?: string; relationship?: string; type?: string } = {};
 
   for (const c of ctx.profile.columns) {
     const raw = record.cells[c.column] ?? '';
@@ -152,7 +160,17 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
         if (target.areaCode !== undefined) part.areaCode ??= target.areaCode;
       }
       residenceParts.set(target.residence, part);
+    } else if ('household' in target) {
+      const table = target.household === 'relationship' ? 'family-relationship' : target.household === 'type' ? 'household-type' : undefined;
+      if (table && !ctx.isCode(table, value)) {
+        reject(c, value, 'UNKNOWN_CODE', `${c.column}: "${value}" is not in ${table}`);
+        continue;
+      }
+      household[target.household] = value;
     }
+  }
+  if ((household.relationship !== undefined || household.type !== undefined) && household.number === undefined) {
+    rejections.push({ row: record.row, column: null, value: null, reason: 'MISSING_VALUE', message: 'a relationship to the head needs the household number (户号)' });
   }
 
   const keyValues = ctx.profile.recordKey.map((k) => keyParts.get(k) ?? '');
@@ -170,7 +188,8 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
   if (rejections.length > 0) return { ok: false, rejections };
 
   const hash = createHash('sha1')
-    .update(JSON.stringify([values, identifiers, residences]))
+    .update(JSON.stringify([values, identifiers, residences, household]))
     .digest('base64');
-  return { ok: true, row: { row: record.row, key: keyValues.join('\u001f'), hash, values, identifiers, residences } };
+  const mappedHousehold = household.number === undefined ? null : { number: household.number, relationship: household.relationship ?? null, type: household.type ?? null };
+  return { ok: true, row: { row: record.row, key: keyValues.join('\u001f'), hash, values, identifiers, residences, household: mappedHousehold } };
 }

@@ -115,6 +115,10 @@ export function ingest(dialect: Dialect): Migration {
       await db.schema.alterTable('residence').addColumn('ended_batch_id', t.uuid).execute();
       await db.schema.alterTable('identifier').addColumn('batch_id', t.uuid).execute();
       await db.schema.alterTable('person').addColumn('batch_id', t.uuid).execute();
+      await db.schema.alterTable('household').addColumn('batch_id', t.uuid).execute();
+      await db.schema.alterTable('household_member').addColumn('source_id', t.text).execute();
+      await db.schema.alterTable('household_member').addColumn('batch_id', t.uuid).execute();
+      await db.schema.alterTable('household_member').addColumn('ended_batch_id', t.uuid).execute();
     },
   };
 }
