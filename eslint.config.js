@@ -21,6 +21,7 @@ export default tseslint.config(
   },
   {
     files: ['src/domain/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': restrict([
         [['**/store/**', '**/services/**', '**/api/**', '**/cli/**', '**/reference/**', '**/demo/**'], 'the domain is pure: it imports no outer layer'],
@@ -30,6 +31,7 @@ export default tseslint.config(
   },
   {
     files: ['src/services/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': restrict([
         [['**/api/**', '**/cli/**'], 'services never depend on their callers'],

@@ -8,7 +8,6 @@ import { buildApp } from './api/app.ts';
 import { loadReferenceData } from './reference/reference-data.ts';
 import { defaultAreaCodeHistory } from './reference/area-code-history.ts';
 import { createServices, type Services } from './services/services.ts';
-import { defaultTransforms } from './ingest/transform-registry.ts';
 import { createDataAccess } from './store/repositories.ts';
 import { seedReference } from './store/reference-seed.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -45,7 +44,7 @@ export async function openPlatform(config: Config, options: { migrate: boolean }
 
 /** Every service over a store, for a node serving `homeArea` (a 9-digit street code). */
 export function servicesFor(store: Store, homeArea: string): Services {
-  return createServices(createDataAccess(store, homeArea.slice(0, 6)), defaultAreaCodeHistory(), homeArea, defaultTransforms());
+  return createServices(createDataAccess(store, homeArea.slice(0, 6)), defaultAreaCodeHistory(), homeArea);
 }
 
 export async function buildServer(config: Config, platform: Platform): Promise<FastifyInstance> {

@@ -24,6 +24,7 @@ import { newId, nowIso } from '../store/clock.ts';
 import type { SourceService } from '../services/source.service.ts';
 import { openSourceFile, isIngestFileError, sampleRecords, type HeaderInfo, type SourceRecord } from './read/record-reader.ts';
 import { mapRecord, type MappingContext, type MappedRow, type Rejection, type TransformResult } from './map/map-record.ts';
+import type { TransformStep } from './transform/transform-registry.ts';
 import { applyChunk } from './apply-chunk.ts';
 import { endUnseenRecords } from './end-records.ts';
 import { NO_MATCHER, type PersonMatcher } from './person-matcher.ts';
@@ -93,13 +94,14 @@ export interface ImportReport {
   readonly conflicts: number;
 }
 
-export type Transform = (value: string, ids: readonly string[]) => TransformResult;
+/** Compiles a column's transform steps into one function (throws on an unknown id). */
+export type CompileTransforms = (steps: readonly TransformStep[]) => (value: string) => TransformResult;
 
 export interface ImportDeps {
   readonly data: DataAccess;
   readonly sources: SourceService;
   readonly areaHistory: AreaCodeHistory;
-  readonly transform: Transform;
+  readonly compileTransforms: CompileTransforms;
   readonly matcher?: PersonMatcher;
   /** The node's street (9 digits). */
   readonly homeArea: string;
@@ -446,7 +448,7 @@ export class ImportService {
     const areas = this.deps.areaHistory;
     return {
       profile,
-      transform: this.deps.transform,
+      transforms: new Map(profile.columns.map((c) => [c.column, this.deps.compileTransforms(['trim', ...(c.transforms ?? [])])])),
       elements,
       isCode: (table, code) => codes.get(table)?.has(code) ?? false,
       checkIdNumber: (n) => checkIdNumber(n, { areas, today }),

@@ -8,7 +8,8 @@ import { IdNumberService } from './id-number.service.ts';
 import { PersonService } from './person.service.ts';
 import { StandardService } from './standard.service.ts';
 import { SourceService } from './source.service.ts';
-import { ImportService, type Transform } from '../ingest/import.service.ts';
+import { ImportService } from '../ingest/import.service.ts';
+import { compileTransforms, unknownTransforms } from '../ingest/transform/transform-registry.ts';
 import type { PersonMatcher } from '../ingest/person-matcher.ts';
 
 export interface Services {
@@ -23,18 +24,12 @@ export interface Services {
   readiness(): Promise<{ ready: boolean; reason: string | null }>;
 }
 
-/** The value transforms mapping profiles may name (src/ingest/transform). */
-export interface Transforms {
-  readonly apply: Transform;
-  readonly ids: ReadonlySet<string>;
-}
-
-export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, homeArea: string, transforms: Transforms, matcher?: PersonMatcher): Services {
+export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, homeArea: string, matcher?: PersonMatcher): Services {
   const standard = new StandardService(data);
-  const sources = new SourceService(data, transforms.ids);
+  const sources = new SourceService(data, unknownTransforms);
   return {
     sources,
-    imports: new ImportService({ data, sources, areaHistory, homeArea, transform: transforms.apply, ...(matcher ? { matcher } : {}) }),
+    imports: new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, ...(matcher ? { matcher } : {}) }),
     standard,
     areas: new AreaService(data),
     housing: new HousingService(data, standard),

@@ -29,7 +29,7 @@ const IDENTIFIER_TABLE = 'identifier-type';
 export class SourceService {
   constructor(
     private readonly data: DataAccess,
-    private readonly knownTransforms: ReadonlySet<string>,
+    private readonly unknownTransforms: (steps: readonly (string | { readonly id: string })[]) => string[],
   ) {}
 
   /** Registers a source or updates its names and owned elements. */
@@ -99,7 +99,7 @@ export class SourceService {
   private async checkProfile(repos: Repositories, p: MappingProfile): Promise<ProfileProblem[]> {
     const problems = checkProfileShape(p);
     for (const [i, c] of (p.columns ?? []).entries()) {
-      for (const t of c.transforms ?? []) if (!this.knownTransforms.has(t)) problems.push({ path: `columns[${i}].transforms`, message: `unknown transform "${t}"` });
+      for (const t of this.unknownTransforms(c.transforms ?? [])) problems.push({ path: `columns[${i}].transforms`, message: `unknown transform "${t}"` });
       const target = c.target;
       if ('element' in target) {
         const e = await repos.standard.findElement(target.element);

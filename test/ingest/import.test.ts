@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { computeCheckChar } from '../../src/domain/id-number.ts';
 import { isPopulusError } from '../../src/domain/errors.ts';
 import type { MappingProfile } from '../../src/domain/ingest/profile.ts';
-import { migrateStore, servicesFor } from '../../src/main.ts';
+import { servicesFor } from '../../src/main.ts';
 import type { Services } from '../../src/services/services.ts';
 import { ImportService } from '../../src/ingest/import.service.ts';
-import { defaultTransforms } from '../../src/ingest/transform-registry.ts';
+import { compileTransforms } from '../../src/ingest/transform/transform-registry.ts';
 import { defaultAreaCodeHistory } from '../../src/reference/area-code-history.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -190,7 +190,7 @@ for (const backend of await backends()) {
         sources: s.sources,
         areaHistory: defaultAreaCodeHistory(),
         homeArea: HOME,
-        transform: defaultTransforms().apply,
+        compileTransforms,
         matcher: {
           match: () => {
             calls++;

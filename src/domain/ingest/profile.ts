@@ -28,8 +28,8 @@ export interface ColumnMapping {
   /** The header as it appears in the file. */
   readonly column: string;
   readonly target: ColumnTarget;
-  /** Transform ids applied in order (see src/ingest/transform): trim, halfWidth, date, simplified, … */
-  readonly transforms?: readonly string[];
+  /** Transforms applied in order, by id or with options (see src/ingest/transform): 'trim', 'halfWidth', { "id": "date", "options": { "dayFirst": true } }, … */
+  readonly transforms?: readonly (string | { readonly id: string; readonly options?: Readonly<Record<string, unknown>> })[];
   /** For coded elements: the id of a code map in `codeMaps` translating local codes. */
   readonly codeMap?: string;
   /** A row without this value is rejected (MISSING_VALUE). */

@@ -16,8 +16,8 @@ export type TransformResult = { readonly ok: true; readonly value: string } | { 
 
 export interface MappingContext {
   readonly profile: MappingProfile;
-  /** Applies transforms by id, in order. */
-  transform(value: string, ids: readonly string[]): TransformResult;
+  /** The compiled transforms of each mapped column (trim first), by column header. */
+  readonly transforms: ReadonlyMap<string, (value: string) => TransformResult>;
   /** Elements the profile maps, by id. */
   readonly elements: ReadonlyMap<string, DataElement>;
   /** Whether a code is in a table and valid today. */
@@ -92,7 +92,7 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
 
   for (const c of ctx.profile.columns) {
     const raw = record.cells[c.column] ?? '';
-    const t = ctx.transform(raw, ['trim', ...(c.transforms ?? [])]);
+    const t = ctx.transforms.get(c.column)?.(raw) ?? { ok: true as const, value: raw.trim() };
     if (!t.ok) {
       reject(c, raw, t.code, `${c.column}: ${t.reason}`);
       continue;

@@ -93,7 +93,10 @@ describe('CsvParser', () => {
 
   test('a record longer than the limit is refused instead of swallowing the file', () => {
     const parser = new CsvParser(',', 100);
-    assert.throws(() => parser.push(`a,"${'x'.repeat(200)}`, []), (e: unknown) => e instanceof CsvSyntaxError && e.kind === 'RECORD_TOO_LONG');
+    assert.throws(
+      () => parser.push(`a,"${'x'.repeat(200)}`, []),
+      (e: unknown) => e instanceof CsvSyntaxError && e.kind === 'RECORD_TOO_LONG',
+    );
   });
 
   test('generated files: same records as written, as csv-parse reads them, however the text is chunked', () => {
@@ -104,19 +107,20 @@ describe('CsvParser', () => {
       const records: string[][] = [];
       for (let r = 0; r < 1 + Math.floor(next() * 8); r++) {
         const record = Array.from({ length: width }, () => randomField(next));
-        if (record.every((f) => f === '')) record[0] = 'x'; // an all-empty one-field line would be a blank line
+        if (record.every((f): boolean => f === '')) record[0] = 'x'; // an all-empty one-field line would be a blank line
         records.push(record);
       }
       const eol = next() < 0.5 ? '\n' : '\r\n';
-      const text = records.map((r) => r.map((f) => quote(f, delimiter, next() < 0.2)).join(delimiter)).join(eol) + (next() < 0.5 ? eol : '');
+      const text =
+        records.map((r) => r.map((f) => quote(f, delimiter, next() < 0.2)).join(delimiter)).join(eol) + (next() < 0.5 ? eol : '');
       const expected = records.map((r) => r.map((f) => f.replaceAll('\r\n', '\n')));
       const whole = parseAll(text, delimiter).map((r) => r.cells);
       assert.deepEqual(whole, expected, `file ${file}: ${JSON.stringify(text)}`);
       const chunked = parseAll(text, delimiter, [1 + Math.floor(next() * 7), 1, 3]).map((r) => r.cells);
       assert.deepEqual(chunked, expected, `file ${file} chunked`);
-      const reference = (parse(text, { delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: true }) as string[][]).map((r) =>
-        r.map((f) => f.replaceAll('\r\n', '\n')),
-      );
+      const reference = (
+        parse(text, { delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: true }) as string[][]
+      ).map((r) => r.map((f) => f.replaceAll('\r\n', '\n')));
       assert.deepEqual(whole, reference, `file ${file} vs csv-parse`);
     }
   });

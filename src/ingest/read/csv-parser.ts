@@ -20,7 +20,11 @@ export class CsvSyntaxError extends Error {
     /** The line the record starts on. */
     readonly line: number,
   ) {
-    super(kind === 'UNCLOSED_QUOTE' ? `a quoted field in the record starting on line ${line} is never closed` : `the record starting on line ${line} is longer than ${MAX_RECORD_CHARS} characters`);
+    super(
+      kind === 'UNCLOSED_QUOTE'
+        ? `a quoted field in the record starting on line ${line} is never closed`
+        : `the record starting on line ${line} is longer than ${MAX_RECORD_CHARS} characters`,
+    );
     this.name = 'CsvSyntaxError';
   }
 }
@@ -47,7 +51,8 @@ export class CsvParser {
     private readonly delimiter: string,
     private readonly maxRecordChars = MAX_RECORD_CHARS,
   ) {
-    if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') throw new Error(`unusable CSV delimiter ${JSON.stringify(delimiter)}`);
+    if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r')
+      throw new Error(`unusable CSV delimiter ${JSON.stringify(delimiter)}`);
   }
 
   /** Adds text; appends the records it completes to `out`. */
@@ -138,7 +143,8 @@ export class CsvParser {
         }
         const after = close + 1;
         let recordEnd = -1;
-        if (after >= n) recordEnd = n; // (final: otherwise we returned above)
+        if (after >= n)
+          recordEnd = n; // (final: otherwise we returned above)
         else if (buf.charCodeAt(after) === LF) recordEnd = after + 1;
         else if (buf.charCodeAt(after) === CR) {
           if (after + 1 >= n) {

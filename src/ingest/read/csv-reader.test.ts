@@ -55,7 +55,10 @@ describe('CSV files', () => {
   test('GB18030 and UTF-8 with a byte-order mark read the same records', async () => {
     const gb = await all(dir.text('gb18030.csv', ROSTER, 'gb18030'));
     const bom = await all(dir.text('bom.csv', ROSTER, 'utf8-bom'));
-    assert.deepEqual(bom, gb.map((r) => ({ ...r, file: 'bom.csv' })));
+    assert.deepEqual(
+      bom,
+      gb.map((r) => ({ ...r, file: 'bom.csv' })),
+    );
     assert.equal((await readHeader(dir.file('bom.csv'))).encoding, 'utf8-bom');
     assert.deepEqual((await readHeader(dir.file('bom.csv'))).headers, ['姓名', '性别', '身份证号', '地址']);
   });
@@ -123,6 +126,9 @@ describe('CSV files', () => {
   test('text that is neither UTF-8 nor GBK is refused before any record', async () => {
     const path = dir.bytes('garbage.csv', Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0xff, 0xfe, 0x80, 0x0a, 0x31, 0x2c, 0x32, 0x0a]));
     await assert.rejects(openSourceFile(path), (e: unknown) => e instanceof IngestFileError && e.code === 'ENCODING');
-    await assert.rejects(openSourceFile(path, { encoding: 'no-such-encoding' }), (e: unknown) => e instanceof IngestFileError && e.code === 'ENCODING');
+    await assert.rejects(
+      openSourceFile(path, { encoding: 'no-such-encoding' }),
+      (e: unknown) => e instanceof IngestFileError && e.code === 'ENCODING',
+    );
   });
 });

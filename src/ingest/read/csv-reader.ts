@@ -16,7 +16,12 @@ export interface CsvSettings {
   readonly delimiter: string;
 }
 
-export async function* readCsvRows(path: string, file: string, settings: CsvSettings, onBytes?: (bytes: number) => void): AsyncGenerator<RawRow[]> {
+export async function* readCsvRows(
+  path: string,
+  file: string,
+  settings: CsvSettings,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<RawRow[]> {
   const { text, bytesRead } = openTextStream(path, settings.encoding, settings.start);
   const parser = new CsvParser(settings.delimiter);
   try {

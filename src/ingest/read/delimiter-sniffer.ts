@@ -24,7 +24,10 @@ function countOutsideQuotes(line: string): number[] {
 
 /** The delimiter of the sample (complete lines from the start of the file); ',' when none shows. */
 export function sniffDelimiter(sample: string): string {
-  const lines = sample.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, SAMPLE_LINES);
+  const lines = sample
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, SAMPLE_LINES);
   const counts = lines.map(countOutsideQuotes);
   let best: { delimiter: string; lines: number; fields: number } = { delimiter: ',', lines: 0, fields: 0 };
   DELIMITERS.forEach((delimiter, k) => {

@@ -17,12 +17,30 @@ describe('findHeaderRow', () => {
   });
 
   test('the first row when there is no title', () => {
-    assert.equal(findHeaderRow([['姓名', '身份证号'], ['王芳', '310105199001011228']]), 0);
+    assert.equal(
+      findHeaderRow([
+        ['姓名', '身份证号'],
+        ['王芳', '310105199001011228'],
+      ]),
+      0,
+    );
   });
 
   test('a header with some empty cells still qualifies; data rows that look like values do not', () => {
-    assert.equal(findHeaderRow([['姓名', '', '身份证号', '电话'], ['王芳', '女', '310105199001011228', '13812345678']]), 0);
-    assert.equal(findHeaderRow([['310105199001011228', '1990-01-01', '13812345678'], ['310105199202021224', '1992-02-02', '13912345678']]), -1);
+    assert.equal(
+      findHeaderRow([
+        ['姓名', '', '身份证号', '电话'],
+        ['王芳', '女', '310105199001011228', '13812345678'],
+      ]),
+      0,
+    );
+    assert.equal(
+      findHeaderRow([
+        ['310105199001011228', '1990-01-01', '13812345678'],
+        ['310105199202021224', '1992-02-02', '13912345678'],
+      ]),
+      -1,
+    );
   });
 
   test('a single-column file has its first filled row as header', () => {

@@ -34,7 +34,13 @@ export class IngestFileError extends Error {
   readonly messageZh: string;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: IngestFileErrorCode, file: string, message: string, messageZh: string, details: Readonly<Record<string, unknown>> = {}) {
+  constructor(
+    code: IngestFileErrorCode,
+    file: string,
+    message: string,
+    messageZh: string,
+    details: Readonly<Record<string, unknown>> = {},
+  ) {
     super(`${file}: ${message}`);
     this.name = 'IngestFileError';
     this.code = code;

@@ -20,7 +20,13 @@ describe('JSON Lines files', () => {
       ].join('\r\n'),
     );
     const source = await openSourceFile(path);
-    assert.deepEqual(source.header, { format: 'jsonl', encoding: 'utf8', headers: ['姓名', '身份证号', '年龄', '党员', '备注', '地址', '电话'], headerRow: 0, size: source.header.size });
+    assert.deepEqual(source.header, {
+      format: 'jsonl',
+      encoding: 'utf8',
+      headers: ['姓名', '身份证号', '年龄', '党员', '备注', '地址', '电话'],
+      headerRow: 0,
+      size: source.header.size,
+    });
     const records: SourceRecord[] = [];
     for await (const r of source.records) records.push(r);
     assert.deepEqual(records[0], {
@@ -47,11 +53,22 @@ describe('JSON Lines files', () => {
   });
 
   test('long numbers are quoted before parsing, outside strings only', () => {
-    assert.equal(quoteLongNumbers('{"a":310105198001011234,"b":"x 1234567890123456 y","c":-12345678901234567.5,"d":12}'), '{"a":"310105198001011234","b":"x 1234567890123456 y","c":"-12345678901234567.5","d":12}');
-    assert.equal(quoteLongNumbers('{"s":"a\\"1234567890123456","n":[1234567890123456]}'), '{"s":"a\\"1234567890123456","n":["1234567890123456"]}');
+    assert.equal(
+      quoteLongNumbers('{"a":310105198001011234,"b":"x 1234567890123456 y","c":-12345678901234567.5,"d":12}'),
+      '{"a":"310105198001011234","b":"x 1234567890123456 y","c":"-12345678901234567.5","d":12}',
+    );
+    assert.equal(
+      quoteLongNumbers('{"s":"a\\"1234567890123456","n":[1234567890123456]}'),
+      '{"s":"a\\"1234567890123456","n":["1234567890123456"]}',
+    );
   });
 
   test('a line that is JSON but not an object says what it is', () => {
-    assert.deepEqual(parseJsonLine('f', 7, '"text"'), { file: 'f', row: 7, cells: {}, problems: [{ code: 'BAD_JSON', message: 'the line is JSON but not an object (string)' }] });
+    assert.deepEqual(parseJsonLine('f', 7, '"text"'), {
+      file: 'f',
+      row: 7,
+      cells: {},
+      problems: [{ code: 'BAD_JSON', message: 'the line is JSON but not an object (string)' }],
+    });
   });
 });

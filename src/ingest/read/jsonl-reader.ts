@@ -6,18 +6,25 @@
  */
 import { createInterface } from 'node:readline';
 import { IngestFileError } from './ingest-file-error.ts';
-import type { RowProblem, SourceRecord } from './source-record.ts';
+import type { HeaderInfo, RowProblem, SourceFile, SourceRecord } from './source-record.ts';
 import { openTextStream } from './text-encoding.ts';
 
 const PROGRESS_EVERY = 1000;
 const LONG_NUMBER = /\d{16}/;
+/** Lines whose keys make the header. */
+const KEY_LINES = 100;
 
 export interface JsonlSettings {
   readonly encoding: string;
   readonly start: number;
 }
 
-export async function* readJsonlRecords(path: string, file: string, settings: JsonlSettings, onBytes?: (bytes: number) => void): AsyncGenerator<SourceRecord> {
+export async function* readJsonlRecords(
+  path: string,
+  file: string,
+  settings: JsonlSettings,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<SourceRecord> {
   const { text, bytesRead } = openTextStream(path, settings.encoding, settings.start);
   const lines = createInterface({ input: text, crlfDelay: Infinity });
   let row = 0;
@@ -33,7 +40,12 @@ export async function* readJsonlRecords(path: string, file: string, settings: Js
   } catch (e) {
     if (e instanceof IngestFileError) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    throw new IngestFileError('UNREADABLE', file, `cannot read the file after line ${row}: ${message}`, `第 ${row} 行之后无法读取文件：${message}`);
+    throw new IngestFileError(
+      'UNREADABLE',
+      file,
+      `cannot read the file after line ${row}: ${message}`,
+      `第 ${row} 行之后无法读取文件：${message}`,
+    );
   } finally {
     lines.close();
     text.destroy();
@@ -50,14 +62,29 @@ export function parseJsonLine(file: string, row: number, line: string): SourceRe
     return { file, row, cells: {}, problems: [{ code: 'BAD_JSON', message: why }] };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { file, row, cells: {}, problems: [{ code: 'BAD_JSON', message: `the line is JSON but not an object (${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value})` }] };
+    return {
+      file,
+      row,
+      cells: {},
+      problems: [
+        {
+          code: 'BAD_JSON',
+          message: `the line is JSON but not an object (${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value})`,
+        },
+      ],
+    };
   }
   const cells: Record<string, string> = {};
   let problems: RowProblem[] | undefined;
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     const text = jsonCellText(v);
     cells[key] = text;
-    if (text.includes('\ufffd')) (problems ??= []).push({ column: key, code: 'BAD_ENCODING', message: 'bytes that are not valid in the file’s encoding' });
+    if (text.includes('\ufffd'))
+      (problems ??= []).push({
+        column: key,
+        code: 'BAD_ENCODING',
+        message: 'a character was lost (U+FFFD): bytes not valid in the file’s encoding, or a conversion before',
+      });
   }
   return problems === undefined ? { file, row, cells } : { file, row, cells, problems };
 }
@@ -80,7 +107,8 @@ export function quoteLongNumbers(line: string): string {
   for (let i = 0; i < line.length; i++) {
     const ch = line.charCodeAt(i);
     if (inString) {
-      if (ch === 0x5c) i++; // backslash escapes the next character
+      if (ch === 0x5c)
+        i++; // backslash escapes the next character
       else if (ch === 0x22) inString = false;
       continue;
     }
@@ -100,4 +128,59 @@ export function quoteLongNumbers(line: string): string {
     }
   }
   return out + line.slice(from);
+}
+
+/** Opens a JSON Lines file: the keys of its first lines are the header. */
+export async function openJsonlSource(
+  path: string,
+  file: string,
+  size: number,
+  settings: { encoding: string; start: number },
+  onBytes: ((bytes: number) => void) | undefined,
+): Promise<SourceFile> {
+  const lines = readJsonlRecords(path, file, settings, onBytes);
+  const buffered: SourceRecord[] = [];
+  const keys = new Set<string>();
+  try {
+    while (buffered.length < KEY_LINES) {
+      const next = await lines.next();
+      if (next.done) break;
+      buffered.push(next.value);
+      for (const k of Object.keys(next.value.cells)) keys.add(k);
+    }
+  } catch (e) {
+    await lines.return(undefined);
+    throw e;
+  }
+  if (buffered.length === 0) {
+    await lines.return(undefined);
+    throw new IngestFileError('EMPTY', file, 'the file is empty', '文件为空');
+  }
+  if (keys.size === 0) {
+    await lines.return(undefined);
+    throw new IngestFileError(
+      'NO_HEADER',
+      file,
+      `none of the first ${buffered.length} lines is a JSON object with fields`,
+      `前 ${buffered.length} 行中没有带字段的 JSON 对象`,
+    );
+  }
+  const header: HeaderInfo = { format: 'jsonl', encoding: settings.encoding, headers: [...keys], headerRow: 0, size };
+  async function* records(): AsyncGenerator<SourceRecord, void, undefined> {
+    try {
+      yield* buffered.splice(0);
+      yield* lines;
+    } finally {
+      await lines.return(undefined);
+    }
+  }
+  const stream = records();
+  return {
+    header,
+    records: stream,
+    close: async () => {
+      await stream.return(undefined);
+      await lines.return(undefined);
+    },
+  };
 }

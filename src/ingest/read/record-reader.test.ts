@@ -27,7 +27,10 @@ describe('openSourceFile', () => {
     await assert.rejects(openSourceFile(dir.bytes('empty.csv', Buffer.alloc(0))), isFileError('EMPTY'));
     await assert.rejects(openSourceFile(dir.text('blank.csv', '\r\n\r\n  \n')), isFileError('EMPTY'));
     await assert.rejects(openSourceFile(dir.text('commas.csv', ',,,\n,,,\n')), isFileError('EMPTY'));
-    await assert.rejects(openSourceFile(dir.text('numbers.csv', '310105198001011234,1980-01-01\n310105199002021228,1990-02-02\n')), isFileError('NO_HEADER'));
+    await assert.rejects(
+      openSourceFile(dir.text('numbers.csv', '310105198001011234,1980-01-01\n310105199002021228,1990-02-02\n')),
+      isFileError('NO_HEADER'),
+    );
     await assert.rejects(openSourceFile(dir.text('array.json', '[{"a":1}]\n')), isFileError('UNREADABLE'));
     await assert.rejects(openSourceFile(dir.file('missing.csv')), isFileError('UNREADABLE'));
   });
@@ -46,7 +49,8 @@ describe('openSourceFile', () => {
     const path = dir.text('progress.csv', 'a,b\n' + '1,2\n'.repeat(1000));
     const seen: number[] = [];
     const records = [];
-    for await (const r of readRecords(path, { displayName: '上传.csv', onProgress: (bytes, total) => seen.push(bytes / total) })) records.push(r);
+    for await (const r of readRecords(path, { displayName: '上传.csv', onProgress: (bytes, total) => seen.push(bytes / total) }))
+      records.push(r);
     assert.equal(records.length, 1000);
     assert.equal(records[0]?.file, '上传.csv');
     assert.equal(seen.at(-1), 1);
@@ -96,6 +100,9 @@ describe('openSourceFile', () => {
     assert.equal(count, 200_000);
     assert.equal(last, '310105198000199999');
     assert.ok(size > 25_000_000, `file is ${size} bytes`);
-    assert.ok(peak < 16 * 1024 * 1024, `live heap grew by ${Math.round(peak / 1048576)} MB reading a ${Math.round(size / 1048576)} MB file`);
+    assert.ok(
+      peak < 16 * 1024 * 1024,
+      `live heap grew by ${Math.round(peak / 1048576)} MB reading a ${Math.round(size / 1048576)} MB file`,
+    );
   });
 });

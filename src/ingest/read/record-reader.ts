@@ -11,29 +11,20 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { sniffDelimiter } from './delimiter-sniffer.ts';
-import { findHeaderRow, headerColumns, HEADER_SEARCH_ROWS, columnLetter } from './header-detector.ts';
 import { IngestFileError } from './ingest-file-error.ts';
 import { readCsvRows } from './csv-reader.ts';
-import { readJsonlRecords } from './jsonl-reader.ts';
-import type { FileFormat, HeaderInfo, RawRow, ReadOptions, RowProblem, RowProblemCode, SourceRecord } from './source-record.ts';
+import { openJsonlSource } from './jsonl-reader.ts';
+import type { FileFormat, HeaderInfo, ReadOptions, SourceFile, SourceRecord } from './source-record.ts';
+import { openTabular } from './tabular-source.ts';
 import { decodeSample, detectTextEncoding, isKnownEncoding } from './text-encoding.ts';
 import { readXlsxRows, type XlsxMeta } from './xlsx-reader.ts';
 import { readZipDirectory } from './zip-directory.ts';
 
-export type { FileFormat, HeaderInfo, ReadOptions, RowProblem, RowProblemCode, SourceRecord } from './source-record.ts';
+export type { FileFormat, HeaderInfo, ReadOptions, RowProblem, RowProblemCode, SourceFile, SourceRecord } from './source-record.ts';
 export { IngestFileError, isIngestFileError, type IngestFileErrorCode } from './ingest-file-error.ts';
-
-export interface SourceFile {
-  readonly header: HeaderInfo;
-  /** The data rows after the header; iterate once. Breaking out of the loop closes the file. */
-  readonly records: AsyncGenerator<SourceRecord, void, undefined>;
-  /** Closes the file without reading further (needed only when `records` is not iterated to its end). */
-  close(): Promise<void>;
-}
 
 const SPREADSHEET_EXTENSIONS = new Set(['.xlsx', '.xlsm', '.xltx', '.xls', '.et']);
 const SAMPLE_BYTES = 64 * 1024;
-const JSONL_KEY_LINES = 100;
 
 /** Opens the file, detects format, encoding and header, and returns them with the record stream. */
 export async function openSourceFile(path: string, options: ReadOptions = {}): Promise<SourceFile> {
@@ -42,7 +33,12 @@ export async function openSourceFile(path: string, options: ReadOptions = {}): P
   try {
     handle = await open(path, 'r');
   } catch (e) {
-    throw new IngestFileError('UNREADABLE', file, `cannot open the file (${(e as Error).message})`, `无法打开文件（${(e as Error).message}）`);
+    throw new IngestFileError(
+      'UNREADABLE',
+      file,
+      `cannot open the file (${(e as Error).message})`,
+      `无法打开文件（${(e as Error).message}）`,
+    );
   }
   let size: number;
   let format: FileFormat;
@@ -64,7 +60,7 @@ export async function openSourceFile(path: string, options: ReadOptions = {}): P
   }
   const progress = options.onProgress;
   const onBytes = progress ? (bytes: number): void => progress(bytes, size) : undefined;
-  if (format === 'jsonl') return openJsonl(path, file, size, text ?? { encoding: 'utf8', start: 0, sample: '' }, onBytes);
+  if (format === 'jsonl') return openJsonlSource(path, file, size, text ?? { encoding: 'utf8', start: 0, sample: '' }, onBytes);
   if (format === 'xlsx') {
     const meta: XlsxMeta = {};
     const rows = readXlsxRows(path, file, { sheet: options.sheet }, meta, onBytes);
@@ -80,7 +76,14 @@ export async function openSourceFile(path: string, options: ReadOptions = {}): P
   const settings = text ?? { encoding: 'utf8', start: 0, sample: '' };
   const delimiter = options.delimiter ?? sniffDelimiter(completeLines(settings.sample, size));
   const rows = readCsvRows(path, file, { encoding: settings.encoding, start: settings.start, delimiter }, onBytes);
-  return openTabular(rows, file, options, (headers, headerRow) => ({ format: 'csv', encoding: settings.encoding, headers, headerRow, delimiter, size }));
+  return openTabular(rows, file, options, (headers, headerRow) => ({
+    format: 'csv',
+    encoding: settings.encoding,
+    headers,
+    headerRow,
+    delimiter,
+    size,
+  }));
 }
 
 /**
@@ -163,22 +166,35 @@ async function checkWorkbook(handle: FileHandle, size: number, file: string): Pr
       directory.problem === 'NO_DIRECTORY'
         ? 'the workbook is cut short: its zip directory is missing (was the upload or copy interrupted?)'
         : 'the workbook is damaged: its zip directory points past the end of the file',
-      directory.problem === 'NO_DIRECTORY' ? '工作簿不完整：缺少压缩包目录（上传或复制是否中断？）' : '工作簿已损坏：压缩包目录超出文件末尾',
+      directory.problem === 'NO_DIRECTORY'
+        ? '工作簿不完整：缺少压缩包目录（上传或复制是否中断？）'
+        : '工作簿已损坏：压缩包目录超出文件末尾',
     );
   }
   if (!directory.entries.has('xl/workbook.xml')) {
-    throw new IngestFileError('NOT_A_SPREADSHEET', file, 'the file is a zip archive but not an XLSX workbook', '文件是压缩包，但不是 XLSX 工作簿');
+    throw new IngestFileError(
+      'NOT_A_SPREADSHEET',
+      file,
+      'the file is a zip archive but not an XLSX workbook',
+      '文件是压缩包，但不是 XLSX 工作簿',
+    );
   }
   if (![...directory.entries.keys()].some((e) => e.startsWith('xl/worksheets/'))) {
     throw new IngestFileError('NO_SHEET', file, 'the workbook has no worksheet', '工作簿中没有工作表');
   }
 }
 
-async function textSettings(handle: FileHandle, size: number, file: string, encoding: string | undefined): Promise<{ encoding: string; start: number; sample: string }> {
+async function textSettings(
+  handle: FileHandle,
+  size: number,
+  file: string,
+  encoding: string | undefined,
+): Promise<{ encoding: string; start: number; sample: string }> {
   const head = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
   await handle.read(head, 0, head.length, 0);
   if (encoding !== undefined) {
-    if (!isKnownEncoding(encoding)) throw new IngestFileError('ENCODING', file, `unknown encoding "${encoding}"`, `未知的编码“${encoding}”`);
+    if (!isKnownEncoding(encoding))
+      throw new IngestFileError('ENCODING', file, `unknown encoding "${encoding}"`, `未知的编码“${encoding}”`);
     return { encoding, start: 0, sample: decodeSample(head, encoding) };
   }
   const verdict = await detectTextEncoding(handle, size);
@@ -210,7 +226,12 @@ function textFormat(sample: string, size: number, file: string): FileFormat {
   }
   if (first[0] === '{') return 'jsonl';
   if (first[0] === '[') {
-    throw new IngestFileError('UNREADABLE', file, 'the file is a JSON array, not JSON Lines (one object per line)', '文件是 JSON 数组，而不是 JSON Lines（每行一个对象）');
+    throw new IngestFileError(
+      'UNREADABLE',
+      file,
+      'the file is a JSON array, not JSON Lines (one object per line)',
+      '文件是 JSON 数组，而不是 JSON Lines（每行一个对象）',
+    );
   }
   return 'csv';
 }
@@ -224,189 +245,4 @@ function completeLines(sample: string, size: number): string {
 
 function empty(file: string): IngestFileError {
   return new IngestFileError('EMPTY', file, 'the file is empty', '文件为空');
-}
-
-function isBlank(row: RawRow): boolean {
-  for (const c of row.cells) if (c !== '' && c.trim() !== '') return false;
-  return true;
-}
-
-async function openTabular(
-  rows: AsyncGenerator<RawRow[]>,
-  file: string,
-  options: ReadOptions,
-  info: (headers: readonly string[], headerRow: number) => HeaderInfo,
-): Promise<SourceFile> {
-  // Rows are read until the header is found: at most the header search window, plus the rest of
-  // the batch it ends in.
-  const buffered: RawRow[] = [];
-  let headerAt = -1;
-  try {
-    const candidates: number[] = [];
-    let done = false;
-    while (!done) {
-      const next = await rows.next();
-      if (next.done) break;
-      for (const row of next.value) {
-        buffered.push(row);
-        if (done) continue;
-        if (options.headerRow !== undefined) {
-          if (row.row >= options.headerRow) {
-            if (row.row === options.headerRow && !isBlank(row)) headerAt = buffered.length - 1;
-            done = true;
-          }
-        } else if (!isBlank(row)) {
-          candidates.push(buffered.length - 1);
-          if (candidates.length >= HEADER_SEARCH_ROWS) done = true;
-        }
-      }
-    }
-    if (options.headerRow === undefined) {
-      if (candidates.length === 0) throw new IngestFileError('EMPTY', file, 'the file has no rows with values', '文件中没有有内容的行');
-      const found = findHeaderRow(candidates.map((i) => (buffered[i] as RawRow).cells));
-      headerAt = found < 0 ? -1 : (candidates[found] as number);
-    }
-    if (headerAt < 0) {
-      const why = options.headerRow !== undefined ? `row ${options.headerRow} is empty or missing` : `none of the first ${HEADER_SEARCH_ROWS} rows looks like a header`;
-      throw new IngestFileError(
-        'NO_HEADER',
-        file,
-        `no header row: ${why}`,
-        options.headerRow !== undefined ? `第 ${options.headerRow} 行为空或不存在，找不到表头` : `前 ${HEADER_SEARCH_ROWS} 行中没有像表头的行`,
-      );
-    }
-  } catch (e) {
-    await rows.return(undefined);
-    throw e;
-  }
-  const headerRaw = buffered[headerAt] as RawRow;
-  const columns = headerColumns(headerRaw.cells);
-  if (!columns.ok) {
-    await rows.return(undefined);
-    const [a, b] = columns.columns;
-    const csv = headerRaw.fieldCount !== undefined;
-    throw new IngestFileError(
-      'DUPLICATE_HEADER',
-      file,
-      `the header "${columns.duplicate}" appears twice (columns ${csv ? a : columnLetter(a)} and ${csv ? b : columnLetter(b)}, row ${headerRaw.row})`,
-      `表头“${columns.duplicate}”出现了两次（第 ${headerRaw.row} 行，第 ${csv ? a : columnLetter(a)} 列和第 ${csv ? b : columnLetter(b)} 列）`,
-      { column: columns.duplicate, columns: columns.columns, row: headerRaw.row },
-    );
-  }
-  const header = info(columns.names, headerRaw.row);
-  const shaper = new RecordShaper(file, columns.names, headerRaw.fieldCount);
-  const rest = buffered.slice(headerAt + 1);
-  buffered.length = 0;
-  async function* records(): AsyncGenerator<SourceRecord, void, undefined> {
-    try {
-      for (const raw of rest.splice(0)) if (!isBlank(raw)) yield shaper.shape(raw);
-      for await (const batch of rows) {
-        for (const raw of batch) if (!isBlank(raw)) yield shaper.shape(raw);
-      }
-    } finally {
-      await rows.return(undefined);
-    }
-  }
-  const stream = records();
-  return {
-    header,
-    records: stream,
-    close: async () => {
-      await stream.return(undefined);
-      await rows.return(undefined);
-    },
-  };
-}
-
-const PROBLEM_TEXT: Readonly<Record<RowProblemCode, string>> = {
-  COLUMN_COUNT: 'the row does not fit the header',
-  BAD_JSON: 'the line is not a JSON object',
-  LOSSY_NUMBER: 'a number with more than 15 digits, which Excel cannot store exactly: its last digits are lost (store the column as text)',
-  BAD_ENCODING: 'bytes that are not valid in the file’s encoding',
-  CELL_ERROR: 'an Excel error value (#N/A, #VALUE!…)',
-};
-
-/** Turns positional rows into records keyed by header, with their problems. */
-class RecordShaper {
-  constructor(
-    private readonly file: string,
-    private readonly names: readonly string[],
-    /** CSV: the header line's field count, which every row must have. */
-    private readonly fieldCount: number | undefined,
-  ) {}
-
-  shape(raw: RawRow): SourceRecord {
-    const names = this.names;
-    const cells: Record<string, string> = {};
-    let problems: RowProblem[] | undefined;
-    for (let i = 0; i < names.length; i++) {
-      const v = raw.cells[i] ?? '';
-      cells[names[i] as string] = v;
-      if (v.includes('\ufffd')) (problems ??= []).push({ column: names[i] as string, code: 'BAD_ENCODING', message: PROBLEM_TEXT.BAD_ENCODING });
-    }
-    if (this.fieldCount !== undefined && raw.fieldCount !== undefined && raw.fieldCount !== this.fieldCount) {
-      (problems ??= []).push({ code: 'COLUMN_COUNT', message: `the line has ${raw.fieldCount} fields where the header has ${this.fieldCount}` });
-    } else {
-      for (let i = names.length; i < raw.cells.length; i++) {
-        if ((raw.cells[i] ?? '').trim() !== '') {
-          (problems ??= []).push({ code: 'COLUMN_COUNT', message: `a value in column ${this.fieldCount !== undefined ? i + 1 : columnLetter(i + 1)}, which has no header` });
-          break;
-        }
-      }
-    }
-    for (const p of raw.cellProblems ?? []) {
-      const name = names[p.index];
-      (problems ??= []).push(name !== undefined ? { column: name, code: p.code, message: PROBLEM_TEXT[p.code] } : { code: p.code, message: PROBLEM_TEXT[p.code] });
-    }
-    return problems === undefined ? { file: this.file, row: raw.row, cells } : { file: this.file, row: raw.row, cells, problems };
-  }
-}
-
-async function openJsonl(
-  path: string,
-  file: string,
-  size: number,
-  settings: { encoding: string; start: number },
-  onBytes: ((bytes: number) => void) | undefined,
-): Promise<SourceFile> {
-  const lines = readJsonlRecords(path, file, settings, onBytes);
-  const buffered: SourceRecord[] = [];
-  const keys = new Set<string>();
-  try {
-    while (buffered.length < JSONL_KEY_LINES) {
-      const next = await lines.next();
-      if (next.done) break;
-      buffered.push(next.value);
-      for (const k of Object.keys(next.value.cells)) keys.add(k);
-    }
-  } catch (e) {
-    await lines.return(undefined);
-    throw e;
-  }
-  if (buffered.length === 0) {
-    await lines.return(undefined);
-    throw empty(file);
-  }
-  if (keys.size === 0) {
-    await lines.return(undefined);
-    throw new IngestFileError('NO_HEADER', file, `none of the first ${buffered.length} lines is a JSON object with fields`, `前 ${buffered.length} 行中没有带字段的 JSON 对象`);
-  }
-  const header: HeaderInfo = { format: 'jsonl', encoding: settings.encoding, headers: [...keys], headerRow: 0, size };
-  async function* records(): AsyncGenerator<SourceRecord, void, undefined> {
-    try {
-      yield* buffered.splice(0);
-      yield* lines;
-    } finally {
-      await lines.return(undefined);
-    }
-  }
-  const stream = records();
-  return {
-    header,
-    records: stream,
-    close: async () => {
-      await stream.return(undefined);
-      await lines.return(undefined);
-    },
-  };
 }

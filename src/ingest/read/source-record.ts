@@ -13,7 +13,7 @@ export const ROW_PROBLEM_CODES = [
   'BAD_JSON',
   /** An XLSX number too long to be exact (an 18-digit ID number stored as a number). */
   'LOSSY_NUMBER',
-  /** A cell with bytes that are not valid in the file's encoding (decoded as U+FFFD). */
+  /** A cell with a lost character (U+FFFD): bytes not valid in the file's encoding, or an earlier bad conversion. */
   'BAD_ENCODING',
   /** An XLSX cell holding an Excel error (#N/A, #VALUE!…). */
   'CELL_ERROR',
@@ -44,6 +44,15 @@ export interface SourceRecord {
   readonly cells: Record<string, string>;
   /** Present only when the row has problems. */
   readonly problems?: readonly RowProblem[];
+}
+
+/** An opened file: its header, and its records after the header. */
+export interface SourceFile {
+  readonly header: HeaderInfo;
+  /** The data rows after the header; iterate once. Breaking out of the loop closes the file. */
+  readonly records: AsyncGenerator<SourceRecord, void, undefined>;
+  /** Closes the file without reading further (needed only when `records` is not iterated to its end). */
+  close(): Promise<void>;
 }
 
 export type FileFormat = 'csv' | 'xlsx' | 'jsonl';

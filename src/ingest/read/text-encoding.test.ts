@@ -30,7 +30,11 @@ describe('detectTextEncoding', () => {
 
   test('GBK, and GB18030 when four-byte characters occur (㐀 is not in GBK)', async () => {
     assert.deepEqual(await detect(dir.text('g.csv', TEXT, 'gbk')), { ok: true, encoding: 'gbk', bomLength: 0 });
-    assert.deepEqual(await detect(dir.text('g18.csv', `${TEXT}㐀,男,新华路\n`, 'gb18030')), { ok: true, encoding: 'gb18030', bomLength: 0 });
+    assert.deepEqual(await detect(dir.text('g18.csv', `${TEXT}㐀,男,新华路\n`, 'gb18030')), {
+      ok: true,
+      encoding: 'gb18030',
+      bomLength: 0,
+    });
   });
 
   test('UTF-16 with a byte-order mark', async () => {
@@ -49,9 +53,21 @@ describe('detectTextEncoding', () => {
     const verdict = await detect(dir.bytes('noise.csv', noise));
     assert.equal(verdict.ok, false);
     assert.equal(!verdict.ok && verdict.problem, 'NOT_TEXT');
-    assert.deepEqual(await detect(dir.bytes('bad.csv', Buffer.concat([Buffer.from('abc'), Buffer.from([0xff, 0x41])]))), { ok: false, problem: 'NOT_TEXT', utf8ErrorAt: 3 });
-    const big5 = dir.text('big5.csv', '姓名,地址\n張偉,臺北市信義區\n陳淑芬,高雄市鼓山區\n黃志明,臺中市北屯區\n林美玲,新竹縣竹北市\n'.repeat(3), 'big5');
+    assert.deepEqual(await detect(dir.bytes('bad.csv', Buffer.concat([Buffer.from('abc'), Buffer.from([0xff, 0x41])]))), {
+      ok: false,
+      problem: 'NOT_TEXT',
+      utf8ErrorAt: 3,
+    });
+    const big5 = dir.text(
+      'big5.csv',
+      '姓名,地址\n張偉,臺北市信義區\n陳淑芬,高雄市鼓山區\n黃志明,臺中市北屯區\n林美玲,新竹縣竹北市\n'.repeat(3),
+      'big5',
+    );
     assert.equal((await detect(big5)).ok, false);
-    assert.deepEqual(await detect(dir.bytes('x.bin', Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01, 0x02]))), { ok: false, problem: 'BINARY', utf8ErrorAt: 4 });
+    assert.deepEqual(await detect(dir.bytes('x.bin', Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01, 0x02]))), {
+      ok: false,
+      problem: 'BINARY',
+      utf8ErrorAt: 4,
+    });
   });
 });

@@ -36,7 +36,7 @@ export async function detectTextEncoding(handle: FileHandle, size: number): Prom
 
 async function* chunks(handle: FileHandle, size: number): AsyncGenerator<Buffer> {
   const buffer = Buffer.alloc(Math.min(CHUNK, Math.max(size, 1)));
-  for (let position = 0; position < size; ) {
+  for (let position = 0; position < size;) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) return;
     yield buffer.subarray(0, bytesRead);

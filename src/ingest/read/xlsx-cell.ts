@@ -54,7 +54,9 @@ export function cellText(attributes: string, inner: string, context: CellContext
       const n = Number(v);
       if (Number.isNaN(n)) return { text: decodeXml(v) };
       const style = attribute(attributes, 's');
-      if (style !== undefined && context.dateStyles.has(Number(style))) return { text: serialText(n, context.date1904) };
+      if (style !== undefined && context.dateStyles.has(Number(style)) && excelSerialParts(n, context.date1904) !== undefined) {
+        return { text: serialText(n, context.date1904) };
+      }
       return numberText(n);
     }
   }

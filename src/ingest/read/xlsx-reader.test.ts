@@ -29,7 +29,14 @@ function roster(workbook: ExcelJS.Workbook): void {
   sheet.mergeCells('A1:F1');
   sheet.getCell('A3').value = '打印日期：2024年12月31日';
   sheet.getRow(4).values = ['姓名', '身份证号', '出生日期', '金额', '备注', '已核实'];
-  sheet.getRow(5).values = ['张伟', '310105198001011234', new Date(Date.UTC(1980, 0, 1)), 12.5, { richText: [{ text: '富' }, { text: '文本', font: { bold: true } }] }, true];
+  sheet.getRow(5).values = [
+    '张伟',
+    '310105198001011234',
+    new Date(Date.UTC(1980, 0, 1)),
+    12.5,
+    { richText: [{ text: '富' }, { text: '文本', font: { bold: true } }] },
+    true,
+  ];
   sheet.getRow(6).values = ['王芳', 310105199002021228, new Date(Date.UTC(1990, 1, 2, 8, 30)), 0.1 + 0.2, '合并的', false];
   sheet.mergeCells('E6:F6');
   sheet.getRow(7).values = ['李娜', 310105800101123, '', { formula: '2+3', result: 5 }, '', ''];
@@ -64,9 +71,20 @@ describe('XLSX files', () => {
       cells: { 姓名: '张伟', 身份证号: '310105198001011234', 出生日期: '1980-01-01', 金额: '12.5', 备注: '富文本', 已核实: 'TRUE' },
     });
     // An 18-digit ID number stored as a number has lost digits: flagged, never completed.
-    assert.deepEqual(records[1]?.cells, { 姓名: '王芳', 身份证号: '310105199002021000', 出生日期: '1990-02-02T08:30:00', 金额: '0.3', 备注: '合并的', 已核实: '' });
+    assert.deepEqual(records[1]?.cells, {
+      姓名: '王芳',
+      身份证号: '310105199002021000',
+      出生日期: '1990-02-02T08:30:00',
+      金额: '0.3',
+      备注: '合并的',
+      已核实: '',
+    });
     assert.deepEqual(records[1]?.problems, [
-      { column: '身份证号', code: 'LOSSY_NUMBER', message: 'a number with more than 15 digits, which Excel cannot store exactly: its last digits are lost (store the column as text)' },
+      {
+        column: '身份证号',
+        code: 'LOSSY_NUMBER',
+        message: 'a number with more than 15 digits, which Excel cannot store exactly: its last digits are lost (store the column as text)',
+      },
     ]);
     // A 15-digit number is exact; a formula gives its result.
     assert.deepEqual(records[2]?.cells, { 姓名: '李娜', 身份证号: '310105800101123', 出生日期: '', 金额: '5', 备注: '', 已核实: '' });
@@ -77,7 +95,10 @@ describe('XLSX files', () => {
     const path = await dir.workbook('sheets.xlsx', roster);
     assert.deepEqual((await all(path, { sheet: '第二页' }))[0]?.cells, { 代码: '01', 名称: '汉族' });
     assert.equal((await readHeader(path, { sheet: 3 })).sheet, '第二页');
-    await assert.rejects(readHeader(path, { sheet: '第九页' }), (e: unknown) => isFileError('NO_SHEET')(e) && /说明, 花名册, 第二页/.test((e as Error).message));
+    await assert.rejects(
+      readHeader(path, { sheet: '第九页' }),
+      (e: unknown) => isFileError('NO_SHEET')(e) && /说明, 花名册, 第二页/.test((e as Error).message),
+    );
   });
 
   test('Chinese text across inflate chunk boundaries comes out whole (exceljs streaming garbles it)', async () => {

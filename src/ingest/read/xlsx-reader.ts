@@ -24,7 +24,13 @@ export interface XlsxMeta {
   sheet?: string;
 }
 
-export async function* readXlsxRows(path: string, file: string, settings: XlsxSettings, meta: XlsxMeta, onBytes?: (bytes: number) => void): AsyncGenerator<RawRow[]> {
+export async function* readXlsxRows(
+  path: string,
+  file: string,
+  settings: XlsxSettings,
+  meta: XlsxMeta,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<RawRow[]> {
   let entry: ZipEntryStream | undefined;
   try {
     let scanner: SheetScanner;
@@ -36,7 +42,13 @@ export async function* readXlsxRows(path: string, file: string, settings: XlsxSe
       const sheet = chooseSheet(workbook.sheets, settings.sheet, file);
       meta.sheet = sheet.name;
       const zipEntry = directory.entries.get(sheet.entry);
-      if (zipEntry === undefined) throw new IngestFileError('NO_SHEET', file, `sheet "${sheet.name}" is missing from the workbook`, `工作簿中缺少工作表“${sheet.name}”`);
+      if (zipEntry === undefined)
+        throw new IngestFileError(
+          'NO_SHEET',
+          file,
+          `sheet "${sheet.name}" is missing from the workbook`,
+          `工作簿中缺少工作表“${sheet.name}”`,
+        );
       entry = await openZipEntry(handle, path, zipEntry);
       scanner = new SheetScanner(workbook);
     } finally {
@@ -68,10 +80,17 @@ function chooseSheet(sheets: readonly SheetEntry[], wanted: string | number | un
         : sheets.find((s) => s.name === wanted);
   if (found !== undefined) return found;
   const names = sheets.map((s) => s.name);
-  const which = wanted === undefined ? 'no visible sheet' : typeof wanted === 'number' ? `no sheet number ${wanted}` : `no sheet named "${wanted}"`;
-  throw new IngestFileError('NO_SHEET', file, `the workbook has ${which} (sheets: ${names.join(', ') || 'none'})`, `工作簿中没有指定的工作表（现有：${names.join('、') || '无'}）`, {
-    sheets: names,
-  });
+  const which =
+    wanted === undefined ? 'no visible sheet' : typeof wanted === 'number' ? `no sheet number ${wanted}` : `no sheet named "${wanted}"`;
+  throw new IngestFileError(
+    'NO_SHEET',
+    file,
+    `the workbook has ${which} (sheets: ${names.join(', ') || 'none'})`,
+    `工作簿中没有指定的工作表（现有：${names.join('、') || '无'}）`,
+    {
+      sheets: names,
+    },
+  );
 }
 
 function xlsxFailure(e: unknown, file: string): IngestFileError {
@@ -79,7 +98,12 @@ function xlsxFailure(e: unknown, file: string): IngestFileError {
   const message = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('Z_')) {
-    return new IngestFileError('TRUNCATED', file, `the workbook is damaged or cut short (${message})`, `工作簿已损坏或不完整（${message}）`);
+    return new IngestFileError(
+      'TRUNCATED',
+      file,
+      `the workbook is damaged or cut short (${message})`,
+      `工作簿已损坏或不完整（${message}）`,
+    );
   }
   return new IngestFileError('UNREADABLE', file, `cannot read the workbook: ${message}`, `无法读取工作簿：${message}`);
 }

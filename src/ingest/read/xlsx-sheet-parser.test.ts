@@ -57,3 +57,7 @@ describe('cell text', () => {
     assert.equal(serialText(38234, true), '2008-09-05');
   });
 });
+
+test('a huge number in a date style stays a number', () => {
+  assert.equal(serialText(310105198001011234, false), '310105198001011000');
+});

@@ -5,8 +5,10 @@ import { attribute, decodeOoxmlText, decodeXml } from './xml-text.ts';
 
 describe('workbook parts', () => {
   test('sheets in workbook order with their entries and visibility', () => {
-    const workbook = '<workbook><workbookPr date1904="0"/><sheets><sheet name="说明" sheetId="3" state="hidden" r:id="rId3"/><sheet name="A&amp;B" sheetId="1" r:id="rId1"/></sheets></workbook>';
-    const rels = '<Relationships><Relationship Id="rId1" Type="x" Target="worksheets/sheet1.xml"/><Relationship Id="rId3" Type="x" Target="/xl/worksheets/sheet3.xml"/></Relationships>';
+    const workbook =
+      '<workbook><workbookPr date1904="0"/><sheets><sheet name="说明" sheetId="3" state="hidden" r:id="rId3"/><sheet name="A&amp;B" sheetId="1" r:id="rId1"/></sheets></workbook>';
+    const rels =
+      '<Relationships><Relationship Id="rId1" Type="x" Target="worksheets/sheet1.xml"/><Relationship Id="rId3" Type="x" Target="/xl/worksheets/sheet3.xml"/></Relationships>';
     const entries = new Set(['xl/worksheets/sheet1.xml', 'xl/worksheets/sheet3.xml']);
     assert.deepEqual(sheetsOf(workbook, rels, new Map([...entries].map((e) => [e, e]))), [
       { name: '说明', state: 'hidden', entry: 'xl/worksheets/sheet3.xml' },

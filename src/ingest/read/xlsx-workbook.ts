@@ -54,7 +54,8 @@ export function sheetsOf(workbook: string, rels: string, entries: ReadonlyMap<st
   for (const r of tags(rels, 'Relationship')) {
     const id = attribute(r, 'Id');
     const target = attribute(r, 'Target');
-    if (id !== undefined && target !== undefined) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`);
+    if (id !== undefined && target !== undefined)
+      targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`);
   }
   const sheets: SheetEntry[] = [];
   for (const s of tags(workbook, 'sheet')) {
@@ -67,7 +68,9 @@ export function sheetsOf(workbook: string, rels: string, entries: ReadonlyMap<st
 }
 
 /** Built-in number formats that show dates or times (including the CJK locales' 27–36 and 50–58). */
-const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const BUILT_IN_DATE_FORMATS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+]);
 
 /** Whether a custom format code shows a date or time: y, m, d, h or s outside quotes, brackets and escapes. */
 export function isDateFormat(code: string): boolean {

@@ -76,7 +76,8 @@ async function dataStart(handle: FileHandle, entry: ZipEntry): Promise<number> {
   const header = Buffer.alloc(30);
   const { bytesRead } = await handle.read(header, 0, 30, entry.localOffset);
   if (bytesRead < 30 || header.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new ZipEntryError(`zip entry ${entry.name}: bad local header`);
-  if (entry.method !== 0 && entry.method !== 8) throw new ZipEntryError(`zip entry ${entry.name}: unsupported compression method ${entry.method}`);
+  if (entry.method !== 0 && entry.method !== 8)
+    throw new ZipEntryError(`zip entry ${entry.name}: unsupported compression method ${entry.method}`);
   return entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
 

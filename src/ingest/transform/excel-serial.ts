@@ -8,6 +8,8 @@ const DAY_MS = 86_400_000;
 /** Serial of 1970-01-01 in the 1900 system. */
 const UNIX_EPOCH_SERIAL = 25_569;
 const DATE_1904_OFFSET = 1_462;
+/** 9999-12-31, Excel's last day. */
+const MAX_SERIAL = 2_958_465;
 
 export interface SerialParts {
   /** ISO date; '' for serial 0 of the 1900 system (a time of day alone); '1900-02-29' for serial 60. */
@@ -16,9 +18,9 @@ export interface SerialParts {
   readonly time: string;
 }
 
-/** Date and time of a serial (negative or non-finite: undefined). */
+/** Date and time of a serial (negative, past 9999-12-31 or not finite: undefined). */
 export function excelSerialParts(serial: number, date1904 = false): SerialParts | undefined {
-  if (!Number.isFinite(serial) || serial < 0) return undefined;
+  if (!Number.isFinite(serial) || serial < 0 || serial >= MAX_SERIAL + 1) return undefined;
   let seconds = Math.round(serial * 86_400);
   let days = Math.floor(seconds / 86_400);
   seconds -= days * 86_400;

@@ -16,7 +16,11 @@ export function idNumber(value: string): TransformResult {
   if (excelText) v = excelText[1] ?? '';
   if (v.startsWith("'")) v = v.slice(1);
   if (v === '') return ok('');
-  if (SCIENTIFIC.test(v)) return fail('LOSSY_NUMBER', 'the number is in scientific notation: its last digits were lost when a spreadsheet treated it as a number');
+  if (SCIENTIFIC.test(v))
+    return fail(
+      'LOSSY_NUMBER',
+      'the number is in scientific notation: its last digits were lost when a spreadsheet treated it as a number',
+    );
   v = v.toUpperCase();
   if (/[^0-9A-Z]/.test(v)) return fail('INVALID_ID_NUMBER', 'an ID number holds only digits and letters');
   return ok(v);

@@ -33,14 +33,27 @@ let converter: ((text: string) => string) | undefined;
 
 /** Traditional (including Hong Kong variants) → simplified, with OpenCC's hk → cn tables: 張偉 → 张伟, 誌 → 志. */
 export function toSimplified(value: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/^[\u0000-\u2fff]*$/.test(value)) return value;
   const convert = (converter ??= OpenCC.Converter({ from: 'hk', to: 'cn' }));
   return convert(value);
 }
 
 /** Placeholders that mean "no value" in department files. */
-export const DEFAULT_BLANK_VALUES: readonly string[] = ['无', '/', '-', '--', '—', '——', 'NULL', 'null', 'N/A', 'n/a', '#N/A', '(空)', '空'];
+export const DEFAULT_BLANK_VALUES: readonly string[] = [
+  '无',
+  '/',
+  '-',
+  '--',
+  '—',
+  '——',
+  'NULL',
+  'null',
+  'N/A',
+  'n/a',
+  '#N/A',
+  '(空)',
+  '空',
+];
 
 export const trim = (value: string): TransformResult => ok(trimText(value));
 export const collapseSpaces = (value: string): TransformResult => ok(value.replace(SPACE_RUN, ' '));

@@ -13,6 +13,15 @@ import { familyName, givenName } from './latin-name.ts';
 import { blankIf, collapseSpaces, digitsOnly, halfWidth, lower, removeSpaces, simplified, trim, upper } from './text-transforms.ts';
 import { ok, type Transform, type TransformOptions, type TransformResult, type TransformStep } from './transform.ts';
 
+export {
+  TRANSFORM_FAILURE_CODES,
+  type Transform,
+  type TransformFailureCode,
+  type TransformOptions,
+  type TransformResult,
+  type TransformStep,
+} from './transform.ts';
+
 export interface TransformDoc {
   readonly summary: string;
   readonly options?: string;
@@ -51,11 +60,15 @@ export const TRANSFORM_DOCS: Readonly<Record<TransformId, TransformDoc>> = {
   digitsOnly: { summary: 'keep the digits only (full-width digits count)' },
   blankIf: { summary: "'' for a placeholder that means no value (无, /, -, NULL, N/A…)", options: 'values: the placeholders' },
   date: {
-    summary: 'a date → YYYY-MM-DD: 2008-09-05, 2008/9/5, 2008.9.5, 20080905, 2008年9月5日, Excel serial days (1–80000); never guesses day/month order',
-    options: 'dayFirst | monthFirst: read 5/9/2008; partial: allow 2008-09 and 2008; serial: true/false for bare numbers; minYear, maxYear (1800, 2199)',
+    summary:
+      'a date → YYYY-MM-DD: 2008-09-05, 2008/9/5, 2008.9.5, 20080905, 2008年9月5日, Excel serial days (1–80000); never guesses day/month order',
+    options:
+      'dayFirst | monthFirst: read 5/9/2008; partial: allow 2008-09 and 2008; serial: true/false for bare numbers; minYear, maxYear (1800, 2199)',
   },
   phone: { summary: 'a telephone number → digits: +86/0086, spaces, dashes and brackets removed; 7–12 digits' },
-  idNumber: { summary: 'an ID number: half-width, spaces and Excel text markers (\', ="…") removed, upper-case X; scientific notation rejected' },
+  idNumber: {
+    summary: 'an ID number: half-width, spaces and Excel text markers (\', ="…") removed, upper-case X; scientific notation rejected',
+  },
   familyName: { summary: "the family name of a Latin-script name (the all-caps token; 'FAMILY, Given'; passport order when all caps)" },
   givenName: { summary: 'the given name of a Latin-script name (see familyName)' },
 };

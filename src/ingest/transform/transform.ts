@@ -31,8 +31,7 @@ export const TRANSFORM_FAILURE_CODES = [
 export type TransformFailureCode = (typeof TRANSFORM_FAILURE_CODES)[number];
 
 export type TransformResult =
-  | { readonly ok: true; readonly value: string }
-  | { readonly ok: false; readonly code: TransformFailureCode; readonly reason: string };
+  { readonly ok: true; readonly value: string } | { readonly ok: false; readonly code: TransformFailureCode; readonly reason: string };
 
 export type TransformOptions = Readonly<Record<string, unknown>>;
 
