@@ -20,6 +20,21 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
+const guarded = new WeakSet<pg.PoolClient>();
+
+/**
+ * A pooled client that does not crash the process when its connection drops while checked out
+ * (as when ^C drops the database under it); the failure still rejects the query in flight.
+ */
+async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  if (!guarded.has(client)) {
+    client.on('error', () => undefined);
+    guarded.add(client);
+  }
+  return client;
+}
+
 /** Creates `populus_bench_<random>` on the server of `adminUrl`. */
 export async function createThrowawayDatabase(adminUrl: string): Promise<ThrowawayDatabase> {
   const name = `populus_bench_${randomBytes(6).toString('hex')}`;
@@ -52,7 +67,7 @@ export async function createThrowawayDatabase(adminUrl: string): Promise<Throwaw
 
 /** Loads persons [0, persons) with COPY (persons generated untimed per chunk, COPY text built timed), four COPY statements per transaction of `chunk` persons. */
 export async function loadPostgresCopy(pool: pg.Pool, seed: number, persons: number, chunk = 20_000): Promise<Load> {
-  const client = await pool.connect();
+  const client = await connect(pool);
   try {
     const start = performance.now();
     let generating = 0;
@@ -107,7 +122,7 @@ function* lines(people: readonly SyntheticPerson[], rows: (p: SyntheticPerson) =
 
 /** Loads persons [0, persons) with one INSERT … SELECT FROM unnest(arrays) per table per transaction of `chunk` persons. */
 export async function loadPostgresInsert(pool: pg.Pool, seed: number, persons: number, chunk = 10_000): Promise<Load> {
-  const client = await pool.connect();
+  const client = await connect(pool);
   try {
     const start = performance.now();
     let generating = 0;
@@ -158,7 +173,7 @@ export async function loadPostgresInsert(pool: pg.Pool, seed: number, persons: n
 }
 
 export async function truncatePersons(pool: pg.Pool): Promise<void> {
-  await pool.query(`TRUNCATE ${PERSON_TABLES.join(', ')}`);
+  await pool.query(`TRUNCATE ${PERSON_TABLES.join(', ')} CASCADE`);
 }
 
 export async function vacuumAnalyze(pool: pg.Pool): Promise<void> {
@@ -172,7 +187,7 @@ export async function databaseMB(pool: pg.Pool): Promise<number> {
 
 /** One named prepared statement, one id per round trip, on one connection. */
 export async function postgresPkReads(pool: pg.Pool, plan: ReadPlan): Promise<Timed> {
-  const client = await pool.connect();
+  const client = await connect(pool);
   try {
     const start = performance.now();
     for (let k = 0; k < plan.ids.length; k++) {
@@ -187,7 +202,7 @@ export async function postgresPkReads(pool: pg.Pool, plan: ReadPlan): Promise<Ti
 
 /** `batch` ids per round trip with `= ANY($1)`, on one connection. */
 export async function postgresBatchedReads(pool: pg.Pool, plan: ReadPlan, batch: number): Promise<Timed> {
-  const client = await pool.connect();
+  const client = await connect(pool);
   try {
     const start = performance.now();
     for (let from = 0; from < plan.ids.length; from += batch) {

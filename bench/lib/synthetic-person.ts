@@ -125,6 +125,7 @@ export function syntheticPerson(seed: number, index: number): SyntheticPerson {
 
   const r = next();
   const committee = `310105004${pad3(1 + (r % 40))}`;
+  // Roughly the field study's mix: 48 % 人在户在, 30 % 人在户不在, 17 % 外省市来沪, 5 % 户在人不在.
   const bucket = (r >>> 8) % 100;
   let registeredArea = committee;
   let actualArea = committee;

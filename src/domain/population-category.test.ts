@@ -148,3 +148,18 @@ describe('province detection and the home area', () => {
     },
   ]);
 });
+
+describe('facts known only to county level, and lapsed documents', () => {
+  const run = (identifiers: IdentifierFact[], residences: ResidenceFact[]) => populationCategory({ homeArea: HOME, asOf: AS_OF, identifiers, residences });
+
+  test('a residence known only to the district that contains the street is undetermined, not a guess', () => {
+    assert.equal(run([cnId], [registered('310105'), actual('310105004001')]).status, 'undetermined');
+    assert.equal(run([cnId], [registered('310105004001'), actual('310105')]).status, 'undetermined');
+    // Another district is still a fact: registered in 徐汇, living here.
+    assert.deepEqual(run([cnId], [registered('310104'), actual('310105004001')]), { status: 'determined', category: 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL' });
+  });
+
+  test('an expired foreign passport still marks its holder as from abroad', () => {
+    assert.deepEqual(run([passport('USA', '2010-01-01', '2020-01-01')], [actual('310105004001')]), { status: 'determined', category: 'FROM_ABROAD' });
+  });
+});

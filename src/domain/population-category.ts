@@ -67,6 +67,11 @@ function isWithin(areaCode: string, home: string): boolean {
   return areaCode.startsWith(home);
 }
 
+/** An area that contains the home street but is larger (its county, 310105 for 310105004): whether "here" is unknown. */
+function isCoarserThanHome(areaCode: string, home: string): boolean {
+  return areaCode.length < home.length && home.startsWith(areaCode);
+}
+
 /** A citizen of the mainland holds a CN_ID; someone holding only foreign or HK/Macao/Taiwan documents does not. */
 function isNonMainland(identifiers: readonly IdentifierFact[]): boolean {
   if (identifiers.some((i) => i.type === 'CN_ID')) return false;
@@ -89,6 +94,12 @@ export function populationCategory(input: CategoryInput): CategoryResult {
   const registered = current(input.residences, 'registered', asOf);
   const actual = current(input.residences, 'actual', asOf);
   const registeredHere = registered !== undefined && isWithin(registered.areaCode, homeArea);
+  if (actual !== undefined && isCoarserThanHome(actual.areaCode, homeArea)) {
+    return { status: 'undetermined', reason: `the actual residence is known only to area ${actual.areaCode}, not to the street` };
+  }
+  if (registered !== undefined && isCoarserThanHome(registered.areaCode, homeArea)) {
+    return { status: 'undetermined', reason: `the household registration is known only to area ${registered.areaCode}, not to the street` };
+  }
 
   if (actual === undefined) {
     if (registeredHere) return { status: 'undetermined', reason: 'registered here, but no actual residence is recorded' };
@@ -98,8 +109,8 @@ export function populationCategory(input: CategoryInput): CategoryResult {
     if (registeredHere) return { status: 'determined', category: 'REGISTERED_ABSENT' };
     return { status: 'outside', reason: 'neither registered nor living here' };
   }
-  const identifiers = input.identifiers.filter((i) => validOn(i, asOf) || i.type === 'CN_ID');
-  if (isNonMainland(identifiers)) return { status: 'determined', category: 'FROM_ABROAD' };
+  // Nationality does not lapse with a document: an expired passport still says who its holder is.
+  if (isNonMainland(input.identifiers)) return { status: 'determined', category: 'FROM_ABROAD' };
   if (registered === undefined) {
     return { status: 'undetermined', reason: 'lives here, but no household registration is recorded' };
   }

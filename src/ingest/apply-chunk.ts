@@ -139,7 +139,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
   // Residences the source reports: a different place ends the source's earlier one on the extract date.
   const open = await repos.ingest.openResidencesFrom(personIds, ctx.sourceId);
   const toEnd: string[] = [];
-  const toInsert: { id: string; personId: string; kind: string; areaCode: string; address: string | null; validFrom: string | null }[] = [];
+  const toInsert: { id: string; personId: string; kind: string; areaCode: string; address: string | null; dwellingId: string | null; validFrom: string | null }[] = [];
   for (const { row } of changed) {
     const personId = personOf.get(row)?.personId;
     if (!personId) continue;
@@ -147,7 +147,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
       const current = open.filter((o) => o.personId === personId && o.kind === r.kind);
       if (current.some((o) => o.areaCode === r.areaCode && o.address === r.address)) continue;
       toEnd.push(...current.map((o) => o.id));
-      toInsert.push({ id: newId(), personId, kind: r.kind, areaCode: r.areaCode, address: r.address, validFrom: ctx.observedAt });
+      toInsert.push({ id: newId(), personId, kind: r.kind, areaCode: r.areaCode, address: r.address, dwellingId: r.dwellingId, validFrom: ctx.observedAt });
       open.push({ id: toInsert[toInsert.length - 1]?.id ?? '', personId, kind: r.kind, areaCode: r.areaCode, address: r.address });
     }
   }

@@ -29,6 +29,7 @@ import { applyChunk } from './apply-chunk.ts';
 import { endUnseenRecords } from './end-records.ts';
 import { NO_MATCHER, type PersonMatcher } from './person-matcher.ts';
 import { rollbackBatch } from './rollback.ts';
+import { AddressResolver } from './address-resolver.ts';
 import { draftProfile, type ProfileDraft } from './draft/draft-profile.ts';
 import type { CodeEntry } from '../domain/standard/types.ts';
 
@@ -443,8 +444,15 @@ export class ImportService {
       codes.set(t, new Set(items.map((i) => i.code)));
     }
     const areaCodes = new Set<string>();
-    const needsAreas = profile.columns.some((c) => 'residence' in c.target);
-    if (needsAreas) for (const a of await repos.areas.allCodes()) areaCodes.add(a);
+    let resolver: AddressResolver | undefined;
+    if (profile.columns.some((c) => 'residence' in c.target)) {
+      const all = await repos.areas.all();
+      for (const a of all) areaCodes.add(a.code);
+      if (profile.columns.some((c) => 'residence' in c.target && c.target.part === 'address')) {
+        const registry = await repos.housing.registryOf(this.deps.homeArea.slice(0, 6));
+        resolver = new AddressResolver(all, this.deps.homeArea, registry.buildings, registry.dwellings);
+      }
+    }
     const areas = this.deps.areaHistory;
     return {
       profile,
@@ -453,6 +461,7 @@ export class ImportService {
       isCode: (table, code) => codes.get(table)?.has(code) ?? false,
       checkIdNumber: (n) => checkIdNumber(n, { areas, today }),
       isArea: (code) => areaCodes.has(code),
+      resolveAddress: (text) => resolver?.resolve(text),
     };
   }
 

@@ -73,6 +73,10 @@ export class AreaRepository {
     return { items: rows.map(toArea), total: Number(total.n) };
   }
 
+  async all(): Promise<Area[]> {
+    return (await this.db.selectFrom('area').selectAll().execute()).map(toArea);
+  }
+
   async allCodes(): Promise<string[]> {
     return (await this.db.selectFrom('area').select('code').execute()).map((r) => r.code);
   }

@@ -377,7 +377,7 @@ export class IngestRepository {
   }
 
   async insertResidences(
-    rows: readonly { id: string; personId: string; kind: string; areaCode: string; address: string | null; validFrom: string | null }[],
+    rows: readonly { id: string; personId: string; kind: string; areaCode: string; address: string | null; dwellingId: string | null; validFrom: string | null }[],
     sourceId: string,
     batchId: string,
   ): Promise<void> {
@@ -391,7 +391,7 @@ export class IngestRepository {
             district: this.district,
             person_id: r.personId,
             kind: r.kind,
-            dwelling_id: null,
+            dwelling_id: r.dwellingId,
             area_code: r.areaCode,
             address_text: r.address,
             valid_from: r.validFrom,

@@ -123,3 +123,30 @@ describe('maskPhone', () => {
     assert.equal(maskPhone('1234567'), '*******');
   });
 });
+
+describe('canonical decimals and strict phone numbers', () => {
+  test('decimals: one string per number', () => {
+    const c = (v: string) => {
+      const r = checkValueShape('decimal', v);
+      return r.ok ? r.value : `!${r.reason}`;
+    };
+    assert.equal(c('007.50'), '7.5');
+    assert.equal(c('1.50'), c('1.5'));
+    assert.equal(c('-0'), '0');
+    assert.equal(c('-0.000'), '0');
+    assert.equal(c('12.000'), '12');
+  });
+
+  test('phones: mainland mobile and fixed-line numbers only', () => {
+    const c = (v: string) => {
+      const r = checkValueShape('phone', v);
+      return r.ok ? r.value : null;
+    };
+    assert.equal(c('+86 138 0013 8000'), '13800138000');
+    assert.equal(c('0086-13800138000'), '13800138000');
+    assert.equal(c('021-62345678'), '02162345678');
+    assert.equal(c('(021) 6234 5678'), '02162345678');
+    assert.equal(c('62345678'), '62345678');
+    for (const bad of ['123456789', '00000000000', '12800138000', '1380013800', '138001380001']) assert.equal(c(bad), null, bad);
+  });
+});

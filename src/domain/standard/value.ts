@@ -28,16 +28,25 @@ export function checkValueShape(type: ValueType, raw: string): ValueCheck {
       return isIsoDate(value) ? ok(value) : bad('a date is written YYYY-MM-DD and must exist in the calendar');
     case 'integer':
       return /^-?\d{1,15}$/.test(value) ? ok(String(Number(value))) : bad('not a whole number');
-    case 'decimal':
-      return /^-?\d{1,15}(\.\d{1,6})?$/.test(value) ? ok(value) : bad('not a decimal number');
+    case 'decimal': {
+      const m = /^(-?)(\d{1,15})(?:\.(\d{1,6}))?$/.exec(value);
+      if (!m) return bad('not a decimal number');
+      const whole = (m[2] ?? '0').replace(/^0+(?=\d)/, '');
+      const fraction = (m[3] ?? '').replace(/0+$/, '');
+      const canonical = `${whole}${fraction ? `.${fraction}` : ''}`;
+      return ok(canonical === '0' ? '0' : `${m[1] ?? ''}${canonical}`);
+    }
     case 'boolean':
       if (value === 'true' || value === 'false') return ok(value);
       return bad('a yes/no value is true or false');
     case 'phone': {
-      const digits = value.replace(/[\s-]/g, '');
+      // Mainland numbers only: +86/0086 is dropped; a mobile is 11 digits from 13–19; a fixed line is
+      // an area code 0xx(x) with a 7–8 digit number (first digit 2–9), or the local number alone.
+      const digits = value.replace(/[\s()-]/g, '').replace(/^(\+86|0086)/, '');
       if (/^1[3-9]\d{9}$/.test(digits)) return ok(digits);
-      if (/^(\+?\d{2,3})?0?\d{2,4}\d{7,8}$/.test(digits)) return ok(digits);
-      return bad('not a mobile (11 digits starting with 1) or fixed-line phone number');
+      if (/^0[1-9]\d{1,2}[2-9]\d{6,7}$/.test(digits) && digits.length >= 10 && digits.length <= 12) return ok(digits);
+      if (/^[2-9]\d{6,7}$/.test(digits)) return ok(digits);
+      return bad('not a mobile (11 digits starting with 13–19) or fixed-line phone number');
     }
   }
 }

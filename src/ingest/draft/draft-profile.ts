@@ -106,8 +106,9 @@ export function draftProfile(input: DraftInput): ProfileDraft {
       confidence = idScore;
       why = share(isCitizenId) >= 0.6 ? 'values are valid citizen ID numbers' : 'header names an ID number';
     } else if (best(header, REGISTERED_HEADERS) >= 0.6) {
-      columns.push({ column: header, mapping: undefined, confidence: best(header, REGISTERED_HEADERS), why: 'a registered address: map it together with a column of its area code' });
-      continue;
+      target = { residence: 'registered', part: 'address' };
+      confidence = best(header, REGISTERED_HEADERS);
+      why = 'header names the registered address (its area is read from the address)';
     } else if (best(header, ACTUAL_HEADERS) >= 0.6) {
       target = { residence: 'actual', part: 'address', areaCode: input.homeArea };
       confidence = best(header, ACTUAL_HEADERS) * 0.9;

@@ -10,6 +10,7 @@ import { maskIdNumber } from '../../domain/id-number.ts';
 import type { ColumnMapping, MappingProfile } from '../../domain/ingest/profile.ts';
 import type { DataElement } from '../../domain/standard/types.ts';
 import { checkValueShape } from '../../domain/standard/value.ts';
+import type { ResolvedAddress } from '../address-resolver.ts';
 import type { SourceRecord } from '../read/record-reader.ts';
 
 export type TransformResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly code: string; readonly reason: string };
@@ -25,6 +26,8 @@ export interface MappingContext {
   checkIdNumber(number: string): IdNumberVerdict;
   /** Whether an area code exists. */
   isArea(code: string): boolean;
+  /** The standard address behind an address text: area code, and building/dwelling when known. */
+  resolveAddress(text: string): ResolvedAddress | undefined;
 }
 
 export interface MappedIdentifier {
@@ -38,6 +41,7 @@ export interface MappedResidence {
   readonly kind: 'registered' | 'actual';
   readonly areaCode: string;
   readonly address: string | null;
+  readonly dwellingId: string | null;
 }
 
 export interface MappedHousehold {
@@ -86,7 +90,7 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
 
   const values: { elementId: string; value: string | null }[] = [];
   const identifiers: MappedIdentifier[] = [];
-  const residenceParts = new Map<'registered' | 'actual', { areaCode?: string; address?: string }>();
+  const residenceParts = new Map<'registered' | 'actual', { areaCode?: string; address?: string; fallbackArea?: string }>();
   const keyParts = new Map<string, string>();
   const household: { number?: string; relationship?: string; type?: string } = {};
 
@@ -157,7 +161,7 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
         part.areaCode = value;
       } else {
         part.address = value;
-        if (target.areaCode !== undefined) part.areaCode ??= target.areaCode;
+        if (target.areaCode !== undefined) part.fallbackArea = target.areaCode;
       }
       residenceParts.set(target.residence, part);
     } else if ('household' in target) {
@@ -179,11 +183,15 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
   }
   const residences: MappedResidence[] = [];
   for (const [kind, part] of residenceParts) {
-    if (part.areaCode === undefined) {
-      rejections.push({ row: record.row, column: null, value: null, reason: 'MISSING_VALUE', message: `the ${kind} residence has an address but no area code` });
+    const resolved = part.address !== undefined ? ctx.resolveAddress(part.address) : undefined;
+    // An area-code column wins; else what the address itself names; else the profile's assumed area.
+    const areaCode = part.areaCode ?? resolved?.areaCode ?? part.fallbackArea;
+    if (areaCode === undefined) {
+      rejections.push({ row: record.row, column: null, value: part.address ?? null, reason: 'UNRESOLVED_ADDRESS', message: `the ${kind} address names no known area` });
       continue;
     }
-    residences.push({ kind, areaCode: part.areaCode, address: part.address ?? null });
+    const dwellingId = resolved && (part.areaCode === undefined || resolved.areaCode.startsWith(part.areaCode)) ? resolved.dwellingId : null;
+    residences.push({ kind, areaCode, address: part.address ?? null, dwellingId });
   }
   if (rejections.length > 0) return { ok: false, rejections };
 
