@@ -10,6 +10,7 @@ import { standardCommand } from './commands/standard.command.ts';
 import { areaCommand } from './commands/area.command.ts';
 import { importCommand } from './commands/import.command.ts';
 import { sourceCommand } from './commands/source.command.ts';
+import { housingCommand } from './commands/housing.command.ts';
 
 export function program(): Command {
   return new Command('populus')
@@ -20,6 +21,7 @@ export function program(): Command {
     .addCommand(idCommand())
     .addCommand(standardCommand())
     .addCommand(areaCommand())
+    .addCommand(housingCommand())
     .addCommand(sourceCommand())
     .addCommand(importCommand())
     .showHelpAfterError('(add --help for usage)');

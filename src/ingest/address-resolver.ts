@@ -5,7 +5,7 @@
  * database (以房管人). An address with a road but no district names is read as lying in the node's
  * own district. Built once per import from the area tree and the buildings.
  */
-import { parseAddress, type AddressParts } from '../domain/address/parse-address.ts';
+import { dwellingPart, parseAddress, type AddressParts } from '../domain/address/parse-address.ts';
 import type { Area } from '../domain/standard/types.ts';
 
 export type AddressPrecision = 'dwelling' | 'building' | 'committee' | 'township' | 'county' | 'prefecture' | 'province';
@@ -40,9 +40,6 @@ function nameKeys(name: string): string[] {
   return keys;
 }
 
-function roomKey(unit: string | null, room: string | null): string {
-  return `${unit ?? ''}|${(room ?? '').replace(/室$/, '')}`;
-}
 
 export class AddressResolver {
   private readonly children = new Map<string, Map<string, Area>>();
@@ -68,7 +65,7 @@ export class AddressResolver {
       for (const k of nameKeys(a.name)) if (!m.has(k) || a.status === 'active') m.set(k, a);
     }
     for (const b of buildings) this.buildings.set(this.buildingKey(b.areaCode.slice(0, 6), b.road, b.lane, b.number), b);
-    for (const d of dwellings) this.dwellings.set(`${d.buildingId}|${roomKey(d.unit, d.room)}`, d.id);
+    for (const d of dwellings) this.dwellings.set(`${d.buildingId}|${d.unit}|${d.room}`, d.id);
   }
 
   private buildingKey(county: string, road: string, lane: string, number: string): string {
@@ -120,7 +117,8 @@ export class AddressResolver {
     if (county && p.road && p.number) {
       const building = this.buildings.get(this.buildingKey(county.code, p.road, p.lane ?? '', p.number));
       if (building) {
-        const dwellingId = this.dwellings.get(`${building.id}|${roomKey(p.unit, p.room)}`) ?? null;
+        const part = dwellingPart(p);
+        const dwellingId = this.dwellings.get(`${building.id}|${part.unit}|${part.room}`) ?? null;
         return { areaCode: building.areaCode, precision: dwellingId ? 'dwelling' : 'building', buildingId: building.id, dwellingId };
       }
     }

@@ -30,6 +30,7 @@ import { endUnseenRecords } from './end-records.ts';
 import { NO_MATCHER, type PersonMatcher } from './person-matcher.ts';
 import { rollbackBatch } from './rollback.ts';
 import { AddressResolver } from './address-resolver.ts';
+import { importHousingRegister, type HousingImportReport } from './housing-import.ts';
 import { draftProfile, type ProfileDraft } from './draft/draft-profile.ts';
 import type { CodeEntry } from '../domain/standard/types.ts';
 
@@ -267,6 +268,11 @@ export class ImportService {
     const done = await data.repos.ingest.findBatch(batchId);
     if (!done) throw new Error('import batch vanished');
     return toReport(done);
+  }
+
+  /** Loads the standard address database (committee, address, housing use per dwelling). */
+  housingRegister(path: string, onProgress?: (rows: number) => void): Promise<HousingImportReport> {
+    return importHousingRegister(this.deps.data, this.deps.homeArea, path, onProgress);
   }
 
   /** Reads a file's header and a sample and proposes a mapping profile for it (nothing is stored). */

@@ -181,6 +181,41 @@ for (const backend of await backends()) {
       assert.equal((await s.imports.listBatches(undefined)).length, count);
     });
 
+    test('the standard address database lets department addresses meet one dwelling', async () => {
+      const housing = csv(dir, 'housing.csv', ['居委会代码,地址,房屋用途', '310105004001,上海市长宁区新华路3弄1号101室,自住', '310105004001,上海市长宁区新华路3弄1号102室,PRIVATE_RENTAL', '310105004002,长宁区番禺路100号,公房租赁', '999,新华路1号,自住', '310105004001,没有门牌,自住']);
+      const first = await s.imports.housingRegister(housing);
+      assert.deepEqual([first.rowsRead, first.buildingsCreated, first.dwellingsCreated, first.rejected.map((r) => r.reason)], [5, 2, 3, ['UNKNOWN_AREA', 'UNRESOLVED_ADDRESS']]);
+      const again = await s.imports.housingRegister(housing);
+      assert.deepEqual([again.buildingsCreated, again.dwellingsCreated, again.dwellingsUpdated], [0, 0, 0], 're-loading changes nothing');
+
+      await s.sources.define({ id: 'actual-population', departmentId: 'street-population-office', nameZh: '实有人口管理', nameEn: 'actual population', level: 'street', owns: [] });
+      await s.sources.addProfile('actual-population', {
+        extract: 'delta',
+        recordKey: ['证件号码'],
+        columns: [
+          { column: '证件号码', target: { identifier: 'CN_ID' }, required: true },
+          { column: '居住地址', target: { residence: 'actual', part: 'address' } },
+          { column: '户籍地', target: { residence: 'registered', part: 'address' } },
+        ],
+      });
+      const E = id('31010419700707007');
+      const F = id('34010219800808008');
+      const file = csv(dir, 'actual.csv', ['证件号码,居住地址,户籍地', `${E},新华路3弄1号101室,上海市徐汇区漕溪北路1号`, `${F},长宁区 新华路３弄１号１０２室,安徽省合肥市蜀山区长江西路100号`, `${id('31010519990909009')},火星基地,上海市长宁区`]);
+      const r = await s.imports.importFile('actual-population', file, { observedAt: '2026-05-01' });
+      assert.deepEqual([r.rowsRead, r.rowsRejected], [3, 1]);
+      const e = await s.persons.get(await personOf(E));
+      const dwellingE = e.residences.find((x) => x.kind === 'actual')?.dwellingId;
+      assert.ok(dwellingE, 'the actual address resolved to its dwelling');
+      assert.equal(e.residences.find((x) => x.kind === 'registered')?.areaCode, '310104');
+      assert.deepEqual(e.category, { status: 'determined', category: 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL' });
+      const f = await s.persons.get(await personOf(F));
+      assert.equal(f.residences.find((x) => x.kind === 'registered')?.areaCode, '340104');
+      assert.deepEqual(f.category, { status: 'determined', category: 'FROM_OTHER_PROVINCE' });
+      const dwelling = await s.housing.getDwelling(dwellingE ?? '');
+      assert.equal(dwelling.dwelling.housingUse, 'OWNER');
+      assert.deepEqual(dwelling.residences.map((x) => x.personId), [e.person.id]);
+    });
+
     test('an interrupted import resumes after its last committed chunk; a batch can be rolled back', async () => {
       const rows = Array.from({ length: 9 }, (_, i) => `居民${i},${id(`3101051980010${String(100 + i)}0`.slice(0, 17))},未婚,310105004005,,H9${i},户主`);
       const file = csv(dir, 'police-3.csv', ['姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址,户号,与户主关系', `张伟,${A},已婚,310105004003,新华路1号,H001,户主`, `王芳,${D},未婚,310104,,,`, ...rows]);

@@ -75,3 +75,8 @@ export function standardStreetAddress(p: AddressParts): string | null {
   if (!p.road || !p.number) return null;
   return `${p.road}${p.lane ? `${p.lane}弄` : ''}${p.number}号${p.building ? `${p.building}幢` : ''}${p.unit ? `${p.unit}单元` : ''}${p.room ? (/^\d+$/.test(p.room) ? `${p.room}室` : p.room) : ''}`;
 }
+
+/** The part of an address inside its building, as dwellings are keyed: unit, and building (幢) + room; '' for a whole building. */
+export function dwellingPart(p: AddressParts): { readonly unit: string; readonly room: string } {
+  return { unit: p.unit ?? '', room: `${p.building ? `${p.building}幢` : ''}${p.room ?? ''}` };
+}
