@@ -7,6 +7,8 @@ import type { Config } from './config.ts';
 import { buildApp } from './api/app.ts';
 import { loadReferenceData } from './reference/reference-data.ts';
 import { defaultAreaCodeHistory } from './reference/area-code-history.ts';
+import { loadKinds } from './reference/kind-loader.ts';
+import { defaultDataDir } from './reference/data-dir.ts';
 import { createServices, type Services } from './services/services.ts';
 import { createDataAccess } from './store/repositories.ts';
 import { seedReference } from './store/reference-seed.ts';
@@ -44,7 +46,7 @@ export async function openPlatform(config: Config, options: { migrate: boolean }
 
 /** Every service over a store, for a node serving `homeArea` (a 9-digit street code). */
 export function servicesFor(store: Store, homeArea: string): Services {
-  return createServices(createDataAccess(store, homeArea.slice(0, 6)), defaultAreaCodeHistory(), homeArea);
+  return createServices(createDataAccess(store, homeArea.slice(0, 6)), defaultAreaCodeHistory(), homeArea, loadKinds(defaultDataDir()));
 }
 
 export async function buildServer(config: Config, platform: Platform): Promise<FastifyInstance> {

@@ -13,6 +13,7 @@ import type { DataAccess, Repositories } from '../store/repositories.ts';
 import type { ObservationWrite } from '../store/ingest.repository.ts';
 import { recomputeCurrent } from './current-values.ts';
 import { asOf as reportsAsOf, survive, type Reported } from '../domain/survivorship.ts';
+import { kindsOf, type KindDefinition } from '../domain/kinds.ts';
 import { newId } from '../store/clock.ts';
 import { invalidDate, type StandardService } from './standard.service.ts';
 
@@ -48,6 +49,8 @@ export interface PersonView {
   readonly residences: Residence[];
   readonly households: HouseholdMember[];
   readonly category: CategoryResult;
+  /** Kinds of people the person belongs to on the date (elderly-60, disabled, …). */
+  readonly kinds: string[];
 }
 
 /** Documents whose numbers follow GB 11643 and are checked as such. */
@@ -60,6 +63,7 @@ export class PersonService {
     private readonly standard: StandardService,
     private readonly areaHistory: AreaCodeHistory,
     private readonly homeArea: string,
+    private readonly kinds: readonly KindDefinition[] = [],
   ) {}
 
   private get district(): string {
@@ -92,6 +96,7 @@ export class PersonService {
       repos.households.listMembershipsOf(id),
     ]);
     const category = populationCategory({ homeArea: this.homeArea, asOf, identifiers, residences });
+    const kinds = kindsOf(this.kinds, { values: new Map(values.map((v) => [v.elementId, v.value])), asOf });
     // Masked by default for everyone; unmasking (with a permission, a purpose and an audit entry) belongs to access control.
     const phoneElements = new Set((await repos.standard.findElements(values.map((v) => v.elementId))).filter((e) => e.valueType === 'phone').map((e) => e.id));
     return {
@@ -101,6 +106,7 @@ export class PersonService {
       residences,
       households,
       category,
+      kinds,
     };
   }
 

@@ -11,6 +11,7 @@ import { SourceService } from './source.service.ts';
 import { ImportService } from '../ingest/import.service.ts';
 import { compileTransforms, unknownTransforms } from '../ingest/transform/transform-registry.ts';
 import type { PersonMatcher } from '../ingest/person-matcher.ts';
+import type { KindDefinition } from '../domain/kinds.ts';
 
 export interface Services {
   readonly standard: StandardService;
@@ -21,20 +22,23 @@ export interface Services {
   readonly idNumbers: IdNumberService;
   readonly sources: SourceService;
   readonly imports: ImportService;
+  /** The kinds of people, as defined in data/catalogue/kinds.json. */
+  readonly kinds: readonly KindDefinition[];
   readiness(): Promise<{ ready: boolean; reason: string | null }>;
 }
 
-export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, homeArea: string, matcher?: PersonMatcher): Services {
+export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, homeArea: string, kinds: readonly KindDefinition[] = [], matcher?: PersonMatcher): Services {
   const standard = new StandardService(data);
   const sources = new SourceService(data, unknownTransforms);
   return {
     sources,
+    kinds,
     imports: new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, ...(matcher ? { matcher } : {}) }),
     standard,
     areas: new AreaService(data),
     housing: new HousingService(data, standard),
     households: new HouseholdService(data, standard),
-    persons: new PersonService(data, standard, areaHistory, homeArea),
+    persons: new PersonService(data, standard, areaHistory, homeArea, kinds),
     idNumbers: new IdNumberService(areaHistory),
     readiness: () => data.readiness(),
   };

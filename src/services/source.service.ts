@@ -109,6 +109,10 @@ export class SourceService {
         if (!(await repos.standard.findEntry(IDENTIFIER_TABLE, target.identifier))) problems.push({ path: `columns[${i}].target.identifier`, message: `unknown identifier type ${target.identifier}` });
       }
     }
+    for (const [i, c] of (p.constants ?? []).entries()) {
+      const e = await repos.standard.findElement(c.element);
+      if (!e || e.storage !== 'value') problems.push({ path: `constants[${i}].element`, message: `unknown element ${c.element}` });
+    }
     for (const [id, map] of Object.entries(p.codeMaps ?? {})) {
       if (!(await repos.standard.findCodeTable(map.table))) {
         problems.push({ path: `codeMaps.${id}.table`, message: `unknown code table ${map.table}` });

@@ -43,6 +43,7 @@ const policeProfile: MappingProfile = {
 
 const civilProfile: MappingProfile = {
   extract: 'delta',
+  constants: [{ element: 'kind.minimumIncome', value: 'true' }],
   recordKey: ['身份证号'],
   columns: [
     { column: '身份证号', target: { identifier: 'CN_ID' }, required: true },
@@ -74,7 +75,7 @@ for (const backend of await backends()) {
       store = await backend.open();
       s = servicesFor(store, HOME);
       await s.sources.define({ id: 'police-register', departmentId: 'police-household', nameZh: '公安人口户籍', nameEn: 'police household register', level: 'city', owns: ['person.name', 'person.sex', 'person.birthDate'] });
-      await s.sources.define({ id: 'civil-relief', departmentId: 'civil-affairs', nameZh: '民政救助', nameEn: 'civil-affairs relief', level: 'district', owns: ['person.maritalStatus'] });
+      await s.sources.define({ id: 'civil-relief', departmentId: 'civil-affairs', nameZh: '民政救助', nameEn: 'civil-affairs relief', level: 'district', owns: ['person.maritalStatus', 'kind.minimumIncome'] });
       assert.deepEqual(await s.sources.addProfile('police-register', policeProfile), { version: 1 });
       assert.deepEqual(await s.sources.addProfile('civil-relief', civilProfile), { version: 1 });
     });
@@ -146,6 +147,8 @@ for (const backend of await backends()) {
       assert.ok(r.conflicts >= 1);
       const c = await personOf(C);
       assert.deepEqual([(await value(c, 'person.name'))?.value, (await value(c, 'person.name'))?.status], ['孙丽', 'unconfirmed']);
+      assert.ok((await s.persons.get(c)).kinds.includes('minimum-income'), 'being in the relief register is the fact');
+      assert.ok((await s.persons.get(a)).kinds.includes('minimum-income'));
       assert.equal((await value(c, 'person.sex'))?.value, '1', 'derived fact kept alongside');
     });
 

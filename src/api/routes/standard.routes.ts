@@ -74,6 +74,15 @@ export function standardRoutes(services: Services): FastifyPluginAsyncTypebox {
       handler: async (req, reply) => reply.status(201).send(await standard.addElement(req.body)),
     });
 
+    app.get('/standard/kinds', {
+      schema: {
+        tags,
+        summary: 'The kinds of people (重点人群) and the rule that decides each',
+        response: { 200: Type.Array(Type.Object({ id: Type.String(), nameZh: Type.String(), nameEn: Type.String(), rule: Type.Object({}, { additionalProperties: true }) })) },
+      },
+      handler: () => services.kinds.map((k) => ({ id: k.id, nameZh: k.nameZh, nameEn: k.nameEn, rule: k.rule as unknown as Record<string, unknown> })),
+    });
+
     app.get('/standard/departments', {
       schema: { tags, summary: 'Departments that own data elements', response: { 200: Type.Array(Type.Ref('Department')) } },
       handler: () => standard.listDepartments(),

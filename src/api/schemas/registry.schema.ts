@@ -74,6 +74,7 @@ export const PersonViewSchema = Type.Object(
     residences: Type.Array(Type.Ref('Residence')),
     households: Type.Array(Type.Ref('HouseholdMember')),
     category: CategorySchema,
+    kinds: Type.Array(Type.String(), { description: 'kinds of people on the date: elderly-60, women-15-49, disabled, minimum-income, …' }),
   },
   { $id: 'Person' },
 );

@@ -51,6 +51,12 @@ export interface MappingProfile {
   readonly recordKey: readonly string[];
   readonly columns: readonly ColumnMapping[];
   readonly codeMaps?: Readonly<Record<string, CodeMap>>;
+  /**
+   * Values every record of the source asserts, e.g. { "element": "kind.minimumIncome", "value": "true" }
+   * for the relief register: being listed is the fact. A full extract that no longer lists a person
+   * withdraws it.
+   */
+  readonly constants?: readonly { readonly element: string; readonly value: string }[];
   /** Reader options: sheet name, encoding. */
   readonly read?: { readonly sheet?: string; readonly encoding?: string };
 }
@@ -79,5 +85,5 @@ export function checkProfileShape(p: MappingProfile): ProfileProblem[] {
 
 /** The elements a profile writes as values. */
 export function profileElements(p: MappingProfile): string[] {
-  return p.columns.flatMap((c) => ('element' in c.target ? [c.target.element] : []));
+  return [...p.columns.flatMap((c) => ('element' in c.target ? [c.target.element] : [])), ...(p.constants ?? []).map((c) => c.element)];
 }

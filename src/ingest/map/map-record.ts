@@ -177,6 +177,7 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
     rejections.push({ row: record.row, column: null, value: null, reason: 'MISSING_VALUE', message: 'a relationship to the head needs the household number (户号)' });
   }
 
+  for (const c of ctx.profile.constants ?? []) values.push({ elementId: c.element, value: c.value });
   const keyValues = ctx.profile.recordKey.map((k) => keyParts.get(k) ?? '');
   if (keyValues.every((v) => v === '') && rejections.length === 0) {
     rejections.push({ row: record.row, column: ctx.profile.recordKey.join('+'), value: null, reason: 'MISSING_KEY', message: `the record key (${ctx.profile.recordKey.join(', ')}) is empty` });

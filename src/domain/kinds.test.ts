@@ -1,0 +1,41 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkKinds, kindsOf, type KindDefinition } from './kinds.ts';
+import { loadKinds } from '../reference/kind-loader.ts';
+import { loadElements } from '../reference/catalogue-loader.ts';
+import { defaultDataDir } from '../reference/data-dir.ts';
+
+const shipped = loadKinds(defaultDataDir());
+const person = (values: Record<string, string>, asOf = '2026-11-27') => kindsOf(shipped, { values: new Map(Object.entries(values)), asOf });
+
+describe('kinds of people', () => {
+  test('the shipped kinds read only elements of the catalogue', () => {
+    const ids = new Set(loadElements(defaultDataDir()).map((e) => e.id));
+    assert.deepEqual(checkKinds(shipped, ids), []);
+    assert.ok(shipped.length >= 20);
+  });
+
+  test('derived by age and sex on the reference date', () => {
+    assert.deepEqual(person({ 'person.birthDate': '1946-11-28', 'person.sex': '1' }), ['elderly-60']);
+    assert.deepEqual(person({ 'person.birthDate': '1946-11-27', 'person.sex': '1' }), ['elderly-60', 'elderly-80'], 'the 80th birthday counts');
+    assert.deepEqual(person({ 'person.birthDate': '1990-01-01', 'person.sex': '2' }), ['women-15-49']);
+    assert.deepEqual(person({ 'person.birthDate': '2006-01-01', 'person.sex': '1' }), ['militia-age', 'conscription-age']);
+    assert.deepEqual(person({ 'person.birthDate': '2015-06-01', 'person.sex': '2' }), ['child']);
+    assert.deepEqual(person({ 'person.sex': '2' }), [], 'no birth date, no age-derived kind');
+  });
+
+  test('asserted by the owning department, or read from its elements', () => {
+    assert.ok(person({ 'kind.minimumIncome': 'true' }).includes('minimum-income'));
+    assert.ok(!person({ 'kind.minimumIncome': 'false' }).includes('minimum-income'));
+    assert.ok(person({ 'person.disabilityCategory': '4' }).includes('disabled'));
+    assert.ok(person({ 'person.politicalStatus': '02' }).includes('party-member'));
+    assert.deepEqual(person({ 'person.birthDate': '1950-01-01', 'kind.elderlyLivingAlone': 'true' }), ['elderly-60', 'elderly-living-alone']);
+    assert.deepEqual(person({ 'person.birthDate': '1990-01-01', 'kind.elderlyLivingAlone': 'true', 'person.sex': '1' }), [], 'living alone is for the elderly only');
+  });
+
+  test('rules combine with all, any and not', () => {
+    const defs: KindDefinition[] = [{ id: 'x', nameZh: 'x', nameEn: 'x', rule: { all: [{ not: { value: { element: 'person.sex', equals: '1' } } }, { any: [{ ageBelow: 10 }, { asserted: 'kind.militia' }] }] } }];
+    assert.deepEqual(kindsOf(defs, { values: new Map([['person.sex', '2'], ['kind.militia', 'true']]), asOf: '2026-01-01' }), ['x']);
+    assert.deepEqual(kindsOf(defs, { values: new Map([['person.sex', '1'], ['kind.militia', 'true']]), asOf: '2026-01-01' }), []);
+  });
+});

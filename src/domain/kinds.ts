@@ -1,0 +1,80 @@
+/**
+ * The kinds of people the services care about (重点人群), as data: each kind is a rule over a
+ * person's current values and age on a date. Some are derived (age 60+, women 15–49); others are
+ * asserted by their owning department through a kind.* element its source reports (being in the
+ * relief extract makes a minimum-income recipient, leaving it ends that). Pure.
+ */
+import { ageOn } from './dates.ts';
+
+export type KindRule =
+  | { readonly all: readonly KindRule[] }
+  | { readonly any: readonly KindRule[] }
+  | { readonly not: KindRule }
+  | { readonly ageAtLeast: number }
+  | { readonly ageBelow: number }
+  | { readonly value: { readonly element: string; readonly equals?: string; readonly in?: readonly string[] } }
+  | { readonly asserted: string };
+
+export interface KindDefinition {
+  readonly id: string;
+  readonly nameZh: string;
+  readonly nameEn: string;
+  readonly rule: KindRule;
+}
+
+export interface KindInput {
+  /** Current values by element id. */
+  readonly values: ReadonlyMap<string, string>;
+  /** YYYY-MM-DD. */
+  readonly asOf: string;
+}
+
+export function matches(rule: KindRule, input: KindInput): boolean {
+  if ('all' in rule) return rule.all.every((r) => matches(r, input));
+  if ('any' in rule) return rule.any.some((r) => matches(r, input));
+  if ('not' in rule) return !matches(rule.not, input);
+  if ('ageAtLeast' in rule || 'ageBelow' in rule) {
+    const birth = input.values.get('person.birthDate');
+    if (!birth) return false;
+    const age = ageOn(birth, input.asOf);
+    return 'ageAtLeast' in rule ? age >= rule.ageAtLeast : age < rule.ageBelow;
+  }
+  if ('value' in rule) {
+    const v = input.values.get(rule.value.element);
+    if (v === undefined) return false;
+    if (rule.value.equals !== undefined) return v === rule.value.equals;
+    return rule.value.in?.includes(v) ?? false;
+  }
+  return input.values.get(rule.asserted) === 'true';
+}
+
+/** The kinds a person belongs to on the date, in catalogue order. */
+export function kindsOf(definitions: readonly KindDefinition[], input: KindInput): string[] {
+  return definitions.filter((k) => matches(k.rule, input)).map((k) => k.id);
+}
+
+/** The elements the rules read (to load only those). */
+export function elementsRead(definitions: readonly KindDefinition[]): string[] {
+  const out = new Set<string>(['person.birthDate']);
+  const walk = (r: KindRule): void => {
+    if ('all' in r) r.all.forEach(walk);
+    else if ('any' in r) r.any.forEach(walk);
+    else if ('not' in r) walk(r.not);
+    else if ('value' in r) out.add(r.value.element);
+    else if ('asserted' in r) out.add(r.asserted);
+  };
+  definitions.forEach((k) => walk(k.rule));
+  return [...out];
+}
+
+/** Problems of a kinds file: unknown elements, malformed rules, duplicate ids. */
+export function checkKinds(definitions: readonly KindDefinition[], elementIds: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const k of definitions) {
+    if (seen.has(k.id)) problems.push(`kind ${k.id} is defined twice`);
+    seen.add(k.id);
+    for (const e of elementsRead([k])) if (!elementIds.has(e)) problems.push(`kind ${k.id} reads unknown element ${e}`);
+  }
+  return problems;
+}
