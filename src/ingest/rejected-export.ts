@@ -17,3 +17,23 @@ export function rejectedRowsCsv(fileName: string, rows: readonly RejectedRow[]):
   for (const r of rows) lines.push([fileName, r.row, r.column, r.value, r.reason, r.message].map(cell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
+
+/** Rejected rows as an XLSX workbook (frozen bilingual header, widths set for reading). */
+export async function rejectedRowsXlsx(fileName: string, rows: readonly RejectedRow[]): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Populus';
+  const ws = wb.addWorksheet('rejected');
+  ws.columns = [
+    { header: '文件 file', width: 28 },
+    { header: '行 row', width: 8 },
+    { header: '列 column', width: 18 },
+    { header: '值 value', width: 24 },
+    { header: '原因 reason', width: 22 },
+    { header: '说明 message', width: 60 },
+  ];
+  ws.getRow(1).font = { bold: true };
+  ws.views = [{ state: 'frozen', ySplit: 1 }];
+  for (const r of rows) ws.addRow([fileName, r.row, r.column ?? '', r.value ?? '', r.reason, r.message]);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -75,6 +75,13 @@ describe('import API', () => {
     const csv = await app.inject(`/api/v1/imports/${importId}/rejected?format=csv`);
     assert.match(String(csv.headers['content-type']), /text\/csv/);
     assert.match(csv.body, /street\.csv,3,身份证号/);
+    const xlsx = await app.inject(`/api/v1/imports/${importId}/rejected?format=xlsx`);
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('rejected');
+    assert.equal(sheet?.getRow(2).getCell(2).value, 3);
+    assert.equal(sheet?.getRow(3).getCell(5).value, 'BAD_VALUE');
 
     const unknown = await app.inject({ method: 'POST', url: '/api/v1/imports?source=nope&fileName=x.csv', headers: { 'content-type': 'text/csv' }, payload: 'a\n1' });
     assert.equal(unknown.json().code, 'SOURCE_NOT_FOUND');

@@ -12,7 +12,7 @@ import type { Services } from '../../services/services.ts';
 import { newId } from '../../store/clock.ts';
 import { IsoDate, errors } from '../schemas/common.schema.ts';
 import { literals } from '../schemas/standard.schema.ts';
-import { rejectedRowsCsv } from '../../ingest/rejected-export.ts';
+import { rejectedRowsCsv, rejectedRowsXlsx } from '../../ingest/rejected-export.ts';
 
 const SourceView = Type.Object(
   {
@@ -136,9 +136,9 @@ export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
     app.get('/imports/:id/rejected', {
       schema: {
         tags: ['imports'],
-        summary: 'The rejected rows of an import (file row, column, value with ID numbers masked, reason code); ?format=csv to download',
+        summary: 'The rejected rows of an import (file row, column, value with ID numbers masked, reason code); ?format=csv or xlsx to download',
         params: Type.Object({ id: Type.String() }),
-        querystring: Type.Object({ format: Type.Optional(literals(['json', 'csv'] as const)) }, { additionalProperties: false }),
+        querystring: Type.Object({ format: Type.Optional(literals(['json', 'csv', 'xlsx'] as const)) }, { additionalProperties: false }),
         response: {
           200: Type.Array(Type.Object({ row: Type.Integer(), column: Type.Union([Type.String(), Type.Null()]), value: Type.Union([Type.String(), Type.Null()]), reason: Type.String(), message: Type.String() })),
           ...errors(404),
@@ -146,6 +146,14 @@ export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       handler: async (req, reply) => {
         const rows = await imports.rejected(req.params.id);
+        if (req.query.format === 'xlsx') {
+          const batch = await imports.batch(req.params.id);
+          return reply
+            .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+            .header('content-disposition', `attachment; filename="rejected-${batch.id}.xlsx"`)
+            .serializer((x: unknown) => x as string)
+            .send((await rejectedRowsXlsx(batch.file_name, rows)) as never);
+        }
         if (req.query.format === 'csv') {
           const batch = await imports.batch(req.params.id);
           return reply

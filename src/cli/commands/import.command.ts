@@ -1,7 +1,7 @@
 /** `populus import --source ID FILE…`, and rollback / rejected rows of a batch. */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { rejectedRowsCsv } from '../../ingest/rejected-export.ts';
+import { rejectedRowsCsv, rejectedRowsXlsx } from '../../ingest/rejected-export.ts';
 import { progressPrinter } from './progress-bar.ts';
 import { printRows, withPlatform } from './with-platform.ts';
 
@@ -41,7 +41,7 @@ export function importCommand(): Command {
 
   cmd
     .command('rejected')
-    .description('the rejected rows of a batch (file row, column, value, reason); --out to write a CSV for Excel')
+    .description('the rejected rows of a batch (file row, column, value, reason); --out F.csv or F.xlsx to write them for Excel')
     .argument('<batch>')
     .option('--out <file.csv>')
     .addOption(db)
@@ -50,7 +50,7 @@ export function importCommand(): Command {
         const b = await services.imports.batch(batch);
         const rows = await services.imports.rejected(batch);
         if (o.out) {
-          writeFileSync(o.out, rejectedRowsCsv(b.file_name, rows));
+          writeFileSync(o.out, o.out.toLowerCase().endsWith('.xlsx') ? await rejectedRowsXlsx(b.file_name, rows) : rejectedRowsCsv(b.file_name, rows));
           console.log(`wrote ${rows.length} rejected rows to ${o.out}`);
           return;
         }
