@@ -10,6 +10,7 @@ import type { Area, AreaHistoryEntry, CodeEntry, CodeTable, DataElement, Departm
 import type { Database } from './database.ts';
 import type { Db } from './store.ts';
 import { nowIso } from './clock.ts';
+import { elementRow, entryRow } from './standard-rows.ts';
 
 export interface ShippedReference {
   readonly departments: readonly Department[];
@@ -75,21 +76,7 @@ async function writeStandard(tx: Db, data: ShippedReference, now: string): Promi
   await insertChunked(data.entries, 300, (chunk) =>
     tx
       .insertInto('code_entry')
-      .values(
-        chunk.map((e) => ({
-          table_id: e.tableId,
-          code: e.code,
-          name_zh: e.nameZh,
-          name_en: e.nameEn,
-          parent_code: e.parentCode,
-          status: e.status,
-          valid_from: e.validFrom,
-          valid_to: e.validTo,
-          replaced_by: e.replacedBy,
-          note: e.note,
-          created_at: now,
-        })),
-      )
+      .values(chunk.map((e) => entryRow(e, now)))
       .onConflict((oc) =>
         oc
           .columns(['table_id', 'code'])
@@ -110,24 +97,7 @@ async function writeStandard(tx: Db, data: ShippedReference, now: string): Promi
   await insertChunked(data.elements, 200, (chunk) =>
     tx
       .insertInto('data_element')
-      .values(
-        chunk.map((e) => ({
-          id: e.id,
-          name_zh: e.nameZh,
-          name_en: e.nameEn,
-          definition: e.definition,
-          value_type: e.valueType,
-          code_table_id: e.codeTableId,
-          sensitivity: e.sensitivity,
-          owner_department_id: e.ownerDepartmentId,
-          freshness_days: e.freshnessDays,
-          storage: e.storage,
-          status: e.status,
-          valid_from: e.validFrom,
-          valid_to: e.validTo,
-          created_at: now,
-        })),
-      )
+      .values(chunk.map((e) => elementRow(e, now)))
       .onConflict((oc) =>
         oc
           .column('id')

@@ -4,6 +4,7 @@ import type { CodeEntry, CodeTable, DataElement, Department, ElementStorage, Ent
 import type { CodeEntryTable, CodeTableTable, DataElementTable, DepartmentTable } from './database.ts';
 import type { Db } from './store.ts';
 import { nowIso } from './clock.ts';
+import { elementRow, entryRow } from './standard-rows.ts';
 import { contains, startsWith } from './text-search.ts';
 
 const toTable = (r: Selectable<CodeTableTable>): CodeTable => ({
@@ -105,19 +106,7 @@ export class StandardRepository {
   async insertEntry(e: CodeEntry): Promise<void> {
     await this.db
       .insertInto('code_entry')
-      .values({
-        table_id: e.tableId,
-        code: e.code,
-        name_zh: e.nameZh,
-        name_en: e.nameEn,
-        parent_code: e.parentCode,
-        status: e.status,
-        valid_from: e.validFrom,
-        valid_to: e.validTo,
-        replaced_by: e.replacedBy,
-        note: e.note,
-        created_at: nowIso(),
-      })
+      .values(entryRow(e, nowIso()))
       .execute();
   }
 
@@ -146,22 +135,7 @@ export class StandardRepository {
   async insertElement(e: DataElement): Promise<void> {
     await this.db
       .insertInto('data_element')
-      .values({
-        id: e.id,
-        name_zh: e.nameZh,
-        name_en: e.nameEn,
-        definition: e.definition,
-        value_type: e.valueType,
-        code_table_id: e.codeTableId,
-        sensitivity: e.sensitivity,
-        owner_department_id: e.ownerDepartmentId,
-        freshness_days: e.freshnessDays,
-        storage: e.storage,
-        status: e.status,
-        valid_from: e.validFrom,
-        valid_to: e.validTo,
-        created_at: nowIso(),
-      })
+      .values(elementRow(e, nowIso()))
       .execute();
   }
 
