@@ -11,6 +11,7 @@ import { areaCommand } from './commands/area.command.ts';
 import { importCommand } from './commands/import.command.ts';
 import { sourceCommand } from './commands/source.command.ts';
 import { housingCommand } from './commands/housing.command.ts';
+import { demoCommand } from './commands/demo.command.ts';
 
 export function program(): Command {
   return new Command('populus')
@@ -21,6 +22,7 @@ export function program(): Command {
     .addCommand(idCommand())
     .addCommand(standardCommand())
     .addCommand(areaCommand())
+    .addCommand(demoCommand())
     .addCommand(housingCommand())
     .addCommand(sourceCommand())
     .addCommand(importCommand())

@@ -37,7 +37,10 @@ const MOVE_OUT: Readonly<Record<PopulationCategory, number>> = {
   REGISTERED_ABSENT: 0,
 };
 const ARRIVALS = new Weighted<Exclude<PopulationCategory, 'REGISTERED_ABSENT'>>([
-  ['RESIDENT_REGISTERED', 12], ['RESIDENT_REGISTERED_ELSEWHERE_LOCAL', 33], ['FROM_OTHER_PROVINCE', 43], ['FROM_ABROAD', 12],
+  ['RESIDENT_REGISTERED', 12],
+  ['RESIDENT_REGISTERED_ELSEWHERE_LOCAL', 33],
+  ['FROM_OTHER_PROVINCE', 43],
+  ['FROM_ABROAD', 12],
 ]);
 
 function mortality(age: number): number {
@@ -51,7 +54,14 @@ export interface PlannedYear {
   readonly laterHouseholds: Household[];
 }
 
-export function planYear(build: CommitteeBuild, builder: CommitteeBuilder, seed: string, asOf: string, reference: DemoReference, nextEventId: () => string): PlannedYear {
+export function planYear(
+  build: CommitteeBuild,
+  builder: CommitteeBuilder,
+  seed: string,
+  asOf: string,
+  reference: DemoReference,
+  nextEventId: () => string,
+): PlannedYear {
   const r = Random.from(seed, 'changes', build.committee.code);
   const first = addDays(asOf, 1);
   const last = addYears(asOf, 1);
@@ -70,7 +80,11 @@ export function planYear(build: CommitteeBuild, builder: CommitteeBuilder, seed:
     if (!r.chance(MOVE_OUT[h.category])) continue;
     const date = randomDate(r, first, last);
     const destination = h.category === 'FROM_ABROAD' ? '出境' : shanghaiAddressElsewhere(r, reference, street.code).address;
-    if (h.dwelling && h.category !== 'REGISTERED_ABSENT' && h.dwelling.occupants === h.members.filter((m) => m.category !== 'REGISTERED_ABSENT').length) {
+    if (
+      h.dwelling &&
+      h.category !== 'REGISTERED_ABSENT' &&
+      h.dwelling.occupants === h.members.filter((m) => m.category !== 'REGISTERED_ABSENT').length
+    ) {
       vacated.push({ dwelling: h.dwelling, from: date });
     }
     for (const p of h.members) {
@@ -89,7 +103,8 @@ export function planYear(build: CommitteeBuild, builder: CommitteeBuilder, seed:
       continue;
     }
     if (leaving.has(p)) continue;
-    if (p.maritalStatus === '10' && age >= 22 && age <= 40 && r.chance(0.06)) event(randomDate(r, first, last), 'marriage', p, { maritalStatus: '20' });
+    if (p.maritalStatus === '10' && age >= 22 && age <= 40 && r.chance(0.06))
+      event(randomDate(r, first, last), 'marriage', p, { maritalStatus: '20' });
     if (p.sex === '2' && p.maritalStatus === '20' && age >= 20 && age <= 42 && r.chance(age <= 35 ? 0.07 : 0.025)) {
       const date = randomDate(r, first, last);
       const baby = birth(builder, p, date, r);
@@ -154,19 +169,30 @@ export function planYear(build: CommitteeBuild, builder: CommitteeBuilder, seed:
 function birth(builder: CommitteeBuilder, mother: Person, date: string, r: Random): Person {
   const h = mother.household;
   const sex: '1' | '2' = r.chance(0.51) ? '1' : '2';
-  const father = h.members.find((m) => m !== mother && m.sex === '1' && m.maritalStatus === '20' && Math.abs(Number(m.birthDate.slice(0, 4)) - Number(mother.birthDate.slice(0, 4))) < 12);
-  const motherIsHead = mother.relationship === '02' || (father?.relationship === '02');
+  const father = h.members.find(
+    (m) =>
+      m !== mother &&
+      m.sex === '1' &&
+      m.maritalStatus === '20' &&
+      Math.abs(Number(m.birthDate.slice(0, 4)) - Number(mother.birthDate.slice(0, 4))) < 12,
+  );
+  const motherIsHead = mother.relationship === '02' || father?.relationship === '02';
   const rel = motherIsHead ? (sex === '1' ? '20' : '30') : sex === '1' ? '41' : '42';
   const family = father ? [mother, father] : [mother];
   const spec: MemberSpec = { sex, age: 0, rel, mother: 0, ...(father ? { father: 1 } : {}), marital: '10', birthDate: date };
   const origin: Origin = {
     registeredAreaCode: mother.registeredAreaCode,
     registeredAddress: mother.registeredAddress,
-    homeDistrict: mother.category === 'FROM_OTHER_PROVINCE' ? mother.registeredAreaCode : (mother.registeredAreaCode.slice(0, 6) || '310105'),
+    homeDistrict: mother.category === 'FROM_OTHER_PROVINCE' ? mother.registeredAreaCode : mother.registeredAreaCode.slice(0, 6) || '310105',
     ...(mother.category === 'FROM_OTHER_PROVINCE'
-      ? { province: mother.registeredAreaCode.slice(0, 2), county: { code: mother.registeredAreaCode, name: '', province: '', prefecture: '', startYear: 1980, endYear: null } }
+      ? {
+          province: mother.registeredAreaCode.slice(0, 2),
+          county: { code: mother.registeredAreaCode, name: '', province: '', prefecture: '', startYear: 1980, endYear: null },
+        }
       : {}),
-    ...(mother.category === 'FROM_ABROAD' ? { country: mother.nationality, region: mother.docType === 'TW_PERMIT' ? ('TW' as const) : ('HK' as const) } : {}),
+    ...(mother.category === 'FROM_ABROAD'
+      ? { country: mother.nationality, region: mother.docType === 'TW_PERMIT' ? ('TW' as const) : ('HK' as const) }
+      : {}),
     since: date,
     surname: father?.surname ?? mother.surname,
   };

@@ -18,18 +18,11 @@ import type { DemoReference } from './reference-adapter.ts';
 
 export type Quotas = Readonly<Record<PopulationCategory, number>>;
 
-export interface IdCounters {
-  person: number;
-  household: number;
-  dwelling: number;
-}
-
 export interface BuildContext {
   readonly seed: string;
   readonly reference: DemoReference;
   readonly issuer: IdIssuer;
   readonly asOf: string;
-  readonly counters: IdCounters;
 }
 
 export interface CommitteeBuild {
@@ -41,6 +34,8 @@ export interface CommitteeBuild {
   readonly persons: Person[];
   /** People who died or moved away in the last three years. */
   readonly ghosts: Person[];
+  /** Households that moved away before the export date (their members are ghosts). */
+  readonly departedHouseholds: Household[];
   readonly dwellings: Dwelling[];
 }
 
@@ -61,6 +56,7 @@ export class CommitteeBuilder {
   private readonly build: CommitteeBuild;
   private rentalSeq = 0;
   private householdSeq = 0;
+  private readonly counters = { person: 0, household: 0, dwelling: 0 };
 
   constructor(
     private readonly ctx: BuildContext,
@@ -68,15 +64,30 @@ export class CommitteeBuilder {
     committeeIndex: number,
   ) {
     this.random = Random.from(ctx.seed, 'committee', committee.code);
-    const counters = ctx.counters;
-    this.stock = new DwellingStock(this.random.fork('stock'), committee, committeeIndex, () => `D${String(++counters.dwelling).padStart(8, '0')}`);
+    // Ids are committee-scoped (P310105004001-00012), so committees can be built in any order or thread.
+    const counters = this.counters;
+    this.stock = new DwellingStock(
+      this.random.fork('stock'),
+      committee,
+      committeeIndex,
+      () => `D${committee.code}-${String(++counters.dwelling).padStart(5, '0')}`,
+    );
     this.factory = new PersonFactory({
       random: this.random,
       issuer: ctx.issuer,
       asOf: ctx.asOf,
-      nextPersonId: () => `P${String(++counters.person).padStart(9, '0')}`,
+      nextPersonId: () => `P${committee.code}-${String(++counters.person).padStart(5, '0')}`,
     });
-    this.build = { committee, random: this.random, factory: this.factory, households: [], persons: [], ghosts: [], dwellings: [] };
+    this.build = {
+      committee,
+      random: this.random,
+      factory: this.factory,
+      households: [],
+      persons: [],
+      ghosts: [],
+      departedHouseholds: [],
+      dwellings: [],
+    };
   }
 
   run(quotas: Quotas): CommitteeBuild {
@@ -101,12 +112,23 @@ export class CommitteeBuilder {
   }
 
   /** Creates a household with its own new dwelling (or the given one) and its members. */
-  household(category: PopulationCategory, shape: HouseholdShape, specs: readonly MemberSpec[], atDwelling?: Dwelling, status?: 'moved-away' | 'arriving'): Household {
-    const random = this.random;
+  household(
+    category: PopulationCategory,
+    shape: HouseholdShape,
+    specs: readonly MemberSpec[],
+    atDwelling?: Dwelling,
+    status?: 'moved-away' | 'arriving',
+  ): Household {
     const dwelling = atDwelling ?? this.dwellingFor(category, shape);
     const collective = shape === 'dormitory' || shape === 'shared-rental';
     const registeredHere = category === 'RESIDENT_REGISTERED' || category === 'REGISTERED_ABSENT';
-    const household = new Household(`H${String(++this.ctx.counters.household).padStart(8, '0')}`, category, collective ? 'COLLECTIVE' : 'FAMILY', registeredHere, dwelling);
+    const household = new Household(
+      `H${this.committee.code}-${String(++this.counters.household).padStart(5, '0')}`,
+      category,
+      collective ? 'COLLECTIVE' : 'FAMILY',
+      registeredHere,
+      dwelling,
+    );
     if (registeredHere) household.number = `${this.committee.code.slice(6)}${String(++this.householdSeq).padStart(4, '0')}`;
     const origin = this.origin(category, dwelling, specs[0]?.age ?? 40);
     for (const spec of specs) {
@@ -171,9 +193,25 @@ export class CommitteeBuilder {
       const start = randomDate(r, addDays(asOf, -720), addDays(asOf, -10));
       let end = addYears(start, r.int(1, 3));
       if (end <= asOf) end = addDays(asOf, r.int(30, 365));
-      d.rental = { kind: 'private', registrationNumber: `沪租${start.slice(0, 4)}${seq}`, landlordName: drawSurname(r, 'shanghai') + drawGivenName(r, r.chance(0.5) ? '1' : '2', r.int(1945, 1985)), landlordId: '', tenantId: '', startDate: start, endDate: end };
+      d.rental = {
+        kind: 'private',
+        registrationNumber: `沪租${start.slice(0, 4)}${seq}`,
+        landlordName: drawSurname(r, 'shanghai') + drawGivenName(r, r.chance(0.5) ? '1' : '2', r.int(1945, 1985)),
+        landlordId: '',
+        tenantId: '',
+        startDate: start,
+        endDate: end,
+      };
     } else if (use === 'PUBLIC_RENTAL') {
-      d.rental = { kind: 'public', registrationNumber: `公${seq}`, landlordName: `${this.committee.street.districtName}公房管理中心`, landlordId: '', tenantId: '', startDate: randomDate(r, '1975-01-01', addDays(asOf, -400)), endDate: '' };
+      d.rental = {
+        kind: 'public',
+        registrationNumber: `公${seq}`,
+        landlordName: `${this.committee.street.districtName}公房管理中心`,
+        landlordId: '',
+        tenantId: '',
+        startDate: randomDate(r, '1975-01-01', addDays(asOf, -400)),
+        endDate: '',
+      };
     }
     this.build.dwellings.push(d);
     return d;
@@ -187,7 +225,13 @@ export class CommitteeBuilder {
     const since = randomDate(r, addYears(asOf, -years), addDays(asOf, -20));
     switch (category) {
       case 'RESIDENT_REGISTERED':
-        return { registeredAreaCode: this.committee.code, registeredAddress: dwelling.fullAddress, homeDistrict: street.districtCode, since, surname: drawSurname(r, 'shanghai') };
+        return {
+          registeredAreaCode: this.committee.code,
+          registeredAddress: dwelling.fullAddress,
+          homeDistrict: street.districtCode,
+          since,
+          surname: drawSurname(r, 'shanghai'),
+        };
       case 'REGISTERED_ABSENT': {
         const elsewhere = shanghaiAddressElsewhere(r, this.ctx.reference, street.code);
         return {
@@ -202,7 +246,13 @@ export class CommitteeBuilder {
       }
       case 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL': {
         const home = shanghaiAddressElsewhere(r, this.ctx.reference, street.code);
-        return { registeredAreaCode: home.areaCode, registeredAddress: home.address, homeDistrict: home.areaCode.slice(0, 6), since, surname: drawSurname(r, 'shanghai') };
+        return {
+          registeredAreaCode: home.areaCode,
+          registeredAddress: home.address,
+          homeDistrict: home.areaCode.slice(0, 6),
+          since,
+          surname: drawSurname(r, 'shanghai'),
+        };
       }
       case 'FROM_OTHER_PROVINCE': {
         // About one migrant household in eighty came after the 2008 Wenchuan earthquake.
@@ -224,7 +274,15 @@ export class CommitteeBuilder {
       case 'FROM_ABROAD': {
         const drawn = ABROAD.draw(r);
         const region = drawn === 'HK' || drawn === 'MO' || drawn === 'TW' ? drawn : undefined;
-        return { registeredAreaCode: '', registeredAddress: '', homeDistrict: '', country: region ? 'CHN' : drawn, ...(region ? { region } : {}), since, surname: drawSurname(r, 'national') };
+        return {
+          registeredAreaCode: '',
+          registeredAddress: '',
+          homeDistrict: '',
+          country: region ? 'CHN' : drawn,
+          ...(region ? { region } : {}),
+          since,
+          surname: drawSurname(r, 'national'),
+        };
       }
     }
   }
@@ -237,7 +295,8 @@ export class CommitteeBuilder {
       household.category === 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL' && r.chance(0.6)
         ? origin.registeredAddress
         : shanghaiAddressElsewhere(r, this.ctx.reference, this.committee.street.code).address;
-    for (const p of household.members) if (p.actualSince > p.birthDate && p.actualSince > addYears(this.ctx.asOf, -6)) p.previousAddress = previous;
+    for (const p of household.members)
+      if (p.actualSince > p.birthDate && p.actualSince > addYears(this.ctx.asOf, -6)) p.previousAddress = previous;
   }
 
   private registeredAbsent(quota: number): void {
@@ -250,7 +309,13 @@ export class CommitteeBuilder {
       const head = h.head;
       const age = Math.max(18, Math.round(r.around(Math.max(20, headAgeOf(head, this.ctx.asOf) - 29), 4, 18, 70)));
       const sex: '1' | '2' = r.chance(0.5) ? '1' : '2';
-      const spec: MemberSpec = { sex, age, rel: sex === '1' ? '20' : '30', ...(head.sex === '1' ? { father: 0 } : { mother: 0 }), marital: age > 28 && r.chance(0.7) ? '20' : '10' };
+      const spec: MemberSpec = {
+        sex,
+        age,
+        rel: sex === '1' ? '20' : '30',
+        ...(head.sex === '1' ? { father: 0 } : { mother: 0 }),
+        marital: age > 28 && r.chance(0.7) ? '20' : '10',
+      };
       const elsewhere = shanghaiAddressElsewhere(r, this.ctx.reference, this.committee.street.code);
       const origin: Origin = {
         registeredAreaCode: this.committee.code,
@@ -285,8 +350,19 @@ export class CommitteeBuilder {
     for (const h of this.build.households) {
       const head = h.members[0];
       if (!head || h.members.length !== 1 || head.maritalStatus !== '30' || !r.chance(0.25)) continue;
-      const spec: MemberSpec = { sex: head.sex === '1' ? '2' : '1', age: Math.min(100, headAgeOf(head, asOf) + r.int(0, 4)), rel: head.sex === '1' ? '12' : '11', marital: '20' };
-      const origin: Origin = { registeredAreaCode: head.registeredAreaCode, registeredAddress: head.registeredAddress, homeDistrict: head.registeredAreaCode.slice(0, 6), since: head.actualSince, surname: drawSurname(r, 'shanghai') };
+      const spec: MemberSpec = {
+        sex: head.sex === '1' ? '2' : '1',
+        age: Math.min(100, headAgeOf(head, asOf) + r.int(0, 4)),
+        rel: head.sex === '1' ? '12' : '11',
+        marital: '20',
+      };
+      const origin: Origin = {
+        registeredAreaCode: head.registeredAreaCode,
+        registeredAddress: head.registeredAddress,
+        homeDistrict: head.registeredAreaCode.slice(0, 6),
+        since: head.actualSince,
+        surname: drawSurname(r, 'shanghai'),
+      };
       const ghost = this.factory.create(h, spec, origin, [], h.category);
       ghost.status = 'deceased';
       ghost.statusDate = randomDate(r, from, addDays(asOf, -1));
@@ -298,7 +374,13 @@ export class CommitteeBuilder {
     while (count < leavers && rented.length > 0) {
       const category = r.chance(0.55) ? 'FROM_OTHER_PROVINCE' : r.chance(0.7) ? 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL' : 'FROM_ABROAD';
       const shape = SHAPES[category].draw(r);
-      const h = this.household(category, shape === 'dormitory' ? 'single' : shape, membersOf(r, shape === 'dormitory' ? 'single' : shape, category), r.pick(rented), 'moved-away');
+      const h = this.household(
+        category,
+        shape === 'dormitory' ? 'single' : shape,
+        membersOf(r, shape === 'dormitory' ? 'single' : shape, category),
+        r.pick(rented),
+        'moved-away',
+      );
       const left = randomDate(r, from, addDays(asOf, -1));
       for (const p of h.members) {
         p.status = 'moved-away';
@@ -306,6 +388,7 @@ export class CommitteeBuilder {
         if (p.actualSince >= left) p.actualSince = addYears(left, -1);
         this.build.ghosts.push(p);
       }
+      this.build.departedHouseholds.push(h);
       count += h.members.length;
     }
   }

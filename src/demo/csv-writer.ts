@@ -17,7 +17,7 @@ export interface WrittenFile {
   readonly sha256: string;
 }
 
-const CHUNK = 128 * 1024;
+const CHUNK = 16 * 1024;
 
 export class TextFileWriter {
   private readonly fd: number;
@@ -43,6 +43,13 @@ export class TextFileWriter {
     if (this.pending.length >= this.chunk) this.flush();
   }
 
+  /** Appends bytes already in this file's encoding, holding `rows` data rows. */
+  append(bytes: Uint8Array, rows: number): void {
+    this.flush();
+    if (bytes.length > 0) this.emit(bytes);
+    this.rows += rows;
+  }
+
   private flush(): void {
     if (this.pending === '') return;
     const text = this.pending;
@@ -50,7 +57,7 @@ export class TextFileWriter {
     this.emit(this.encoding === 'gbk' || this.encoding === 'gb18030' ? iconv.encode(text, this.encoding) : Buffer.from(text, 'utf8'));
   }
 
-  private emit(buffer: Buffer): void {
+  private emit(buffer: Uint8Array): void {
     this.hash.update(buffer);
     this.bytes += buffer.length;
     let offset = 0;
@@ -87,35 +94,18 @@ export class CsvFileWriter {
     this.out.write(values.map(csvField).join(',') + this.eol);
   }
 
+  /** Appends text holding `rows` data rows, already formatted. */
+  writeText(text: string, rows: number): void {
+    this.out.write(text);
+    this.out.rows += rows;
+  }
+
   /** Writes a data row and returns its 1-based number among the data rows. */
   writeRow(values: readonly string[]): number {
     let line = '';
     for (let i = 0; i < values.length; i++) line += (i === 0 ? '' : ',') + csvField(values[i] ?? '');
     this.out.write(line + this.eol);
     return ++this.out.rows;
-  }
-
-  close(): WrittenFile {
-    return this.out.close();
-  }
-}
-
-/** One JSON value per line, UTF-8, LF. */
-export class JsonLinesWriter {
-  private readonly out: TextFileWriter;
-
-  constructor(absolutePath: string, path: string) {
-    this.out = new TextFileWriter(absolutePath, path);
-  }
-
-  writeLine(value: unknown): void {
-    this.writeRaw(JSON.stringify(value));
-  }
-
-  /** Writes one line of JSON text already serialised. */
-  writeRaw(json: string): void {
-    this.out.write(`${json}\n`);
-    this.out.rows++;
   }
 
   close(): WrittenFile {

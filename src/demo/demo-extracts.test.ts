@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ageOn } from './calendar.ts';
 import { generateDemo } from './demo-generator.ts';
-import { cellToStandard, readCodeMappings, readExtract, readLinks, readManifest, readPersons, readSystems, truthFor, type TruthSystem } from './truth-reader.ts';
+import {
+  cellToStandard,
+  readCodeMappings,
+  readExtract,
+  readLinks,
+  readManifest,
+  readPersons,
+  readSystems,
+  truthFor,
+  type TruthSystem,
+} from './truth-reader.ts';
 import type { PersonTruth } from './truth-writer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'populus-demo-clean-'));
@@ -50,7 +60,11 @@ describe('noise-free extracts (--noise 0)', () => {
     let cells = 0;
     for (const system of systems) {
       const { header, rows } = await readExtract(dir, system);
-      assert.deepEqual(header, system.columns.map((c) => c.header), system.id);
+      assert.deepEqual(
+        header,
+        system.columns.map((c) => c.header),
+        system.id,
+      );
       assert.equal(rows.length, manifest.files.find((f) => f.path === system.file)?.rows, `${system.id} row count`);
       rows.forEach((row, i) => {
         const link = links.get(`${system.id}:${i + 1}`);
@@ -74,11 +88,15 @@ describe('noise-free extracts (--noise 0)', () => {
     const counts: Record<string, number> = {};
     for (const link of links.values()) {
       const p = persons.get(link.personId);
-      assert.ok(p);
+      assert.ok(p, `link to unknown person ${link.personId}`);
       assert.equal(p.status, 'present', `${link.system} lists ${p.id}, who is ${p.status}`);
       counts[link.system] = (counts[link.system] ?? 0) + 1;
       const belongs = BELONGS[link.system];
-      if (belongs) assert.ok(belongs(p, ageOn(p.values['person.birthDate'] ?? '', AS_OF)), `${link.system} lists ${p.id} (${p.category}, ${p.values['person.birthDate']})`);
+      if (belongs)
+        assert.ok(
+          belongs(p, ageOn(p.values['person.birthDate'] ?? '', AS_OF)),
+          `${link.system} lists ${p.id} (${p.category}, ${p.values['person.birthDate']})`,
+        );
     }
     for (const id of Object.keys(BELONGS)) assert.ok((counts[id] ?? 0) > 0, `${id} is empty`);
   });

@@ -7,19 +7,18 @@
 import { accessSync, constants, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { PopulationCategory } from '../domain/population-category.ts';
-import { ChangeWriters } from './change-writer.ts';
-import { CommitteeBuilder, type IdCounters, type Quotas } from './committee-builder.ts';
+import type { Quotas } from './committee-builder.ts';
+import { runCommittee, type CommitteeJob } from './committee-job.ts';
 import type { WrittenFile } from './csv-writer.ts';
-import { ExtractWriters } from './extract-writer.ts';
-import { IdIssuer } from './id-issuer.ts';
-import { assignKinds } from './kinds.ts';
-import type { Committee, Street } from './model.ts';
+import { extractDate } from './extract-renderer.ts';
+import type { Street } from './model.ts';
+import { OutputFiles } from './output-files.ts';
 import { DEFAULT_NOISE, scaledNoise, type NoiseRates } from './noise.ts';
 import { roadsOfCommittee, roadsOfStreet } from './places.ts';
 import { apportion, Random } from './random.ts';
 import { loadDemoReference, type DemoReference } from './reference-adapter.ts';
 import { SYSTEMS } from './systems.data.ts';
-import { TruthWriters, writeJson, writeSystemTruth } from './truth-writer.ts';
+import { writeJson, writeSystemTruth } from './truth-writer.ts';
 import { drain } from './xlsx-writer.ts';
 
 export const GENERATOR_VERSION = '1.0.0';
@@ -76,9 +75,11 @@ export class DemoOptionsError extends Error {}
 
 export function validateOptions(options: DemoOptions): { scale: number; noise: number; asOf: string } {
   const scale = options.scale ?? 1;
-  if (!Number.isFinite(scale) || scale <= 0 || scale > 400) throw new DemoOptionsError(`--scale must be a number above 0 and at most 400, not ${String(options.scale)}`);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 400)
+    throw new DemoOptionsError(`--scale must be a number above 0 and at most 400, not ${String(options.scale)}`);
   const noise = options.noise ?? 1;
-  if (!Number.isFinite(noise) || noise < 0 || noise > 20) throw new DemoOptionsError(`--noise must be a number from 0 to 20, not ${String(options.noise)}`);
+  if (!Number.isFinite(noise) || noise < 0 || noise > 20)
+    throw new DemoOptionsError(`--noise must be a number from 0 to 20, not ${String(options.noise)}`);
   const asOf = options.asOf ?? DEFAULT_AS_OF;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new DemoOptionsError(`the export date must be YYYY-MM-DD, not ${asOf}`);
   if (String(options.seed).trim() === '') throw new DemoOptionsError('--seed must not be empty');
@@ -140,70 +141,54 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
   const share = scale / streets.length;
   const rates: NoiseRates = scaledNoise(noise, DEFAULT_NOISE);
   const areaName = streets.length === 1 ? (streets[0]?.name ?? '') : [...new Set(streets.map((s) => s.districtName))].join('、');
+  const jobs = planJobs(streets, reference, { seed, asOf, noise: rates, share });
 
-  const truth = new TruthWriters(outDir, asOf);
-  const extracts = new ExtractWriters(SYSTEMS, { outDir, seed, asOf, noise: rates, areaName }, truth.links);
-  const changes = new ChangeWriters(SYSTEMS, { outDir, seed, asOf, noise: rates, reference }, truth);
-  const counters: IdCounters = { person: 0, household: 0, dwelling: 0 };
+  const files = new OutputFiles(SYSTEMS, { outDir, asOf, areaName });
   const persons: Record<string, number> = {};
   let households = 0;
   let dwellings = 0;
-  const plan = streets.map((street) => ({ street, committees: reference.committeesOf(street.code) }));
-  const committeesTotal = plan.reduce((n, s) => n + s.committees.length, 0);
-  let committeesDone = 0;
-
-  for (const { street, committees } of plan) {
-    const random = Random.from(seed, 'street', street.code);
-    const issuer = new IdIssuer(reference, street.index, streets.length);
-    const indexInDistrict = streets.filter((s) => s.districtCode === street.districtCode && s.index < street.index).length;
-    const streetRoads = roadsOfStreet(street, indexInDistrict, random.fork('roads'));
-    const weights = committees.map(() => random.around(1, 0.25, 0.5, 1.6));
-    const quotas = committees.map(() => ({}) as Record<PopulationCategory, number>);
-    for (const [category, total] of Object.entries(STREET_COMPOSITION) as [PopulationCategory, number][]) {
-      apportion(Math.round(total * share), weights).forEach((n, i) => {
-        const q = quotas[i];
-        if (q) q[category] = n;
-      });
-    }
-    for (const [i, area] of committees.entries()) {
-      const committee: Committee = { code: area.code, name: area.name, street, roads: roadsOfCommittee(streetRoads, i, random) };
-      const builder = new CommitteeBuilder({ seed, reference, issuer, asOf, counters }, committee, i);
-      const build = builder.run(quotas[i] as Quotas);
-      assignKinds(build, asOf);
-      changes.planCommittee(build, builder);
-      extracts.writeCommittee(build);
-      truth.writeCommittee(build);
-      changes.writeCommittee(build);
-      for (const p of build.persons) persons[p.category] = (persons[p.category] ?? 0) + 1;
-      persons.departed = (persons.departed ?? 0) + build.ghosts.length;
-      households += build.households.length;
-      dwellings += build.dwellings.length;
-      committeesDone++;
-      options.onProgress?.({ street: street.name, committee: area.name, committeesDone, committeesTotal, persons: counters.person, rows: extracts.rows });
-      await drain();
-    }
+  let total = 0;
+  let done = 0;
+  for (const job of jobs) {
+    const stats = runCommittee(job, reference, files);
+    for (const [category, n] of Object.entries(stats.persons)) persons[category] = (persons[category] ?? 0) + n;
+    persons.departed = (persons.departed ?? 0) + stats.departed;
+    persons.later = (persons.later ?? 0) + stats.later;
+    households += stats.households;
+    dwellings += stats.dwellings;
+    total += Object.values(stats.persons).reduce((a, b) => a + b, 0) + stats.departed + stats.later;
+    options.onProgress?.({
+      street: job.street.name,
+      committee: stats.committeeName,
+      committeesDone: ++done,
+      committeesTotal: jobs.length,
+      persons: total,
+      rows: files.extractRows,
+    });
+    await drain(); // lets the XLSX zip streams write out
   }
-  persons.later = changes.laterPersons;
 
-  const files: WrittenFile[] = [];
-  files.push(...(await extracts.close()));
-  files.push(...truth.close());
-  files.push(...changes.close());
-  files.push(...writeSystemTruth(outDir, SYSTEMS.map((spec) => ({ spec, headerRow: extracts.headerRows(spec), snapshotDate: extracts.snapshotDate(spec) }))));
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const written: WrittenFile[] = await files.close();
+  written.push(
+    ...writeSystemTruth(
+      outDir,
+      SYSTEMS.map((spec) => ({ spec, headerRow: files.headerRows(spec), snapshotDate: extractDate(spec, asOf, rates) })),
+    ),
+  );
+  written.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const summary: DemoSummary = {
     seed,
     scale,
     noise,
     asOf,
     streets: streets.length,
-    committees: committeesTotal,
+    committees: jobs.length,
     persons,
     households,
     dwellings,
-    extractRows: extracts.rows,
-    changeRows: changes.rows,
-    files,
+    extractRows: files.extractRows,
+    changeRows: files.changeRows,
+    files: written,
   };
   writeJson(outDir, 'manifest.json', {
     generator: 'populus demo',
@@ -214,8 +199,53 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
     noiseRates: rates,
     asOf,
     streets: streets.map((s) => ({ code: s.code, name: s.name, district: s.districtName })),
-    counts: { persons, households, dwellings, extractRows: extracts.rows, changeRows: changes.rows },
-    files,
+    counts: { persons, households, dwellings, extractRows: files.extractRows, changeRows: files.changeRows },
+    files: written,
   });
   return summary;
+}
+
+/** Every committee of every street as a job: quotas apportioned by committee size, roads, ID slots. */
+function planJobs(
+  streets: readonly Street[],
+  reference: DemoReference,
+  common: { seed: string; asOf: string; noise: NoiseRates; share: number },
+): CommitteeJob[] {
+  const jobs: CommitteeJob[] = [];
+  const perStreet = streets.map((street) => ({ street, committees: reference.committeesOf(street.code) }));
+  const idSlots = Math.min(
+    500,
+    Math.max(
+      1,
+      perStreet.reduce((n, s) => n + s.committees.length, 0),
+    ),
+  );
+  for (const { street, committees } of perStreet) {
+    const random = Random.from(common.seed, 'street', street.code);
+    const indexInDistrict = streets.filter((s) => s.districtCode === street.districtCode && s.index < street.index).length;
+    const streetRoads = roadsOfStreet(street, indexInDistrict, random.fork('roads'));
+    const weights = committees.map(() => random.around(1, 0.25, 0.5, 1.6));
+    const quotas = committees.map(() => ({}) as Record<PopulationCategory, number>);
+    for (const [category, total] of Object.entries(STREET_COMPOSITION) as [PopulationCategory, number][]) {
+      apportion(Math.round(total * common.share), weights).forEach((n, i) => {
+        const q = quotas[i];
+        if (q) q[category] = n;
+      });
+    }
+    committees.forEach((area, i) => {
+      jobs.push({
+        seq: jobs.length,
+        seed: common.seed,
+        asOf: common.asOf,
+        noise: common.noise,
+        street,
+        committee: { code: area.code, name: area.name, roads: roadsOfCommittee(streetRoads, i, random) },
+        committeeIndex: i,
+        quotas: quotas[i] as Quotas,
+        idSlot: jobs.length % idSlots,
+        idSlots,
+      });
+    });
+  }
+  return jobs;
 }

@@ -23,9 +23,17 @@ export interface DemoElement {
   readonly demoLocal?: true;
 }
 
-const attr = (id: string) => (p: Person): string => p.attrs.get(id) ?? '';
+const attr =
+  (id: string) =>
+  (p: Person): string =>
+    p.attrs.get(id) ?? '';
 const text = (value: (p: Person) => string): DemoElement => ({ kind: 'text', value });
-const local = (kind: ElementKind, value: (p: Person) => string, table?: string): DemoElement => ({ kind, value, demoLocal: true, ...(table ? { table } : {}) });
+const local = (kind: ElementKind, value: (p: Person) => string, table?: string): DemoElement => ({
+  kind,
+  value,
+  demoLocal: true,
+  ...(table ? { table } : {}),
+});
 const code = (table: string, value: (p: Person) => string): DemoElement => ({ kind: 'code', table, value });
 const kindCode = (id: string, table: string): DemoElement => local('code', attr(id), table);
 const kindDate = (id: string): DemoElement => local('date', attr(id));

@@ -1,21 +1,28 @@
 /**
- * Writes each department system's extract as the street's people are generated: picks the system's
- * own population (on its export date, or its old snapshot), renders each column from the true
- * value through the system's code list, date style and address style, applies the row's noise, and
- * links every written row to its true person in truth/links.csv.
+ * Renders each department system's extract rows for one committee: picks the system's own
+ * population (on its export date, or its old snapshot), renders each column from the true value
+ * through the system's code list, date style and address style, applies the row's noise, and
+ * remembers which true person each row is (for truth/links.csv).
  */
-import { join } from 'node:path';
 import { addDays, formatDate } from './calendar.ts';
 import { codeList, encode, type CodeList } from './code-lists.ts';
-import { CsvFileWriter, type WrittenFile } from './csv-writer.ts';
+import type { CommitteeBuild } from './committee-builder.ts';
 import { ELEMENTS, shownValue, type DemoElement, type ElementId, type ElementKind } from './elements.ts';
 import type { Person, Street } from './model.ts';
-import { canSwap, describeNoise, drawRowNoise, noiseIsOff, noisyId, noisyName, swapDayMonth, type NoiseRates, type RowNoise } from './noise.ts';
+import {
+  canSwap,
+  describeNoise,
+  drawRowNoise,
+  noiseIsOff,
+  noisyId,
+  noisyName,
+  swapDayMonth,
+  type NoiseRates,
+  type RowNoise,
+} from './noise.ts';
 import { POPULATIONS, presentOn } from './populations.ts';
 import { Random } from './random.ts';
 import type { AddressStyle, SystemSpec } from './systems.data.ts';
-import { XlsxFileWriter } from './xlsx-writer.ts';
-import type { CommitteeBuild } from './committee-builder.ts';
 
 interface PreparedColumn {
   readonly element: ElementId;
@@ -27,130 +34,112 @@ interface PreparedColumn {
   readonly numeric: boolean;
 }
 
-interface SystemOutput {
+interface PreparedSystem {
   readonly spec: SystemSpec;
-  readonly writer: CsvFileWriter | XlsxFileWriter;
-  /** The date the extract shows: the export date, or the snapshot date of a single-PC system. */
   readonly on: string;
   readonly columns: readonly PreparedColumn[];
   readonly inPopulation: (p: Person, on: string) => boolean;
-  readonly file: string;
 }
 
-export interface ExtractOptions {
-  readonly outDir: string;
+export interface RenderOptions {
   readonly seed: string;
   readonly asOf: string;
   readonly noise: NoiseRates;
-  /** Name used in XLSX titles: the street, or the district when several streets are generated. */
-  readonly areaName: string;
+}
+
+/** Where rendered rows go (the output files): system by its index in the systems list. */
+export interface ExtractSink {
+  extractRow(systemIndex: number, values: (string | number)[], personId: string, noise: string): void;
 }
 
 const NAME_ELEMENTS = new Set<ElementId>(['person.name']);
 const ID_ELEMENTS = new Set<ElementId>(['person.citizenIdNumber', 'person.identityDocumentNumber']);
 
-export class ExtractWriters {
-  private readonly outputs: SystemOutput[];
+/** The date a system's extract shows: the export date, or a single-PC system's old snapshot when noise is on. */
+export function extractDate(spec: SystemSpec, asOf: string, noise: NoiseRates): string {
+  return spec.snapshotDaysBack && !noiseIsOff(noise) ? addDays(asOf, -spec.snapshotDaysBack) : asOf;
+}
+
+export class ExtractRenderer {
+  private readonly systems: PreparedSystem[];
   private readonly noiseOn: boolean;
-  rows = 0;
 
   constructor(
     systems: readonly SystemSpec[],
-    private readonly options: ExtractOptions,
-    private readonly links: CsvFileWriter,
+    private readonly options: RenderOptions,
   ) {
     this.noiseOn = !noiseIsOff(options.noise);
-    const zhDate = formatDate(options.asOf, 'zh');
-    this.outputs = systems.map((spec) => {
-      const file = `extracts/${spec.id}.${spec.format}`;
-      const header = spec.columns.map((c) => c.header);
-      const columns = spec.columns.map((c) => {
-        const element = ELEMENTS[c.element];
+    this.systems = systems.map((spec) => ({
+      spec,
+      on: extractDate(spec, options.asOf, options.noise),
+      inPopulation: POPULATIONS[spec.population],
+      columns: spec.columns.map((c) => {
+        const element: DemoElement = ELEMENTS[c.element];
         const date = c.date ?? spec.dateStyle;
-        const absent = (element as DemoElement).absentMeans ?? '';
+        const absent = element.absentMeans ?? '';
         const get = element.value;
         return {
           element: c.element,
-          value: c.element === 'person.age' ? (p: Person, on: string) => shownValue('person.age', p, on) : (p: Person, on: string) => get(p, on) || absent,
+          value:
+            c.element === 'person.age'
+              ? (p: Person, on: string) => shownValue('person.age', p, on)
+              : (p: Person, on: string) => get(p, on) || absent,
           kind: element.kind,
           list: c.codes ? codeList(c.codes) : undefined,
           date,
           numeric: spec.format === 'xlsx' && ((element.kind === 'date' && date === 'serial') || element.kind === 'number'),
         };
-      });
-      let writer: CsvFileWriter | XlsxFileWriter;
-      if (spec.format === 'xlsx') {
-        writer = new XlsxFileWriter(join(options.outDir, file), file, {
-          sheetName: spec.nameZh.slice(0, 31),
-          ...(spec.title ? { title: spec.title.replace('{street}', options.areaName) } : {}),
-          ...(spec.subtitle ? { subtitle: `填报单位：${options.areaName}    导出日期：${zhDate}` } : {}),
-          header,
-          date: options.asOf,
-        });
-      } else {
-        writer = new CsvFileWriter(join(options.outDir, file), file, spec.encoding, spec.lineEnding);
-        writer.writeHeader(header);
+      }),
+    }));
+  }
+
+  renderCommittee(build: CommitteeBuild, sink: ExtractSink): void {
+    const street = build.committee.street;
+    this.systems.forEach((sys, index) => {
+      const emit = (p: Person, random: Random, snapshot: boolean): void => this.emit(sink, index, sys, p, random, street, snapshot);
+      const random = Random.from(this.options.seed, 'extract', sys.spec.id, build.committee.code);
+      const snapshot = sys.on !== this.options.asOf;
+      for (const p of build.persons) {
+        if (!sys.inPopulation(p, sys.on)) continue;
+        if (
+          snapshot &&
+          (p.category === 'RESIDENT_REGISTERED' || p.category === 'REGISTERED_ABSENT' ? p.registeredSince : p.actualSince) > sys.on
+        )
+          continue;
+        emit(p, random, snapshot);
       }
-      const on = spec.snapshotDaysBack && this.noiseOn ? addDays(options.asOf, -spec.snapshotDaysBack) : options.asOf;
-      return { spec, writer, on, columns, inPopulation: POPULATIONS[spec.population], file };
+      if (sys.spec.authoritative || !this.noiseOn) return;
+      const keep = Math.min(1, this.options.noise.departedKept * sys.spec.noiseFactor);
+      for (const g of build.ghosts) {
+        if (!sys.inPopulation(g, addDays(g.statusDate, -1))) continue;
+        if (snapshot ? presentOn(g, sys.on) : random.chance(keep)) emit(g, random, snapshot);
+      }
     });
   }
 
-  /** Rows above the data in each file (1 for CSV; title, subtitle and header for XLSX). */
-  headerRows(spec: SystemSpec): number {
-    const out = this.outputs.find((o) => o.spec === spec);
-    return out && out.writer instanceof XlsxFileWriter ? out.writer.headerRows : 1;
-  }
-
-  snapshotDate(spec: SystemSpec): string {
-    return this.outputs.find((o) => o.spec === spec)?.on ?? this.options.asOf;
-  }
-
-  writeCommittee(build: CommitteeBuild): void {
-    const street = build.committee.street;
-    for (const out of this.outputs) {
-      const random = Random.from(this.options.seed, 'extract', out.spec.id, build.committee.code);
-      const snapshot = out.on !== this.options.asOf;
-      for (const p of build.persons) {
-        if (!out.inPopulation(p, out.on)) continue;
-        if (snapshot && (p.category === 'RESIDENT_REGISTERED' || p.category === 'REGISTERED_ABSENT' ? p.registeredSince : p.actualSince) > out.on) continue;
-        this.emit(out, p, random, street, snapshot);
-      }
-      if (out.spec.authoritative || !this.noiseOn) continue;
-      const keep = Math.min(1, this.options.noise.departedKept * out.spec.noiseFactor);
-      for (const g of build.ghosts) {
-        const was = addDays(g.statusDate, -1);
-        if (!out.inPopulation(g, was)) continue;
-        if (snapshot ? presentOn(g, out.on) : random.chance(keep)) this.emit(out, g, random, street, snapshot);
-      }
-    }
-  }
-
-  private emit(out: SystemOutput, p: Person, random: Random, street: Street, snapshot: boolean): void {
-    const copies = random.chance(this.options.noise.duplicate * out.spec.noiseFactor) ? 2 : 1;
+  private emit(sink: ExtractSink, index: number, sys: PreparedSystem, p: Person, random: Random, street: Street, snapshot: boolean): void {
+    const copies = random.chance(this.options.noise.duplicate * sys.spec.noiseFactor) ? 2 : 1;
     for (let copy = 0; copy < copies; copy++) {
       const noise = drawRowNoise(
         random,
         this.options.noise,
-        out.spec.noiseFactor,
+        sys.spec.noiseFactor,
         p.latinFamily !== '',
         canSwap(p.birthDate),
         p.previousAddress !== '',
         p.idNumber !== '',
       );
-      if (snapshot && p.previousAddress !== '' && p.actualSince > out.on) noise.staleAddress = true;
-      const values = this.render(out, p, noise, random, street);
-      const row = out.writer instanceof XlsxFileWriter ? out.writer.writeRow(values) : out.writer.writeRow(values.map(String));
+      if (snapshot && p.previousAddress !== '' && p.actualSince > sys.on) noise.staleAddress = true;
+      const values = this.render(sys, p, noise, random, street);
       const described = describeNoise(noise);
-      this.links.writeRow([out.spec.id, String(row), p.id, copy === 0 ? described : described ? `${described};duplicate` : 'duplicate']);
-      this.rows++;
+      sink.extractRow(index, values, p.id, copy === 0 ? described : described ? `${described};duplicate` : 'duplicate');
     }
   }
 
-  private render(out: SystemOutput, p: Person, noise: RowNoise, random: Random, street: Street): (string | number)[] {
+  private render(sys: PreparedSystem, p: Person, noise: RowNoise, random: Random, street: Street): (string | number)[] {
     const values: (string | number)[] = [];
-    for (const col of out.columns) {
-      let v = col.value(p, out.on);
+    for (const col of sys.columns) {
+      let v = col.value(p, sys.on);
       if (NAME_ELEMENTS.has(col.element)) v = noisyName(random, v, noise.name, p.latinFamily, p.latinGiven);
       else if (ID_ELEMENTS.has(col.element) && v === p.idNumber) v = noisyId(random, v, noise.id);
       else if (col.element === 'person.actualResidence' && noise.staleAddress) v = p.previousAddress;
@@ -163,7 +152,7 @@ export class ExtractWriters {
           v = formatDate(v, col.date);
           break;
         case 'address':
-          v = styleAddress(v, out.spec.addressStyle, street.districtName);
+          v = styleAddress(v, sys.spec.addressStyle, street.districtName);
           break;
         case 'text':
         case 'number':
@@ -172,12 +161,6 @@ export class ExtractWriters {
       values.push(col.numeric && v !== '' ? Number(v) : v);
     }
     return values;
-  }
-
-  async close(): Promise<WrittenFile[]> {
-    const files: WrittenFile[] = [];
-    for (const out of this.outputs) files.push(out.writer instanceof XlsxFileWriter ? await out.writer.close() : out.writer.close());
-    return files;
   }
 }
 

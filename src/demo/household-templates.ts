@@ -32,15 +32,16 @@ export type HouseholdShape =
   | 'dormitory'
   | 'shared-rental';
 
+// prettier-ignore
 export const SHAPES: Readonly<Record<Exclude<PopulationCategory, 'REGISTERED_ABSENT'>, Weighted<HouseholdShape>>> = {
   RESIDENT_REGISTERED: new Weighted<HouseholdShape>([
-    ['elderly-alone', 21], ['elderly-couple', 31], ['core-family', 18], ['three-generations', 17], ['couple', 5], ['single', 5], ['single-parent', 3],
+    ['elderly-alone', 18], ['elderly-couple', 30], ['core-family', 20], ['three-generations', 21], ['couple', 4], ['single', 4], ['single-parent', 3],
   ]),
   RESIDENT_REGISTERED_ELSEWHERE_LOCAL: new Weighted<HouseholdShape>([
-    ['elderly-alone', 13], ['elderly-couple', 24], ['core-family', 27], ['three-generations', 14], ['couple', 11], ['single', 9], ['single-parent', 2],
+    ['elderly-alone', 12], ['elderly-couple', 24], ['core-family', 30], ['three-generations', 16], ['couple', 10], ['single', 7], ['single-parent', 2],
   ]),
   FROM_OTHER_PROVINCE: new Weighted<HouseholdShape>([
-    ['dormitory', 8], ['shared-rental', 18], ['couple', 22], ['core-family', 32], ['single', 16], ['three-generations', 4],
+    ['dormitory', 10], ['shared-rental', 22], ['couple', 20], ['core-family', 32], ['single', 12], ['three-generations', 4],
   ]),
   FROM_ABROAD: new Weighted<HouseholdShape>([
     ['single', 38], ['couple', 24], ['core-family', 36], ['elderly-couple', 2],
@@ -48,6 +49,7 @@ export const SHAPES: Readonly<Record<Exclude<PopulationCategory, 'REGISTERED_ABS
 };
 
 /** Shapes of households registered here whose members all live elsewhere. */
+// prettier-ignore
 export const ABSENT_SHAPES = new Weighted<HouseholdShape>([
   ['core-family', 35], ['couple', 15], ['single', 25], ['elderly-couple', 12], ['three-generations', 8], ['elderly-alone', 5],
 ]);
@@ -65,13 +67,27 @@ function childRel(sex: '1' | '2', order: number, only: boolean): string {
   return sex === '1' ? (order === 1 ? '22' : '23') : order === 1 ? '32' : '33';
 }
 
-function children(random: Random, motherAge: number, count: number, mother: number | undefined, father: number | undefined, relOf: (sex: '1' | '2', i: number, only: boolean) => string): MemberSpec[] {
+function children(
+  random: Random,
+  motherAge: number,
+  count: number,
+  mother: number | undefined,
+  father: number | undefined,
+  relOf: (sex: '1' | '2', i: number, only: boolean) => string,
+): MemberSpec[] {
   const kids: MemberSpec[] = [];
   let age = motherAge - random.int(23, 34);
   for (let i = 0; i < count && age >= 0; i++) {
     const sex: '1' | '2' = random.chance(0.51) ? '1' : '2';
     const marital = age >= 22 && random.chance(Math.min(0.8, (age - 22) / 12)) ? '20' : '10';
-    kids.push({ sex, age, rel: relOf(sex, i + 1, count === 1), ...(mother === undefined ? {} : { mother }), ...(father === undefined ? {} : { father }), marital });
+    kids.push({
+      sex,
+      age,
+      rel: relOf(sex, i + 1, count === 1),
+      ...(mother === undefined ? {} : { mother }),
+      ...(father === undefined ? {} : { father }),
+      marital,
+    });
     age -= random.int(2, 6);
   }
   return kids;
@@ -120,7 +136,10 @@ export function membersOf(random: Random, shape: HouseholdShape, category: Popul
       const sex: '1' | '2' = random.chance(0.75) ? '2' : '1';
       const age = random.int(30, 55);
       const parent: MemberSpec = { sex, age, rel: '02', marital: random.chance(0.75) ? '40' : '30' };
-      return [parent, ...children(random, sex === '2' ? age : age - 2, 1, sex === '2' ? 0 : undefined, sex === '1' ? 0 : undefined, childRel)];
+      return [
+        parent,
+        ...children(random, sex === '2' ? age : age - 2, 1, sex === '2' ? 0 : undefined, sex === '1' ? 0 : undefined, childRel),
+      ];
     }
     case 'three-generations': {
       const grandAge = Math.max(60, elderAge(random));
@@ -135,7 +154,12 @@ export function membersOf(random: Random, shape: HouseholdShape, category: Popul
         const kids = children(random, middleAge - 1, random.chance(0.2) ? 2 : 1, 1, 0, childRel);
         specs.push(...kids);
         const grandSex: '1' | '2' = widowed ? '2' : '1';
-        specs.push({ sex: grandSex, age: grandAge, rel: sonLine ? (grandSex === '1' ? '51' : '52') : grandSex === '1' ? '55' : '56', marital: widowed ? '30' : '20' });
+        specs.push({
+          sex: grandSex,
+          age: grandAge,
+          rel: sonLine ? (grandSex === '1' ? '51' : '52') : grandSex === '1' ? '55' : '56',
+          marital: widowed ? '30' : '20',
+        });
         if (!widowed) specs.push({ sex: '2', age: Math.max(58, grandAge - random.int(0, 4)), rel: sonLine ? '52' : '56', marital: '20' });
         return specs;
       }
@@ -143,18 +167,39 @@ export function membersOf(random: Random, shape: HouseholdShape, category: Popul
       if (!widowed) specs.push({ sex: '2', age: Math.max(58, grandAge - random.int(0, 4)), rel: '12', marital: '20' });
       const childSex: '1' | '2' = sonLine ? '1' : '2';
       const mid = specs.length;
-      specs.push({ sex: childSex, age: middleAge, rel: sonLine ? '22' : '32', ...(widowed ? {} : { mother: 1 }), father: 0, marital: '20' });
-      specs.push({ sex: other(childSex), age: Math.max(26, middleAge + (sonLine ? -random.int(0, 3) : random.int(0, 3))), rel: sonLine ? '38' : '28', marital: '20' });
+      specs.push({
+        sex: childSex,
+        age: middleAge,
+        rel: sonLine ? '22' : '32',
+        ...(widowed ? {} : { mother: 1 }),
+        father: 0,
+        marital: '20',
+      });
+      specs.push({
+        sex: other(childSex),
+        age: Math.max(26, middleAge + (sonLine ? -random.int(0, 3) : random.int(0, 3))),
+        rel: sonLine ? '38' : '28',
+        marital: '20',
+      });
       const motherIdx = sonLine ? mid + 1 : mid;
       const fatherIdx = sonLine ? mid : mid + 1;
       const motherAge = specs[motherIdx]?.age ?? middleAge;
-      specs.push(...children(random, motherAge, random.chance(0.2) ? 2 : 1, motherIdx, fatherIdx, (s) => (sonLine ? (s === '1' ? '41' : '42') : s === '1' ? '43' : '44')));
+      specs.push(
+        ...children(random, motherAge, random.chance(0.2) ? 2 : 1, motherIdx, fatherIdx, (s) =>
+          sonLine ? (s === '1' ? '41' : '42') : s === '1' ? '43' : '44',
+        ),
+      );
       return specs;
     }
     case 'dormitory': {
       const n = random.int(4, 10);
       const sex: '1' | '2' = random.chance(0.7) ? '1' : '2';
-      return Array.from({ length: n }, (_, i) => ({ sex, age: random.int(18, 45), rel: i === 0 ? '02' : '99', marital: random.chance(0.35) ? '20' : '10' }));
+      return Array.from({ length: n }, (_, i) => ({
+        sex,
+        age: random.int(18, 45),
+        rel: i === 0 ? '02' : '99',
+        marital: random.chance(0.35) ? '20' : '10',
+      }));
     }
     case 'shared-rental': {
       const n = random.int(2, 4);

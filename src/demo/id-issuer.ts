@@ -2,7 +2,7 @@
  * Issues citizen ID numbers (GB 11643) the way they were really issued: the address code of where
  * the person was registered when the number was given (so older people carry codes retired since,
  * such as 310108 闸北区), the birth date, a sequence whose parity gives the sex, and the check
- * character. Numbers are unique: each street draws its sequences from its own slot of the range
+ * character. Numbers are unique: each committee draws its sequences from its own slot of the range
  * (as police stations were given ranges) and remembers what it issued.
  */
 import { computeCheckChar } from '../domain/id-number.ts';
@@ -11,6 +11,7 @@ import { Weighted } from './random.ts';
 import type { CountyCode, DemoReference } from './reference-adapter.ts';
 
 /** Where Shanghai's migrants come from (province prefix, weight). */
+// prettier-ignore
 export const ORIGIN_PROVINCES = new Weighted<string>([
   ['34', 28], ['32', 14], ['41', 10], ['51', 8], ['36', 7], ['33', 6], ['42', 5], ['37', 4], ['35', 4], ['43', 3],
   ['50', 3], ['52', 2], ['23', 2], ['13', 2], ['45', 1], ['61', 1], ['14', 1], ['21', 1], ['22', 1], ['62', 1],
@@ -32,13 +33,13 @@ export class IdIssuer {
 
   constructor(
     private readonly reference: DemoReference,
-    /** This street's slot and the number of slots the sequence range is shared among. */
+    /** This committee's slot and the number of slots the sequence range is shared among. */
     private readonly slot: number,
     private readonly slots: number,
   ) {}
 
   /**
-   * A new number for the address code, birth date (ISO) and sex; undefined when this street's
+   * A new number for the address code, birth date (ISO) and sex; undefined when this committee's
    * sequences for that day are used up (the caller then moves the birth date by a day).
    */
   issue(random: Random, addressCode: string, birthDate: string, sex: '1' | '2'): string | undefined {

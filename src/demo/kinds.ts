@@ -40,10 +40,31 @@ export const KINDS: Readonly<Record<string, string>> = {
   'medical-insured': '医保参保人员',
 };
 
-const DISABILITY_CATEGORY = new Weighted([['4', 35], ['1', 16], ['2', 15], ['6', 10], ['5', 8], ['3', 2], ['7', 14]]);
-const DISABILITY_GRADE = new Weighted([['1', 12], ['2', 25], ['3', 30], ['4', 33]]);
+const DISABILITY_CATEGORY = new Weighted([
+  ['4', 35],
+  ['1', 16],
+  ['2', 15],
+  ['6', 10],
+  ['5', 8],
+  ['3', 2],
+  ['7', 14],
+]);
+const DISABILITY_GRADE = new Weighted([
+  ['1', 12],
+  ['2', 25],
+  ['3', 30],
+  ['4', 33],
+]);
 const INLAND_REGIONS = ['新疆', '云南', '贵州', '安徽', '江西', '黑龙江', '甘肃', '四川', '湖北', '宁夏'];
-const ONE_STOP_SERVICES = ['RESIDENCE_PERMIT', 'MEDICAL_INSURANCE', 'SENIOR_ALLOWANCE', 'FAMILY_PLANNING', 'EMPLOYMENT', 'DISABILITY_SUBSIDY', 'SOCIAL_RELIEF'];
+const ONE_STOP_SERVICES = [
+  'RESIDENCE_PERMIT',
+  'MEDICAL_INSURANCE',
+  'SENIOR_ALLOWANCE',
+  'FAMILY_PLANNING',
+  'EMPLOYMENT',
+  'DISABILITY_SUBSIDY',
+  'SOCIAL_RELIEF',
+];
 const EMPLOYED = new Set(['11', '13', '17', '21', '24', '51', '54']);
 
 function isLocal(p: Person): boolean {
@@ -116,19 +137,30 @@ function personKinds(r: Random, p: Person, asOf: string, build: CommitteeBuild):
   }
   const birthYear = Number(p.birthDate.slice(0, 4));
   const year = Number(asOf.slice(0, 4));
-  if ((p.category === 'RESIDENT_REGISTERED' || p.category === 'REGISTERED_ABSENT') && p.sex === '1' && year - birthYear >= 18 && year - birthYear <= 22) {
+  if (
+    (p.category === 'RESIDENT_REGISTERED' || p.category === 'REGISTERED_ABSENT') &&
+    p.sex === '1' &&
+    year - birthYear >= 18 &&
+    year - birthYear <= 22
+  ) {
     p.addKind('conscription-registered');
     p.attrs.set('conscription.registeredOn', randomDate(r, `${birthYear + 18}-01-10`, `${birthYear + 18}-06-30`));
   }
   if (age >= 60 && p.employmentStatus === '80' && r.chance(['11', '14', '21', '31'].includes(p.education) ? 0.05 : 0.005)) {
     p.addKind('retired-cadre');
     p.attrs.set('retiredCadre.type', birthYear <= 1932 ? 'LIXIU' : 'RETIRED');
-    p.attrs.set('retiredCadre.formerEmployer', `${build.committee.street.districtName}${r.pick(['教育局', '卫生局', '财政局', '工商局', '人民法院', '区委办公室', '商业委员会'])}`);
+    p.attrs.set(
+      'retiredCadre.formerEmployer',
+      `${build.committee.street.districtName}${r.pick(['教育局', '卫生局', '财政局', '工商局', '人民法院', '区委办公室', '商业委员会'])}`,
+    );
     p.attrs.set('retiredCadre.rank', r.pick(['SECTION', 'SECTION', 'DIVISION', 'BUREAU']));
   }
   if (age >= 14 && age <= 35 && p.category !== 'FROM_ABROAD' && r.chance(0.06)) {
     p.addKind('youth-volunteer');
-    p.attrs.set('volunteer.registeredOn', randomDate(r, addYears(p.birthDate, 14) > addYears(asOf, -8) ? addYears(p.birthDate, 14) : addYears(asOf, -8), addDays(asOf, -1)));
+    p.attrs.set(
+      'volunteer.registeredOn',
+      randomDate(r, addYears(p.birthDate, 14) > addYears(asOf, -8) ? addYears(p.birthDate, 14) : addYears(asOf, -8), addDays(asOf, -1)),
+    );
     p.attrs.set('volunteer.hours', String(r.int(2, 400)));
   }
   if (p.category === 'RESIDENT_REGISTERED' && birthYear >= 1935 && birthYear <= 1958 && r.chance(0.04)) {
@@ -136,7 +168,12 @@ function personKinds(r: Random, p: Person, asOf: string, build: CommitteeBuild):
     p.attrs.set('inland.region', r.pick(INLAND_REGIONS));
     p.attrs.set('inland.returnDate', randomDate(r, '1979-01-01', '2000-12-31'));
   }
-  if (p.category === 'FROM_OTHER_PROVINCE' && (WENCHUAN_COUNTIES as readonly string[]).includes(p.registeredAreaCode) && p.actualSince >= '2008-05-12' && p.actualSince <= '2009-12-31') {
+  if (
+    p.category === 'FROM_OTHER_PROVINCE' &&
+    (WENCHUAN_COUNTIES as readonly string[]).includes(p.registeredAreaCode) &&
+    p.actualSince >= '2008-05-12' &&
+    p.actualSince <= '2009-12-31'
+  ) {
     p.addKind('wenchuan-arrival');
     p.attrs.set('wenchuan.originCounty', p.registeredAreaCode);
     p.attrs.set('wenchuan.arrivalDate', p.actualSince);
@@ -179,7 +216,12 @@ function partyMember(r: Random, p: Person, age: number, asOf: string, build: Com
   const registered = p.category === 'RESIDENT_REGISTERED' || p.category === 'REGISTERED_ABSENT';
   const here = registered ? r.chance(0.9) : p.category === 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL' ? r.chance(0.3) : r.chance(0.1);
   p.attrs.set('party.organisationHere', here ? 'true' : 'false');
-  p.attrs.set('party.branch', here ? `${build.committee.name.replace('居委会', '')}居民区党总支第${r.int(1, 6)}支部` : `${r.pick(['上海', '江苏', '浙江', '安徽'])}${r.pick(['某公司', '某大学', '某街道'])}党支部`);
+  p.attrs.set(
+    'party.branch',
+    here
+      ? `${build.committee.name.replace('居委会', '')}居民区党总支第${r.int(1, 6)}支部`
+      : `${r.pick(['上海', '江苏', '浙江', '安徽'])}${r.pick(['某公司', '某大学', '某街道'])}党支部`,
+  );
 }
 
 function unitedFront(p: Person, type: string): void {
@@ -190,7 +232,9 @@ function unitedFront(p: Person, type: string): void {
 function reliefKinds(r: Random, h: Household, asOf: string): void {
   const members = h.members.filter((m) => m.category === 'RESIDENT_REGISTERED');
   if (members.length === 0) return;
-  const hardship = members.some((m) => m.hasKind('disabled') || m.employmentStatus === '70') || (members.length <= 2 && members.some((m) => m.relationship === '21' || m.relationship === '31') && members.length === 2);
+  const hardship =
+    members.some((m) => m.hasKind('disabled') || m.employmentStatus === '70') ||
+    (members.length <= 2 && members.some((m) => m.relationship === '21' || m.relationship === '31') && members.length === 2);
   const alone = members.length === 1 && ageOn(members[0]?.birthDate ?? asOf, asOf) >= 60;
   let programme: string | undefined;
   if (alone && r.chance(0.012)) programme = 'EXTREME_POVERTY';
@@ -199,7 +243,10 @@ function reliefKinds(r: Random, h: Household, asOf: string): void {
   if (!programme) return;
   const since = randomDate(r, addYears(asOf, -8), addDays(asOf, -30));
   const perHead = programme === 'EXTREME_POVERTY' ? 1965 : programme === 'MINIMUM_INCOME' ? r.int(600, 1510) : r.int(200, 600);
-  const lowRent = programme !== 'LOW_INCOME' && (h.dwelling?.housingUse === 'PUBLIC_RENTAL' || h.dwelling?.housingUse === 'PRIVATE_RENTAL') && r.chance(0.35);
+  const lowRent =
+    programme !== 'LOW_INCOME' &&
+    (h.dwelling?.housingUse === 'PUBLIC_RENTAL' || h.dwelling?.housingUse === 'PRIVATE_RENTAL') &&
+    r.chance(0.35);
   const lowRentSince = randomDate(r, since, addDays(asOf, -1));
   const lowRentMode = r.chance(0.7) ? 'RENT_SUBSIDY' : 'IN_KIND';
   for (const m of members) {
@@ -224,6 +271,9 @@ function afterRelief(r: Random, p: Person, asOf: string): void {
   const familyDisabled = p.household.members.some((m) => m !== p && m.hasKind('disabled'));
   if (!(poor ? r.chance(0.5) : familyDisabled ? r.chance(0.05) : r.chance(0.002))) return;
   p.addKind('union-hardship');
-  p.attrs.set('unionHardship.reason', poor ? 'LOW_INCOME' : familyDisabled ? 'DISABILITY' : r.pick(['ILLNESS', 'SINGLE_PARENT', 'CHILD_EDUCATION']));
+  p.attrs.set(
+    'unionHardship.reason',
+    poor ? 'LOW_INCOME' : familyDisabled ? 'DISABILITY' : r.pick(['ILLNESS', 'SINGLE_PARENT', 'CHILD_EDUCATION']),
+  );
   p.attrs.set('unionHardship.employer', p.employer || '上海某有限公司');
 }

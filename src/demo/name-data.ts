@@ -7,6 +7,7 @@
  */
 
 /** National surname frequencies (‰), used for people from other provinces. */
+// prettier-ignore
 export const NATIONAL_SURNAMES: readonly (readonly [string, number])[] = [
   ['王', 71], ['李', 70], ['张', 67], ['刘', 54], ['陈', 45], ['杨', 31], ['黄', 22], ['赵', 20], ['吴', 20],
   ['周', 19], ['徐', 16], ['孙', 15], ['马', 14], ['朱', 13], ['胡', 13], ['郭', 11], ['何', 11], ['高', 10],
@@ -22,6 +23,7 @@ export const NATIONAL_SURNAMES: readonly (readonly [string, number])[] = [
 ];
 
 /** Shanghai surname frequencies (‰), used for people registered in Shanghai. */
+// prettier-ignore
 export const SHANGHAI_SURNAMES: readonly (readonly [string, number])[] = [
   ['张', 58], ['王', 55], ['陈', 50], ['徐', 38], ['朱', 37], ['李', 35], ['周', 30], ['沈', 29], ['顾', 25],
   ['陆', 25], ['黄', 24], ['吴', 24], ['钱', 18], ['蒋', 15], ['杨', 15], ['金', 15], ['孙', 14], ['胡', 14],
@@ -34,6 +36,7 @@ export const SHANGHAI_SURNAMES: readonly (readonly [string, number])[] = [
 ];
 
 /** Compound surnames; together about 3 ‰ of people. */
+// prettier-ignore
 export const COMPOUND_SURNAMES: readonly (readonly [string, number])[] = [
   ['欧阳', 1.2], ['司马', 0.3], ['上官', 0.3], ['诸葛', 0.3], ['东方', 0.2], ['皇甫', 0.2], ['司徒', 0.2],
   ['尉迟', 0.1], ['公孙', 0.1], ['慕容', 0.1], ['令狐', 0.1], ['夏侯', 0.1], ['端木', 0.1], ['宇文', 0.1],
@@ -65,6 +68,7 @@ export const SINGLE_CHAR_SHARE: Readonly<Record<Generation, number>> = { old: 0.
  * Characters read alike (Mandarin, and for 黄/王 and 胡/吴 Shanghainese): the typist hears the name
  * and picks a neighbour.
  */
+// prettier-ignore
 export const HOMOPHONES: readonly string[] = [
   '伟玮炜韦', '丽莉俐利', '明铭鸣', '华桦骅', '静婧靖', '红虹鸿宏', '英瑛', '平萍苹', '林琳霖麟', '文雯闻',
   '建剑健坚', '玲铃苓龄', '云芸昀耘', '峰锋丰枫', '杰洁婕捷', '敏闵珉', '秀绣', '志智致治', '勇永泳',
@@ -83,6 +87,7 @@ export interface LatinNamePool {
   readonly female: readonly string[];
 }
 
+// prettier-ignore
 const ENGLISH: LatinNamePool = {
   family: ['SMITH', 'JOHNSON', 'WILLIAMS', 'BROWN', 'JONES', 'MILLER', 'DAVIS', 'WILSON', 'TAYLOR', 'CLARK', 'WHITE', 'HARRIS', 'MARTIN', 'THOMPSON', 'YOUNG'],
   male: ['JAMES', 'JOHN', 'ROBERT', 'MICHAEL', 'DAVID', 'WILLIAM', 'RICHARD', 'THOMAS', 'DANIEL', 'MATTHEW', 'ANDREW', 'PETER'],
@@ -90,6 +95,7 @@ const ENGLISH: LatinNamePool = {
 };
 
 /** Latin-script names by GB/T 2659 alpha-3 country code (ASCII only, as machine-readable passports print them). */
+// prettier-ignore
 export const LATIN_NAMES: Readonly<Record<string, LatinNamePool>> = {
   JPN: {
     family: ['SATO', 'SUZUKI', 'TAKAHASHI', 'TANAKA', 'WATANABE', 'ITO', 'YAMAMOTO', 'NAKAMURA', 'KOBAYASHI', 'KATO', 'YOSHIDA', 'YAMADA'],
@@ -149,6 +155,7 @@ export const LATIN_NAMES: Readonly<Record<string, LatinNamePool>> = {
 };
 
 /** Nationalities of the foreigners living in the street (weights), alpha-3 with Chinese and English names. */
+// prettier-ignore
 export const FOREIGN_COUNTRIES: readonly (readonly [code: string, nameZh: string, nameEn: string, weight: number])[] = [
   ['JPN', '日本', 'Japan', 30], ['KOR', '韩国', 'South Korea', 18], ['USA', '美国', 'United States of America', 14],
   ['FRA', '法国', 'France', 5], ['DEU', '德国', 'Germany', 5], ['GBR', '英国', 'United Kingdom', 5],

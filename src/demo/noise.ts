@@ -61,7 +61,15 @@ export interface RowNoise {
   staleAddress: boolean;
 }
 
-export function drawRowNoise(random: Random, rates: NoiseRates, factor: number, latin: boolean, canSwapDate: boolean, hasPrevious: boolean, hasId: boolean): RowNoise {
+export function drawRowNoise(
+  random: Random,
+  rates: NoiseRates,
+  factor: number,
+  latin: boolean,
+  canSwapDate: boolean,
+  hasPrevious: boolean,
+  hasId: boolean,
+): RowNoise {
   const n: RowNoise = { name: '', id: '', dateSwap: false, staleAddress: false };
   if (latin) {
     if (random.chance(rates.latinNameOrderSwap * factor)) n.name = 'latin-order';

@@ -36,9 +36,21 @@ export interface Origin {
 }
 
 const PASSPORT_PATTERNS: Readonly<Record<string, string>> = {
-  JPN: 'AA9999999', KOR: 'M99999999', USA: '599999999', GBR: '599999999', FRA: '99AA99999', DEU: 'CAAAA9999',
-  SGP: 'E9999999A', CAN: 'AA999999', AUS: 'PA9999999', MYS: 'A99999999', ITA: 'YA9999999', ESP: 'PAA999999',
-  RUS: '759999999', IND: 'A9999999', NZL: 'LA999999',
+  JPN: 'AA9999999',
+  KOR: 'M99999999',
+  USA: '599999999',
+  GBR: '599999999',
+  FRA: '99AA99999',
+  DEU: 'CAAAA9999',
+  SGP: 'E9999999A',
+  CAN: 'AA999999',
+  AUS: 'PA9999999',
+  MYS: 'A99999999',
+  ITA: 'YA9999999',
+  ESP: 'PAA999999',
+  RUS: '759999999',
+  IND: 'A9999999',
+  NZL: 'LA999999',
 };
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 
@@ -76,7 +88,12 @@ export class PersonFactory {
     const abroad = category === 'FROM_ABROAD';
 
     if (abroad && origin.country && origin.country !== 'CHN') {
-      const latin = drawLatinName(random, origin.country, p.sex, father?.latinFamily || (spec.rel === '12' && random.chance(0.6) ? family[0]?.latinFamily : undefined) || undefined);
+      const latin = drawLatinName(
+        random,
+        origin.country,
+        p.sex,
+        father?.latinFamily || (spec.rel === '12' && random.chance(0.6) ? family[0]?.latinFamily : undefined) || undefined,
+      );
       p.latinFamily = latin.family;
       p.latinGiven = latin.given;
       p.name = latinFull(latin);

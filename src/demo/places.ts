@@ -9,7 +9,18 @@ import type { DemoReference, NamedArea } from './reference-adapter.ts';
 
 /** The real roads of 新华路街道 (Changning). */
 export const XINHUA_ROADS: readonly string[] = [
-  '新华路', '番禺路', '法华镇路', '定西路', '延安西路', '淮海西路', '凯旋路', '幸福路', '安顺路', '平武路', '种德桥路', '华山路',
+  '新华路',
+  '番禺路',
+  '法华镇路',
+  '定西路',
+  '延安西路',
+  '淮海西路',
+  '凯旋路',
+  '幸福路',
+  '安顺路',
+  '平武路',
+  '种德桥路',
+  '华山路',
 ];
 
 const PLACE_NAMES =
@@ -117,7 +128,9 @@ export class DwellingStock {
     if (type === 'lane-house') {
       const k = this.random.int(1, 5);
       if (k === 1) return [''];
-      return LANE_ROOMS.slice(0, k + 1).filter((_, i) => i === 0 || this.random.chance(0.8)).slice(0, k);
+      return LANE_ROOMS.slice(0, k + 1)
+        .filter((_, i) => i === 0 || this.random.chance(0.8))
+        .slice(0, k);
     }
     const floors = this.random.int(6, 28);
     const units = this.random.int(2, 6);
@@ -149,7 +162,21 @@ export function shanghaiAddressElsewhere(random: Random, reference: DemoReferenc
   return { areaCode: committee.code, address: `上海市${reference.countyName(township.code.slice(0, 6))}${address}` };
 }
 
-const TOWNS = ['城关镇', '新集镇', '三河镇', '高桥镇', '石门镇', '河口镇', '大桥镇', '双河镇', '白石镇', '龙泉镇', '太平镇', '永安镇', '清水镇'];
+const TOWNS = [
+  '城关镇',
+  '新集镇',
+  '三河镇',
+  '高桥镇',
+  '石门镇',
+  '河口镇',
+  '大桥镇',
+  '双河镇',
+  '白石镇',
+  '龙泉镇',
+  '太平镇',
+  '永安镇',
+  '清水镇',
+];
 const VILLAGE_WORDS = ['新村', '王庄', '李家', '张湾', '河东', '前进', '红星', '和平', '东风', '杨柳', '桥头', '大庄'];
 
 /** A rural or town registered address in a county of another province. */

@@ -34,7 +34,8 @@ export const POPULATIONS = {
   'community-correction': (p) => p.hasKind('community-correction'),
   'elderly-living-alone': (p) => p.hasKind('elderly-living-alone'),
   /** Party members whose membership (组织关系) is in the street. */
-  'party-member-here': (p, on) => p.hasKind('party-member') && p.attrs.get('party.organisationHere') === 'true' && (p.attrs.get('party.joinDate') ?? '') <= on,
+  'party-member-here': (p, on) =>
+    p.hasKind('party-member') && p.attrs.get('party.organisationHere') === 'true' && (p.attrs.get('party.joinDate') ?? '') <= on,
   /** Every party member in the street, including those reporting from elsewhere (在职党员报到). */
   'party-member': (p) => p.hasKind('party-member'),
   'retired-cadre': (p) => p.hasKind('retired-cadre'),
@@ -46,7 +47,10 @@ export const POPULATIONS = {
   militia: (p) => p.hasKind('militia'),
   /** Registered men aged 18–22 in the year of the date. */
   conscription: (p, on) =>
-    (p.category === 'RESIDENT_REGISTERED' || p.category === 'REGISTERED_ABSENT') && p.sex === '1' && yearsIn(p, on) >= 18 && yearsIn(p, on) <= 22,
+    (p.category === 'RESIDENT_REGISTERED' || p.category === 'REGISTERED_ABSENT') &&
+    p.sex === '1' &&
+    yearsIn(p, on) >= 18 &&
+    yearsIn(p, on) <= 22,
 } satisfies Record<string, (p: Person, on: string) => boolean>;
 
 export type PopulationId = keyof typeof POPULATIONS;

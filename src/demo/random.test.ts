@@ -14,8 +14,14 @@ describe('Random', () => {
     const b = Random.from(42, 'x');
     const c = Random.from(42, 'y');
     const sa = Array.from({ length: 20 }, () => a.next());
-    assert.deepEqual(sa, Array.from({ length: 20 }, () => b.next()));
-    assert.notDeepEqual(sa, Array.from({ length: 20 }, () => c.next()));
+    assert.deepEqual(
+      sa,
+      Array.from({ length: 20 }, () => b.next()),
+    );
+    assert.notDeepEqual(
+      sa,
+      Array.from({ length: 20 }, () => c.next()),
+    );
   });
 
   test('int stays within bounds and reaches both ends', () => {
@@ -23,14 +29,17 @@ describe('Random', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 2000; i++) {
       const n = r.int(3, 7);
-      assert.ok(n >= 3 && n <= 7);
+      assert.ok(n >= 3 && n <= 7, `${n} out of bounds`);
       seen.add(n);
     }
     assert.deepEqual([...seen].sort(), [3, 4, 5, 6, 7]);
   });
 
   test('Weighted draws in proportion to the weights', () => {
-    const w = new Weighted([['a', 1], ['b', 3]]);
+    const w = new Weighted([
+      ['a', 1],
+      ['b', 3],
+    ]);
     const r = Random.from('weights');
     let b = 0;
     for (let i = 0; i < 4000; i++) if (w.draw(r) === 'b') b++;
@@ -39,8 +48,14 @@ describe('Random', () => {
 
   test('apportion splits a total exactly', () => {
     const parts = apportion(1636, [1, 1.2, 0.7, 0.9]);
-    assert.equal(parts.reduce((a, b) => a + b, 0), 1636);
-    assert.ok(parts.every((p) => p > 300 && p < 520));
+    assert.equal(
+      parts.reduce((a, b) => a + b, 0),
+      1636,
+    );
+    assert.ok(
+      parts.every((p) => p > 300 && p < 520),
+      parts.join(' '),
+    );
   });
 });
 
@@ -89,7 +104,7 @@ describe('noise', () => {
     const old = noisyId(r, id, '15-digit');
     assert.equal(old.length, 15);
     const verdict = checkIdNumber(old, { areas, today: '2024-12-31' });
-    assert.ok(verdict.valid && verdict.facts.number === id);
+    assert.ok(verdict.valid && verdict.facts.number === id, 'the 15-digit form converts back');
     assert.equal(noisyId(r, id, 'missing'), '');
   });
 

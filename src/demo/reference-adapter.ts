@@ -88,7 +88,8 @@ function build(dataDir: string): DemoReference {
       if (!list) {
         const seen = new Set<string>();
         list = counties.filter((c) => {
-          if (!c.code.startsWith(prefix) || c.startYear > year || (c.endYear !== null && c.endYear < year) || seen.has(c.code)) return false;
+          if (!c.code.startsWith(prefix) || c.startYear > year || (c.endYear !== null && c.endYear < year) || seen.has(c.code))
+            return false;
           seen.add(c.code);
           return true;
         });

@@ -61,6 +61,7 @@ const PHONE = c('联系电话', 'person.phone');
 const REGISTERED = c('户籍地址', 'person.registeredAddress');
 const LIVING = c('居住地址', 'person.actualResidence');
 
+// prettier-ignore
 export const SYSTEMS: readonly SystemSpec[] = [
   {
     id: 'police-household-register', nameZh: '公安常住人口信息系统', nameEn: 'Police household register', departmentId: 'police-household', level: 'city',

@@ -139,7 +139,12 @@ export function normaliseAddress(address: string, districtName: string): string 
  * system's code list, dates parsed in the system's style, addresses normalised; undefined when the
  * cell cannot be read back (a noisy date, an unknown label).
  */
-export function cellToStandard(cell: string, column: TruthColumn, mappings: CodeMappings[string] | undefined, districtName: string): string | undefined {
+export function cellToStandard(
+  cell: string,
+  column: TruthColumn,
+  mappings: CodeMappings[string] | undefined,
+  districtName: string,
+): string | undefined {
   if (cell === '') return '';
   switch (column.kind) {
     case 'code': {

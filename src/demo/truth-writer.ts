@@ -1,13 +1,12 @@
 /**
- * Writes the ground truth beside the extracts: every person with their true current values by
- * element id, households, dwellings, the links from source rows to people (written by the
- * extract writer), the true mapping of every local code list, and the systems' column profiles.
- * Tests and benchmarks score against it; the product's matching never reads it.
+ * The ground truth beside the extracts: every person with their true current values by element id,
+ * households, dwellings, the true mapping of every local code list, and the systems' column
+ * profiles. Tests and benchmarks score against it; the product's matching never reads it.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_LISTS, reverse } from './code-lists.ts';
-import { CsvFileWriter, JsonLinesWriter, type WrittenFile } from './csv-writer.ts';
+import type { WrittenFile } from './csv-writer.ts';
 import { ELEMENTS, trueValues, trueValuesJson } from './elements.ts';
 import type { Dwelling, Household, Person } from './model.ts';
 import type { SystemSpec } from './systems.data.ts';
@@ -81,42 +80,27 @@ function dwellingTruth(d: Dwelling): unknown {
   };
 }
 
-export class TruthWriters {
-  private readonly persons: JsonLinesWriter;
-  private readonly households: JsonLinesWriter;
-  private readonly dwellings: JsonLinesWriter;
-  readonly links: CsvFileWriter;
+/** Where truth lines go (the output files). */
+export interface TruthSink {
+  personLine(json: string): void;
+  householdLine(json: string): void;
+  dwellingLine(json: string): void;
+}
 
-  constructor(
-    private readonly outDir: string,
-    private readonly asOf: string,
-  ) {
-    this.persons = new JsonLinesWriter(join(outDir, 'truth/persons.jsonl'), 'truth/persons.jsonl');
-    this.households = new JsonLinesWriter(join(outDir, 'truth/households.jsonl'), 'truth/households.jsonl');
-    this.dwellings = new JsonLinesWriter(join(outDir, 'truth/dwellings.jsonl'), 'truth/dwellings.jsonl');
-    this.links = new CsvFileWriter(join(outDir, 'truth/links.csv'), 'truth/links.csv');
-    this.links.writeHeader(['system', 'row', 'personId', 'noise']);
-  }
-
-  writeCommittee(build: CommitteeBuild): void {
-    for (const p of build.persons) this.persons.writeRaw(personTruthJson(p, this.asOf));
-    for (const p of build.ghosts) this.persons.writeRaw(personTruthJson(p, this.asOf));
-    for (const h of build.households) this.households.writeLine(householdTruth(h));
-    for (const d of build.dwellings) this.dwellings.writeLine(dwellingTruth(d));
-  }
-
-  /** Writes a person who appears later (the year of changes). */
-  writePerson(p: Person): void {
-    this.persons.writeRaw(personTruthJson(p, this.asOf));
-  }
-
-  writeHousehold(h: Household): void {
-    this.households.writeLine(householdTruth(h));
-  }
-
-  close(): WrittenFile[] {
-    return [this.persons.close(), this.households.close(), this.dwellings.close(), this.links.close()];
-  }
+/** One committee's lines of truth/persons.jsonl, households.jsonl and dwellings.jsonl. */
+export function writeTruth(
+  build: CommitteeBuild,
+  later: { persons: readonly Person[]; households: readonly Household[] },
+  asOf: string,
+  sink: TruthSink,
+): void {
+  for (const p of build.persons) sink.personLine(personTruthJson(p, asOf));
+  for (const p of build.ghosts) sink.personLine(personTruthJson(p, asOf));
+  for (const p of later.persons) sink.personLine(personTruthJson(p, asOf));
+  for (const h of build.households) sink.householdLine(JSON.stringify(householdTruth(h)));
+  for (const h of build.departedHouseholds) sink.householdLine(JSON.stringify(householdTruth(h)));
+  for (const h of later.households) sink.householdLine(JSON.stringify(householdTruth(h)));
+  for (const d of build.dwellings) sink.dwellingLine(JSON.stringify(dwellingTruth(d)));
 }
 
 export interface SystemProfile {

@@ -441,7 +441,7 @@ export class ImportService {
     const repos = this.deps.data.repos;
     const today = todayIso();
     const elements = new Map<string, DataElement>((await repos.standard.findElements(profileElements(profile))).map((e) => [e.id, e]));
-    const tables = new Set<string>(['country']);
+    const tables = new Set<string>(['country', 'identifier-type', 'family-relationship', 'household-type']);
     for (const e of elements.values()) if (e.codeTableId) tables.add(e.codeTableId);
     for (const m of Object.values(profile.codeMaps ?? {})) tables.add(m.table);
     const codes = new Map<string, Set<string>>();

@@ -219,6 +219,30 @@ for (const backend of await backends()) {
       assert.deepEqual(dwelling.residences.map((x) => x.personId), [e.person.id]);
     });
 
+    test('one column of mixed documents: the type and issuing country come from their own columns', async () => {
+      await s.sources.define({ id: 'foreigners', departmentId: 'exit-entry', nameZh: '境外人员住宿登记', nameEn: 'foreigners register', level: 'city', owns: ['person.nationality'] });
+      await s.sources.addProfile('foreigners', {
+        extract: 'delta',
+        recordKey: ['证件号码'],
+        columns: [
+          { column: '姓名', target: { element: 'person.latinName' } },
+          { column: '国籍或地区', target: { element: 'person.nationality' }, codeMap: 'country' },
+          { column: '证件种类', target: { ignore: true } },
+          { column: '证件号码', target: { identifier: 'PASSPORT', typeColumn: '证件种类', typeCodeMap: 'doc', issuingCountryColumn: '国籍或地区', issuingCountryCodeMap: 'country' }, required: true },
+          { column: '居住地址', target: { residence: 'actual', part: 'address' } },
+        ],
+        codeMaps: { country: { table: 'country', map: { 美国: 'USA', 日本: 'JPN', 中国香港: 'HKG' } }, doc: { table: 'identifier-type', map: { 护照: 'PASSPORT', 港澳台居民居住证: 'HMT_RESIDENCE_PERMIT' } } },
+      });
+      const file = csv(dir, 'foreigners.csv', ['姓名,国籍或地区,证件种类,证件号码,居住地址', 'SMITH John,美国,护照,p1234567,新华路3弄1号101室', 'CHAN Tai Man,中国香港,港澳台居民居住证,810000199505200174,新华路3弄1号102室', 'X,火星,护照,Z1,新华路3弄1号102室']);
+      const r = await s.imports.importFile('foreigners', file, { observedAt: '2026-06-01' });
+      assert.deepEqual([r.rowsRead, r.rowsRejected, r.personsCreated], [3, 1, 2]);
+      const smith = await s.persons.search({ idNumber: 'P1234567', limit: 1, offset: 0 });
+      assert.deepEqual([smith.items[0]?.identifiers[0]?.type, smith.items[0]?.identifiers[0]?.issuingCountry], ['PASSPORT', 'USA']);
+      assert.deepEqual(smith.items[0]?.category, { status: 'determined', category: 'FROM_ABROAD' });
+      const chan = await s.persons.search({ idNumber: '810000199505200174', limit: 1, offset: 0 });
+      assert.equal(chan.items[0]?.identifiers[0]?.type, 'HMT_RESIDENCE_PERMIT');
+    });
+
     test('an interrupted import resumes after its last committed chunk; a batch can be rolled back', async () => {
       const rows = Array.from({ length: 9 }, (_, i) => `居民${i},${id(`3101051980010${String(100 + i)}0`.slice(0, 17))},未婚,310105004005,,H9${i},户主`);
       const file = csv(dir, 'police-3.csv', ['姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址,户号,与户主关系', `张伟,${A},已婚,310105004003,新华路1号,H001,户主`, `王芳,${D},未婚,310104,,,`, ...rows]);

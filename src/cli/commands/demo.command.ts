@@ -19,7 +19,8 @@ function positiveNumber(name: string, allowZero: boolean) {
 function formatSummary(s: DemoSummary, outDir: string, seconds: number): string {
   const n = (x: number | undefined): string => (x ?? 0).toLocaleString('en-US');
   const p = s.persons;
-  const actual = (p.RESIDENT_REGISTERED ?? 0) + (p.RESIDENT_REGISTERED_ELSEWHERE_LOCAL ?? 0) + (p.FROM_OTHER_PROVINCE ?? 0) + (p.FROM_ABROAD ?? 0);
+  const actual =
+    (p.RESIDENT_REGISTERED ?? 0) + (p.RESIDENT_REGISTERED_ELSEWHERE_LOCAL ?? 0) + (p.FROM_OTHER_PROVINCE ?? 0) + (p.FROM_ABROAD ?? 0);
   const share = (x: number | undefined): string => (actual === 0 ? '0' : (((x ?? 0) / actual) * 100).toFixed(1));
   return [
     `demo street written to ${outDir} (seed ${s.seed}, scale ${s.scale}, noise ×${s.noise}, export date ${s.asOf})`,
@@ -39,7 +40,12 @@ export function demoCommand(): Command {
     .description('generate the demo street: extracts/, truth/, changes/ and manifest.json; the same seed gives the same bytes')
     .requiredOption('--seed <n>', 'seed of the generator (any number or word)')
     .requiredOption('--out <dir>', 'output folder (extracts/, truth/ and changes/ in it are replaced)')
-    .option('--scale <n>', 'size: 1 = one street (81,800 residents), 0.02 = a fiftieth, 10 ≈ a district', positiveNumber('--scale', false), 1)
+    .option(
+      '--scale <n>',
+      'size: 1 = one street (81,800 residents), 0.02 = a fiftieth, 10 ≈ a district',
+      positiveNumber('--scale', false),
+      1,
+    )
     .option('--noise <rate>', 'multiplier of the default noise rates (0 = clean extracts)', positiveNumber('--noise', true), 1)
     .action(async function (this: Command, opts: { seed: string; out: string; scale: number; noise: number }) {
       const started = performance.now();
@@ -50,7 +56,9 @@ export function demoCommand(): Command {
         const rate = Math.round(((p.rows - lastRows) * 1000) / Math.max(1, now - last));
         last = now;
         lastRows = p.rows;
-        process.stderr.write(`demo: ${p.committeesDone}/${p.committeesTotal} ${p.street} ${p.committee}: ${p.persons.toLocaleString('en-US')} persons, ${p.rows.toLocaleString('en-US')} rows (${rate.toLocaleString('en-US')} rows/s)\n`);
+        process.stderr.write(
+          `demo: ${p.committeesDone}/${p.committeesTotal} ${p.street} ${p.committee}: ${p.persons.toLocaleString('en-US')} persons, ${p.rows.toLocaleString('en-US')} rows (${rate.toLocaleString('en-US')} rows/s)\n`,
+        );
       };
       try {
         const summary = await generateDemo({ seed: opts.seed, outDir: opts.out, scale: opts.scale, noise: opts.noise, onProgress });

@@ -8,8 +8,19 @@
 export type ColumnTarget =
   /** A data element stored as a current value, e.g. person.maritalStatus. */
   | { readonly element: string }
-  /** An identity document number of this type (CN_ID, PASSPORT, …). */
-  | { readonly identifier: string; readonly issuingCountryColumn?: string }
+  /**
+   * An identity document number of this type (CN_ID, PASSPORT, …). Where one column holds numbers of
+   * several kinds, `typeColumn` names the column with the document type (through the code map
+   * `typeCodeMap` into identifier-type); `identifier` is then the type when that column is empty.
+   */
+  | {
+      readonly identifier: string;
+      /** The column naming the issuing country, through `issuingCountryCodeMap` into GB/T 2659 when it is not alpha-3. */
+      readonly issuingCountryColumn?: string;
+      readonly issuingCountryCodeMap?: string;
+      readonly typeColumn?: string;
+      readonly typeCodeMap?: string;
+    }
   /**
    * A registered or actual residence: its area code (committee, street or county), or its address
    * text. An address column may name the area to assume when the row has no area-code column
@@ -77,6 +88,9 @@ export function checkProfileShape(p: MappingProfile): ProfileProblem[] {
     if (headers.has(c.column)) problems.push({ path: `columns[${i}].column`, message: `column "${c.column}" is mapped twice` });
     headers.add(c.column);
     if (c.codeMap !== undefined && !p.codeMaps?.[c.codeMap]) problems.push({ path: `columns[${i}].codeMap`, message: `no code map "${c.codeMap}"` });
+    if ('identifier' in c.target && c.target.typeCodeMap !== undefined && !p.codeMaps?.[c.target.typeCodeMap]) {
+      problems.push({ path: `columns[${i}].target.typeCodeMap`, message: `no code map "${c.target.typeCodeMap}"` });
+    }
   }
   if (!Array.isArray(p.recordKey) || p.recordKey.length === 0) problems.push({ path: 'recordKey', message: 'name the column(s) that identify a record' });
   for (const k of p.recordKey ?? []) if (!headers.has(k)) problems.push({ path: 'recordKey', message: `record key column "${k}" is not mapped` });

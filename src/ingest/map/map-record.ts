@@ -135,21 +135,36 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
       }
       values.push({ elementId: element.id, value: shape.value });
     } else if ('identifier' in target) {
-      if (GB11643.has(target.identifier)) {
+      let type = target.identifier;
+      if (target.typeColumn !== undefined) {
+        const rawType = (record.cells[target.typeColumn] ?? '').trim();
+        if (rawType !== '') {
+          const typeMap = target.typeCodeMap !== undefined ? ctx.profile.codeMaps?.[target.typeCodeMap] : undefined;
+          const mappedType = typeMap ? (typeMap.map[rawType] ?? (typeMap.passThrough ? rawType : undefined)) : rawType;
+          if (mappedType === undefined || !ctx.isCode('identifier-type', mappedType)) {
+            reject(c, null, 'UNKNOWN_LOCAL_CODE', `${target.typeColumn}: "${rawType}" is not a known document type`);
+            continue;
+          }
+          type = mappedType;
+        }
+      }
+      if (GB11643.has(type)) {
         const verdict = ctx.checkIdNumber(value);
         if (!verdict.valid) {
           reject(c, value, 'INVALID_ID_NUMBER', `${c.column}: ${verdict.message}`);
           continue;
         }
-        identifiers.push({ type: target.identifier, number: verdict.facts.number, issuingCountry: 'CHN', issuingArea: verdict.facts.addressCode });
+        identifiers.push({ type, number: verdict.facts.number, issuingCountry: 'CHN', issuingArea: verdict.facts.addressCode });
         keyParts.set(c.column, verdict.facts.number);
       } else {
-        const country = target.issuingCountryColumn ? (record.cells[target.issuingCountryColumn] ?? '').trim().toUpperCase() : 'CHN';
+        const rawCountry = target.issuingCountryColumn ? (record.cells[target.issuingCountryColumn] ?? '').trim() : 'CHN';
+        const countryMap = target.issuingCountryCodeMap !== undefined ? ctx.profile.codeMaps?.[target.issuingCountryCodeMap] : undefined;
+        const country = (countryMap?.map[rawCountry] ?? rawCountry).toUpperCase();
         if (!ctx.isCode('country', country)) {
           reject(c, value, 'UNKNOWN_CODE', `${target.issuingCountryColumn ?? c.column}: "${country}" is not a GB/T 2659 country code`);
           continue;
         }
-        identifiers.push({ type: target.identifier, number: value.replace(/\s+/g, '').toUpperCase(), issuingCountry: country, issuingArea: null });
+        identifiers.push({ type, number: value.replace(/\s+/g, '').toUpperCase(), issuingCountry: country, issuingArea: null });
       }
     } else if ('residence' in target) {
       const part = residenceParts.get(target.residence) ?? {};
