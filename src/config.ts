@@ -16,6 +16,10 @@ export interface Config {
   readonly homeArea: string;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimitBytes: number;
+  /** 'auto': `serve` loads the demo street into an empty database; 'off': never. */
+  readonly demo: 'auto' | 'off';
+  /** Size of that demo street (1 = the whole street of 81,800 residents). */
+  readonly demoScale: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/populus.db';
@@ -57,7 +61,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   if (!/^\d{9}$/.test(homeArea)) invalid('POPULUS_HOME_AREA', homeArea, 'a 9-digit street code such as 310105004');
   const bodyLimitRaw = env['POPULUS_BODY_LIMIT_BYTES'] ?? String(1024 * 1024);
   if (!/^\d+$/.test(bodyLimitRaw)) invalid('POPULUS_BODY_LIMIT_BYTES', bodyLimitRaw, 'a number of bytes');
+  const demo = env['POPULUS_DEMO'] ?? 'auto';
+  if (demo !== 'auto' && demo !== 'off') invalid('POPULUS_DEMO', demo, 'auto or off');
+  const demoScaleRaw = env['POPULUS_DEMO_SCALE'] ?? '0.1';
+  const demoScale = Number(demoScaleRaw);
+  if (!(demoScale > 0 && demoScale <= 10)) invalid('POPULUS_DEMO_SCALE', demoScaleRaw, 'a number above 0 and at most 10');
   return Object.freeze({
+    demo,
+    demoScale,
     databaseUrl: parseDatabaseUrl(overrides.databaseUrl !== undefined ? '--database' : 'DATABASE_URL', databaseUrl),
     port: parsePort(overrides.port !== undefined ? '--port' : 'PORT', portRaw),
     host: overrides.host ?? env['HOST'] ?? '127.0.0.1',

@@ -12,6 +12,20 @@ import { formatDate } from './calendar.ts';
 import type { SystemSpec } from './systems.data.ts';
 import { XlsxFileWriter } from './xlsx-writer.ts';
 
+/** The standard address database extract, beside the department extracts. */
+export const HOUSING_REGISTER = 'extracts/housing-register.csv';
+
+const HOUSING_USE_ZH: Readonly<Record<string, string>> = {
+  OWNER: '自住',
+  PUBLIC_RENTAL: '公房租赁',
+  PRIVATE_RENTAL: '私房出租',
+  COLLECTIVE_DORMITORY: '单位集体宿舍',
+  LODGING: '借住',
+  VACANT: '空置',
+  OTHER: '其他',
+};
+const BUILDING_TYPE_ZH: Readonly<Record<string, string>> = { 'lane-house': '里弄住宅', 'tower-block': '高层住宅' };
+
 export interface OutputOptions {
   readonly outDir: string;
   readonly asOf: string;
@@ -25,6 +39,8 @@ export class OutputFiles implements CommitteeSink {
   private readonly households: TextFileWriter;
   private readonly dwellings: TextFileWriter;
   private readonly events: TextFileWriter;
+  /** The street's standard address database (门牌/房屋基础信息): what Populus resolves addresses against. */
+  private readonly housing: CsvFileWriter;
   private readonly links: CsvFileWriter;
   private readonly changeLinks: CsvFileWriter;
   private readonly changes = new Map<string, CsvFileWriter>();
@@ -58,6 +74,8 @@ export class OutputFiles implements CommitteeSink {
     this.households = jsonl('truth/households.jsonl');
     this.dwellings = jsonl('truth/dwellings.jsonl');
     this.events = jsonl('truth/events.jsonl');
+    this.housing = new CsvFileWriter(join(outDir, HOUSING_REGISTER), HOUSING_REGISTER, 'utf8-bom', 'crlf');
+    this.housing.writeHeader(['居委会代码', '居委会', '地址', '房屋用途', '建筑类型']);
     this.links = new CsvFileWriter(join(outDir, 'truth/links.csv'), 'truth/links.csv');
     this.links.writeHeader(['system', 'row', 'personId', 'noise']);
     this.changeLinks = new CsvFileWriter(join(outDir, 'truth/change-links.csv'), 'truth/change-links.csv');
@@ -92,6 +110,8 @@ export class OutputFiles implements CommitteeSink {
   dwellingLine(json: string): void {
     this.dwellings.write(`${json}\n`);
     this.dwellings.rows++;
+    const d = JSON.parse(json) as { committeeCode: string; committeeName: string; address: string; housingUse: string; buildingType: string };
+    this.housing.writeRow([d.committeeCode, d.committeeName, d.address, HOUSING_USE_ZH[d.housingUse] ?? d.housingUse, BUILDING_TYPE_ZH[d.buildingType] ?? d.buildingType]);
   }
 
   eventLine(json: string): void {
@@ -126,6 +146,7 @@ export class OutputFiles implements CommitteeSink {
     const files: WrittenFile[] = [];
     for (const w of this.extracts) files.push(w instanceof XlsxFileWriter ? await w.close() : w.close());
     for (const w of [this.persons, this.households, this.dwellings, this.events]) files.push(w.close());
+    files.push(this.housing.close());
     files.push(this.links.close(), this.changeLinks.close());
     for (const w of this.changes.values()) files.push(w.close());
     return files;

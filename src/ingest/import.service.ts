@@ -110,6 +110,8 @@ export interface ImportDeps {
 }
 
 const DEFAULT_CHUNK = 1000;
+/** Code maps may translate into yes/no values ('是' → 'true') through this built-in table. */
+export const BOOLEAN_TABLE = 'boolean';
 
 export async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -446,9 +448,11 @@ export class ImportService {
     for (const m of Object.values(profile.codeMaps ?? {})) tables.add(m.table);
     const codes = new Map<string, Set<string>>();
     for (const t of tables) {
+      if (t === BOOLEAN_TABLE) continue;
       const { items } = await repos.standard.listEntries(t, { asOf: today, limit: 100_000, offset: 0 });
       codes.set(t, new Set(items.map((i) => i.code)));
     }
+    codes.set(BOOLEAN_TABLE, new Set(['true', 'false']));
     const areaCodes = new Set<string>();
     let resolver: AddressResolver | undefined;
     if (profile.columns.some((c) => 'residence' in c.target)) {

@@ -114,6 +114,10 @@ export class SourceService {
       if (!e || e.storage !== 'value') problems.push({ path: `constants[${i}].element`, message: `unknown element ${c.element}` });
     }
     for (const [id, map] of Object.entries(p.codeMaps ?? {})) {
+      if (map.table === 'boolean') {
+        for (const [local, v] of Object.entries(map.map)) if (v !== 'true' && v !== 'false') problems.push({ path: `codeMaps.${id}.map.${local}`, message: 'a yes/no map gives true or false' });
+        continue;
+      }
       if (!(await repos.standard.findCodeTable(map.table))) {
         problems.push({ path: `codeMaps.${id}.table`, message: `unknown code table ${map.table}` });
         continue;

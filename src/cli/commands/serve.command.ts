@@ -1,5 +1,9 @@
 /** `populus serve` and `populus migrate`. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { generateDemo } from '../../demo/demo-generator.ts';
+import { loadDemoWithProgress } from './demo.command.ts';
 import { loadConfig } from '../../config.ts';
 import { buildServer, migrateStore, openPlatform } from '../../main.ts';
 import { openStore } from '../../store/store.ts';
@@ -10,9 +14,16 @@ export function serveCommand(): Command {
     .option('-p, --port <port>', 'port to listen on (default 8080, or PORT)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1, or HOST)')
     .option('--database <url>', 'sqlite:PATH or postgres://… (default DATABASE_URL, or sqlite:./data/populus.db)')
-    .action(async (opts: { port?: string; host?: string; database?: string }) => {
+    .option('--demo-dir <dir>', 'where the demo street is generated before it is loaded into an empty database (default ./data)')
+    .action(async (opts: { port?: string; host?: string; database?: string; demoDir?: string }) => {
       const config = loadConfig(process.env, { port: opts.port, host: opts.host, databaseUrl: opts.database });
       const platform = await openPlatform(config);
+      if (config.demo === 'auto' && (await platform.services.imports.listBatches(undefined, 1)).length === 0 && (await platform.services.persons.search({ limit: 1, offset: 0 })).total === 0) {
+        const dir = join(opts.demoDir ?? 'data', `demo-street-${config.demoScale}`);
+        console.log(`The database is empty: loading the demo street 新华路街道 (scale ${config.demoScale}; POPULUS_DEMO_SCALE=1 for all 81,800 residents, POPULUS_DEMO=off to skip)`);
+        if (!existsSync(join(dir, 'manifest.json'))) await generateDemo({ seed: 'xinhua', outDir: dir, scale: config.demoScale, noise: 1 });
+        await loadDemoWithProgress(platform.services, dir);
+      }
       const app = await buildServer(config, platform);
       const close = async (): Promise<void> => {
         await app.close();
