@@ -109,7 +109,7 @@ export interface ImportDeps {
   readonly homeArea: string;
 }
 
-const DEFAULT_CHUNK = 1000;
+const DEFAULT_CHUNK = 2000;
 /** Code maps may translate into yes/no values ('是' → 'true') through this built-in table. */
 export const BOOLEAN_TABLE = 'boolean';
 

@@ -46,6 +46,7 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
   }
 
   const writes: CurrentWrite[] = [];
+  const cleared: PersonElement[] = [];
   const newItems: { id: string; kind: string; personId: string; elementId: string; sourceId: string; detail: string; batchId: string | null }[] = [];
   const superseded: string[] = [];
   const none = new Set<string>();
@@ -54,6 +55,8 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
     if (result.current) {
       const c = result.current;
       writes.push({ personId: pair.personId, elementId: pair.elementId, value: c.value, sourceId: c.sourceId, observedAt: c.observedAt, recordedAt: c.recordedAt, status: c.status });
+    } else {
+      cleared.push(pair);
     }
     const existing = openByKey.get(k) ?? [];
     const stillOpen = new Set<string>();
@@ -68,7 +71,7 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
     }
     for (const e of existing) if (!stillOpen.has(e.id)) superseded.push(e.id);
   }
-  await repos.ingest.replaceCurrent([...unique.values()], writes);
+  await repos.ingest.replaceCurrent(cleared, writes);
   if (newItems.length > 0) await repos.ingest.insertReviewItems(newItems);
   if (superseded.length > 0) await repos.ingest.resolveReviewItems(superseded, 'superseded');
   return { conflictsOpened: newItems.length };

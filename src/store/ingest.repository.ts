@@ -210,9 +210,10 @@ export class IngestRepository {
     return out;
   }
 
-  async replaceCurrent(personElementPairs: readonly { personId: string; elementId: string }[], writes: readonly CurrentWrite[]): Promise<void> {
+  /** Sets the current values (upsert) and removes those of `cleared` pairs, which no longer have one. */
+  async replaceCurrent(cleared: readonly { personId: string; elementId: string }[], writes: readonly CurrentWrite[]): Promise<void> {
     const byPerson = new Map<string, string[]>();
-    for (const p of personElementPairs) {
+    for (const p of cleared) {
       const list = byPerson.get(p.personId) ?? [];
       list.push(p.elementId);
       byPerson.set(p.personId, list);
@@ -234,6 +235,16 @@ export class IngestRepository {
             observed_at: w.observedAt,
             recorded_at: w.recordedAt,
             status: w.status,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['person_id', 'element_id']).doUpdateSet((eb) => ({
+            value: eb.ref('excluded.value'),
+            source_id: eb.ref('excluded.source_id'),
+            method: eb.ref('excluded.method'),
+            observed_at: eb.ref('excluded.observed_at'),
+            recorded_at: eb.ref('excluded.recorded_at'),
+            status: eb.ref('excluded.status'),
           })),
         )
         .execute(),

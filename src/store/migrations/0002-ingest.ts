@@ -108,6 +108,8 @@ export function ingest(dialect: Dialect): Migration {
 
       await db.schema.alterTable('person_value').addColumn('status', t.text, (c) => c.notNull().defaultTo(sql`'unconfirmed'`)).execute();
       await db.schema.createIndex('observation_batch').on('observation').column('batch_id').execute();
+      // Linking looks numbers up whatever their type.
+      await db.schema.createIndex('identifier_by_number').on('identifier').column('number').execute();
       // Which source reported a residence: the household register owns the registered address, others the actual one.
       await db.schema.alterTable('residence').addColumn('source_id', t.text).execute();
       // Which import batch wrote or ended a row, so an interrupted import can be rolled back.
