@@ -24,6 +24,8 @@ export interface ChunkContext {
 }
 
 export interface ChunkOutcome {
+  /** Rows whose key an earlier row of the same import already had: not applied, to be rejected. */
+  duplicates: MappedRow[];
   unchanged: number;
   created: number;
   linked: number;
@@ -33,9 +35,20 @@ export interface ChunkOutcome {
 }
 
 export async function applyChunk(repos: Repositories, rows: readonly MappedRow[], ctx: ChunkContext): Promise<ChunkOutcome> {
-  const outcome: ChunkOutcome = { unchanged: 0, created: 0, linked: 0, conflicts: 0, identifierClashes: 0 };
+  const outcome: ChunkOutcome = { duplicates: [], unchanged: 0, created: 0, linked: 0, conflicts: 0, identifierClashes: 0 };
   if (rows.length === 0) return outcome;
   const existing = await repos.ingest.sourceRecords(ctx.sourceId, rows.map((r) => r.key));
+  // A key seen earlier in this import (an earlier chunk stamped it with this batch, or an earlier row of this chunk) is a duplicate.
+  const seenHere = new Set<string>();
+  const unique: MappedRow[] = [];
+  for (const row of rows) {
+    if (existing.get(row.key)?.last_batch_id === ctx.batchId || seenHere.has(row.key)) outcome.duplicates.push(row);
+    else {
+      seenHere.add(row.key);
+      unique.push(row);
+    }
+  }
+  rows = unique;
 
   const unchangedKeys: string[] = [];
   const changed: { row: MappedRow; record: SourceRecordRow | undefined }[] = [];

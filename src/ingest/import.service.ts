@@ -223,8 +223,11 @@ export class ImportService {
         rejected = [];
         await data.transaction(async (repos) => {
           const outcome = await applyChunk(repos, rows, { sourceId, batchId, observedAt, matcher: this.deps.matcher ?? NO_MATCHER, homeArea: this.deps.homeArea });
+          for (const d of outcome.duplicates) {
+            rejections.push({ row: d.row, column: profile.recordKey.join('+'), value: null, reason: 'DUPLICATE_KEY', message: 'the same record key as an earlier row of this file' });
+          }
           await repos.ingest.insertRejected(rejections.map((r) => ({ batchId, ...r })));
-          counters.rows_read += rows.length + new Set(rejections.map((r) => r.row)).size;
+          counters.rows_read += rows.length - outcome.duplicates.length + new Set(rejections.map((r) => r.row)).size;
           counters.rows_rejected += new Set(rejections.map((r) => r.row)).size;
           counters.rows_unchanged += outcome.unchanged;
           counters.persons_created += outcome.created;
@@ -239,7 +242,7 @@ export class ImportService {
       for await (const record of sourceFile.records) {
         if (record.row <= skipThrough) continue;
         lastRow = record.row;
-        const result = this.mapChecked(record, ctx, check.duplicateRows);
+        const result = mapRecord(record, ctx);
         if (result.ok) mapped.push(result.row);
         else rejected.push(...result.rejections);
         if (mapped.length + rejected.length >= chunkSize) await flush();
@@ -383,15 +386,6 @@ export class ImportService {
     return this.deps.data.repos.ingest.listBatches(sourceId, limit);
   }
 
-  private mapChecked(record: SourceRecord, ctx: MappingContext, duplicateRows: ReadonlyMap<number, number>) {
-    const result = mapRecord(record, ctx);
-    const first = duplicateRows.get(record.row);
-    if (result.ok && first !== undefined) {
-      return { ok: false as const, rejections: [{ row: record.row, column: ctx.profile.recordKey.join('+'), value: null, reason: 'DUPLICATE_KEY', message: `the same record key as row ${first}` }] };
-    }
-    return result;
-  }
-
   /** Pass 1: the file reads to its end, its columns fit the profile; duplicate keys and the row count are known. */
   private async checkFile(
     path: string,
@@ -399,7 +393,7 @@ export class ImportService {
     profile: MappingProfile,
     ctx: MappingContext,
     onProgress: (rows: number, bytes: number, total: number) => void,
-  ): Promise<{ rows: number; size: number; duplicateRows: Map<number, number> }> {
+  ): Promise<{ rows: number; size: number }> {
     let bytes = { b: 0, t: 0 };
     let sourceFile;
     try {
@@ -418,25 +412,18 @@ export class ImportService {
         found: [...headers],
       });
     }
-    const firstRowOfKey = new Map<string, number>();
-    const duplicateRows = new Map<number, number>();
     let rows = 0;
     try {
       for await (const record of sourceFile.records) {
         rows++;
-        const result = mapRecord(record, ctx);
-        if (result.ok) {
-          const first = firstRowOfKey.get(result.row.key);
-          if (first === undefined) firstRowOfKey.set(result.row.key, record.row);
-          else duplicateRows.set(record.row, first);
-        }
+        void record;
         if (rows % 5000 === 0) onProgress(rows, bytes.b, bytes.t);
       }
     } catch (e) {
       throw isIngestFileError(e) ? fileError(e) : e;
     }
     onProgress(rows, bytes.t, bytes.t);
-    return { rows, size: bytes.t, duplicateRows };
+    return { rows, size: bytes.t };
   }
 
   private async mappingContext(profile: MappingProfile): Promise<MappingContext> {

@@ -3,6 +3,7 @@
  * observations, current values and review items. One query per batch of rows, never per row.
  */
 import type { Selectable } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Reported } from '../domain/survivorship.ts';
 import type { ImportBatchTable, SourceRecordTable } from './database.ts';
 import type { Db } from './store.ts';
@@ -47,10 +48,32 @@ async function chunked<T>(rows: readonly T[], write: (chunk: T[]) => Promise<unk
 }
 
 export class IngestRepository {
+  private statements: { observation: BetterSqlite3.Statement; current: BetterSqlite3.Statement } | undefined;
+
+  /**
+   * @param raw on SQLite, the connection itself: the hottest writes (observations, current values)
+   *   run as prepared statements on it, inside the same transaction as everything else.
+   */
   constructor(
     private readonly db: Db,
     private readonly district: string,
+    private readonly raw?: BetterSqlite3.Database,
   ) {}
+
+  private fast(): { observation: BetterSqlite3.Statement; current: BetterSqlite3.Statement } | undefined {
+    if (!this.raw) return undefined;
+    this.statements ??= {
+      observation: this.raw.prepare(
+        `INSERT INTO observation (district, person_id, element_id, value, source_id, method, observed_at, recorded_at, batch_id, collector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+      ),
+      current: this.raw.prepare(
+        `INSERT INTO person_value (person_id, element_id, district, value, source_id, method, observed_at, recorded_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (person_id, element_id) DO UPDATE SET value = excluded.value, source_id = excluded.source_id, method = excluded.method,
+         observed_at = excluded.observed_at, recorded_at = excluded.recorded_at, status = excluded.status`,
+      ),
+    };
+    return this.statements;
+  }
 
   /** The distribution key written on new rows. */
   get districtCode(): string {
@@ -173,6 +196,11 @@ export class IngestRepository {
 
   async insertObservations(rows: readonly ObservationWrite[]): Promise<void> {
     const now = nowIso();
+    const fast = this.fast();
+    if (fast) {
+      for (const o of rows) fast.observation.run(this.district, o.personId, o.elementId, o.value, o.sourceId, o.method, o.observedAt, now, o.batchId);
+      return;
+    }
     await chunked(rows, (c) =>
       this.db
         .insertInto('observation')
@@ -220,6 +248,11 @@ export class IngestRepository {
     }
     for (const [personId, elements] of byPerson) {
       await this.db.deleteFrom('person_value').where('person_id', '=', personId).where('element_id', 'in', elements).execute();
+    }
+    const fast = this.fast();
+    if (fast) {
+      for (const w of writes) fast.current.run(w.personId, w.elementId, this.district, w.value, w.sourceId, methodOf(w.sourceId), w.observedAt, w.recordedAt, w.status);
+      return;
     }
     await chunked(writes, (c) =>
       this.db

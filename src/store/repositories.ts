@@ -3,6 +3,7 @@
  * repositories bound to one transaction (the change and everything written with it commit
  * together, or none of it does). Kysely stays behind this line.
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from './store.ts';
 import type { Db } from './store.ts';
 import { AreaRepository } from './area.repository.ts';
@@ -30,7 +31,7 @@ export interface DataAccess {
   readiness(): Promise<{ ready: boolean; reason: string | null }>;
 }
 
-export function createRepositories(db: Db, district: string): Repositories {
+export function createRepositories(db: Db, district: string, raw?: BetterSqlite3.Database): Repositories {
   return {
     standard: new StandardRepository(db),
     areas: new AreaRepository(db),
@@ -38,15 +39,15 @@ export function createRepositories(db: Db, district: string): Repositories {
     households: new HouseholdRepository(db),
     persons: new PersonRepository(db),
     sources: new SourceRepository(db),
-    ingest: new IngestRepository(db, district),
+    ingest: new IngestRepository(db, district, raw),
   };
 }
 
 /** @param district the 6-digit county code written as the distribution key of new rows */
 export function createDataAccess(store: Store, district: string): DataAccess {
   return {
-    repos: createRepositories(store.db, district),
-    transaction: (work) => store.db.transaction().execute((tx) => work(createRepositories(tx, district))),
+    repos: createRepositories(store.db, district, store.sqlite),
+    transaction: (work) => store.db.transaction().execute((tx) => work(createRepositories(tx, district, store.sqlite))),
     async readiness() {
       try {
         const pending = await store.pending();

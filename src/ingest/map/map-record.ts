@@ -217,3 +217,4 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
   const mappedHousehold = household.number === undefined ? null : { number: household.number, relationship: household.relationship ?? null, type: household.type ?? null };
   return { ok: true, row: { row: record.row, key: keyValues.join('\u001f'), hash, values, identifiers, residences, household: mappedHousehold } };
 }
+
