@@ -12,6 +12,8 @@ import { importCommand } from './commands/import.command.ts';
 import { sourceCommand } from './commands/source.command.ts';
 import { housingCommand } from './commands/housing.command.ts';
 import { demoCommand } from './commands/demo.command.ts';
+import { userCommand } from './commands/user.command.ts';
+import { auditCommand } from './commands/audit.command.ts';
 
 export function program(): Command {
   return new Command('populus')
@@ -26,6 +28,8 @@ export function program(): Command {
     .addCommand(housingCommand())
     .addCommand(sourceCommand())
     .addCommand(importCommand())
+    .addCommand(userCommand())
+    .addCommand(auditCommand())
     .showHelpAfterError('(add --help for usage)');
 }
 

@@ -30,12 +30,13 @@ describe('code tables', () => {
       'marital-status',
       'political-status',
       'population-category',
+      'purpose',
       'religion',
       'residence-kind',
       'sex',
     ]);
     const local = data.codeTables.filter((t) => t.standard === 'local');
-    assert.equal(local.length, 5);
+    assert.equal(local.length, 6);
     for (const t of local) assert.equal(t.source, 'own work');
   });
 
