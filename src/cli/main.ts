@@ -14,6 +14,7 @@ import { housingCommand } from './commands/housing.command.ts';
 import { demoCommand } from './commands/demo.command.ts';
 import { userCommand } from './commands/user.command.ts';
 import { auditCommand } from './commands/audit.command.ts';
+import { matchCommand } from './commands/match.command.ts';
 
 export function program(): Command {
   return new Command('populus')
@@ -28,6 +29,7 @@ export function program(): Command {
     .addCommand(housingCommand())
     .addCommand(sourceCommand())
     .addCommand(importCommand())
+    .addCommand(matchCommand())
     .addCommand(userCommand())
     .addCommand(auditCommand())
     .showHelpAfterError('(add --help for usage)');

@@ -11,7 +11,6 @@ import { AuditService } from '../../src/access/audit.service.ts';
 import { entryHash, parseAnchor, type AuditEntryInput } from '../../src/access/audit-chain.ts';
 import type { Principal } from '../../src/access/principal.ts';
 import { AuditRepository, createAuditStore } from '../../src/store/audit.repository.ts';
-import type { AuditEntryTable, AuditPersonTable } from '../../src/store/access-tables.ts';
 import type { Store } from '../../src/store/store.ts';
 import { backends } from '../support/backends.ts';
 import { openAccessStore, TestClock } from './access-store.ts';

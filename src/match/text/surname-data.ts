@@ -1,0 +1,98 @@
+/**
+ * Surname facts the pinyin reader needs: compound surnames (复姓) and the readings of polyphonic
+ * surnames (多音字姓氏). pinyin-pro reads the common reading of a surname (with `surname: 'head'`)
+ * but a department may have typed the name from hearing the other one, and a foreigner's card may
+ * carry either spelling, so every reading listed here becomes a key.
+ */
+
+/** Two-character surnames, most frequent first; 单于, 尉迟, 万俟, 长孙 carry their surname reading below. */
+export const COMPOUND_SURNAMES: readonly string[] = [
+  '欧阳',
+  '司马',
+  '上官',
+  '诸葛',
+  '东方',
+  '皇甫',
+  '司徒',
+  '尉迟',
+  '公孙',
+  '慕容',
+  '令狐',
+  '夏侯',
+  '端木',
+  '宇文',
+  '长孙',
+  '轩辕',
+  '呼延',
+  '澹台',
+  '公冶',
+  '太史',
+  '申屠',
+  '闻人',
+  '万俟',
+  '单于',
+  '濮阳',
+  '淳于',
+  '赫连',
+  '钟离',
+  '独孤',
+  '南宫',
+  '西门',
+  '百里',
+  '东郭',
+  '拓跋',
+  '完颜',
+  '司空',
+  '鲜于',
+  '闾丘',
+  '子车',
+  '亓官',
+  '公羊',
+  '梁丘',
+];
+
+/** Toneless readings of compound surnames whose characters read differently in a surname. */
+export const COMPOUND_SURNAME_READINGS: Readonly<Record<string, readonly string[]>> = {
+  单于: ['chan yu'],
+  尉迟: ['yu chi'],
+  万俟: ['mo qi'],
+  长孙: ['zhang sun'],
+  澹台: ['tan tai'],
+  亓官: ['qi guan'],
+};
+
+/** Every toneless reading of a single-character polyphonic surname; the first is the usual one. */
+export const POLYPHONIC_SURNAMES: Readonly<Record<string, readonly string[]>> = {
+  曾: ['zeng', 'ceng'],
+  单: ['shan', 'dan'],
+  解: ['xie', 'jie'],
+  乐: ['yue', 'le'],
+  仇: ['qiu', 'chou'],
+  朴: ['piao', 'pu'],
+  区: ['ou', 'qu'],
+  查: ['zha', 'cha'],
+  翟: ['zhai', 'di'],
+  盖: ['ge', 'gai'],
+  缪: ['miao', 'mou', 'miu'],
+  繁: ['po', 'fan'],
+  覃: ['qin', 'tan'],
+  尉: ['yu', 'wei'],
+  召: ['shao', 'zhao'],
+  种: ['chong', 'zhong'],
+  秘: ['bi', 'mi'],
+  万: ['wan', 'mo'],
+  员: ['yun', 'yuan'],
+  宿: ['su', 'xiu'],
+  洗: ['xian', 'xi'],
+  黑: ['he', 'hei'],
+  车: ['che', 'ju'],
+  重: ['chong', 'zhong'],
+  折: ['she', 'zhe'],
+  能: ['nai', 'neng'],
+  句: ['gou', 'ju'],
+  眭: ['sui', 'gui'],
+  柏: ['bai', 'bo'],
+  藏: ['zang', 'cang'],
+  隗: ['wei', 'kui'],
+  谌: ['chen', 'shen'],
+};
