@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openSourceFile } from '../ingest/read/record-reader.ts';
 import { linkQuality, truePairs } from './evaluate.ts';
@@ -12,6 +13,9 @@ import { loadMatchProfile, loadMatchRules, profileRulesPath } from './profile/pr
 // End to end on public data: FEBRL 4 (Febrl, ANU; see ../shared/datasets/febrl/README.md), the
 // originals and duplicates of the first 800 people, through the generic latin profile.
 const dir = fileURLToPath(new URL('../../../shared/datasets/febrl/', import.meta.url));
+// ../shared is beside the repository on developers' machines and in CI; a checkout elsewhere has no
+// public datasets, and then (outside CI) this test says so instead of failing.
+const missing = existsSync(`${dir}dataset4a.csv`) ? undefined : process.env['CI'] ? undefined : `the FEBRL data is not at ${dir}`;
 const entity = (id: string): number => Number(/^rec-(\d+)-/.exec(id)?.[1] ?? -1);
 
 async function read(file: string): Promise<MatchRecord[]> {
@@ -26,7 +30,7 @@ async function read(file: string): Promise<MatchRecord[]> {
   return out;
 }
 
-test('FEBRL 4 subset: the generic profile links originals to duplicates, with and without soc_sec_id', async () => {
+test('FEBRL 4 subset: the generic profile links originals to duplicates, with and without soc_sec_id', { skip: missing }, async () => {
   const { profile, path } = loadMatchProfile('latin-generic');
   const rules = loadMatchRules(profileRulesPath(path, profile));
   const a = await read('dataset4a.csv');
