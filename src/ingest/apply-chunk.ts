@@ -32,10 +32,12 @@ export interface ChunkOutcome {
   conflicts: number;
   /** Review items for identifiers already held by another person. */
   identifierClashes: number;
+  /** Possible matches sent to review. */
+  reviews: number;
 }
 
 export async function applyChunk(repos: Repositories, rows: readonly MappedRow[], ctx: ChunkContext): Promise<ChunkOutcome> {
-  const outcome: ChunkOutcome = { duplicates: [], unchanged: 0, created: 0, linked: 0, conflicts: 0, identifierClashes: 0 };
+  const outcome: ChunkOutcome = { duplicates: [], unchanged: 0, created: 0, linked: 0, conflicts: 0, identifierClashes: 0, reviews: 0 };
   if (rows.length === 0) return outcome;
   const existing = await repos.ingest.sourceRecords(ctx.sourceId, rows.map((r) => r.key));
   // A key seen earlier in this import (an earlier chunk stamped it with this batch, or an earlier row of this chunk) is a duplicate.
@@ -78,7 +80,8 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
     if (held) personOf.set(row, { personId: held, rule: 'identifier' });
     else unlinked.push(row);
   }
-  const matched = unlinked.length > 0 ? await ctx.matcher.match(repos, unlinked) : new Map<MappedRow, { personId: string; rule: string }>();
+  const outcomeOfMatcher = unlinked.length > 0 ? await ctx.matcher.match(repos, unlinked) : undefined;
+  const matched = outcomeOfMatcher?.links ?? new Map<MappedRow, { personId: string; rule: string }>();
   const created: string[] = [];
   for (const row of unlinked) {
     const m = matched.get(row);
@@ -94,8 +97,14 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
     personOf.set(row, { personId, rule: sameNumber ? 'identifier' : 'new' });
   }
   outcome.created = created.length;
+  const possible = [...(outcomeOfMatcher?.reviews ?? new Map<MappedRow, { candidateId: string; detail: string }>())].flatMap(([row, r]) => {
+    const personId = personOf.get(row)?.personId;
+    return personId ? [{ id: newId(), kind: 'possible-match', personId, elementId: null, sourceId: ctx.sourceId, detail: JSON.stringify({ candidateId: r.candidateId, row: row.row, explanation: r.detail }), batchId: ctx.batchId }] : [];
+  });
   outcome.linked = [...personOf.values()].filter((p) => p.rule !== 'new').length;
   await repos.ingest.insertPersons(created, ctx.batchId);
+  if (possible.length > 0) await repos.ingest.insertReviewItems(possible);
+  outcome.reviews = possible.length;
 
   // Identity documents the person does not hold yet; a number held by someone else is a review item.
   const identifierRows: { id: string; personId: string; type: string; number: string; issuingCountry: string; issuingArea: string | null }[] = [];

@@ -1,17 +1,22 @@
 /**
  * Where record linkage plugs into the import pipeline. A record with an identity number already
  * held by a person is linked before the matcher is asked; the matcher decides the rest (a scored
- * comparison of name, birth date, sex, address, phone: link, send to review, or leave new). The
- * default links nothing, so every unmatched record becomes a new person.
+ * comparison of name, birth date, sex, address, phone): link it to a person, send it to review
+ * (it becomes a new person with a possible-match review item), or leave it new.
  */
 import type { Repositories } from '../store/repositories.ts';
 import type { MappedRow } from './map/map-record.ts';
 
+export interface MatchOutcome {
+  readonly links: Map<MappedRow, { personId: string; rule: string }>;
+  /** Rows a person should look at: the candidate and why (the explanation, without personal data). */
+  readonly reviews: Map<MappedRow, { candidateId: string; detail: string }>;
+}
+
 export interface PersonMatcher {
-  /** Persons for the rows it can link, with the rule that decided. */
-  match(repos: Repositories, rows: readonly MappedRow[]): Promise<Map<MappedRow, { personId: string; rule: string }>>;
+  match(repos: Repositories, rows: readonly MappedRow[]): Promise<MatchOutcome>;
 }
 
 export const NO_MATCHER: PersonMatcher = {
-  match: () => Promise.resolve(new Map()),
+  match: () => Promise.resolve({ links: new Map(), reviews: new Map() }),
 };

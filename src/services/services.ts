@@ -11,6 +11,7 @@ import { SourceService } from './source.service.ts';
 import { ImportService } from '../ingest/import.service.ts';
 import { compileTransforms, unknownTransforms } from '../ingest/transform/transform-registry.ts';
 import type { PersonMatcher } from '../ingest/person-matcher.ts';
+import { RegistryMatcher } from '../ingest/registry-matcher.ts';
 import type { KindDefinition } from '../domain/kinds.ts';
 
 export interface Services {
@@ -33,7 +34,7 @@ export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, h
   return {
     sources,
     kinds,
-    imports: new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, ...(matcher ? { matcher } : {}) }),
+    imports: new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, matcher: matcher ?? RegistryMatcher.shipped() }),
     standard,
     areas: new AreaService(data),
     housing: new HousingService(data, standard),

@@ -96,6 +96,22 @@ export class PersonRepository {
     return out;
   }
 
+  /** Persons whose current value of the element is one of the values (at most `limit`). */
+  async personsWithValue(elementId: string, values: readonly string[], limit: number): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < values.length && out.length < limit; i += 400) {
+      const rows = await this.db
+        .selectFrom('person_value')
+        .select('person_id')
+        .where('element_id', '=', elementId)
+        .where('value', 'in', values.slice(i, i + 400))
+        .limit(limit - out.length)
+        .execute();
+      out.push(...rows.map((r) => r.person_id));
+    }
+    return out;
+  }
+
   async insertIdentifier(i: Identifier & { readonly district: string }): Promise<void> {
     await this.db
       .insertInto('identifier')

@@ -243,6 +243,30 @@ for (const backend of await backends()) {
       assert.equal(chan.items[0]?.identifiers[0]?.type, 'HMT_RESIDENCE_PERMIT');
     });
 
+    test('records without an ID number are matched to the registry by name and birth date, or sent to review', async () => {
+      await s.sources.define({ id: 'volunteers', departmentId: 'youth-league', nameZh: '志愿者', nameEn: 'volunteers', level: 'street', owns: [] });
+      await s.sources.addProfile('volunteers', {
+        extract: 'delta',
+        recordKey: ['编号'],
+        columns: [
+          { column: '编号', target: { ignore: true } },
+          { column: '姓名', target: { element: 'person.name' }, transforms: ['simplified'] },
+          { column: '出生日期', target: { element: 'person.birthDate' }, transforms: ['date'] },
+          { column: '性别', target: { element: 'person.sex' }, codeMap: 'sex' },
+        ],
+        codeMaps: { sex: { table: 'sex', map: { 男: '1', 女: '2' } } },
+      });
+      const before = await personOf(A);
+      // 张伟 (A) is 1950-01-01, male: the same name in traditional characters and the same birth date links;
+      // a stranger with a new name and date is new.
+      const file = csv(dir, 'volunteers.csv', ['编号,姓名,出生日期,性别', 'V1,張偉,1950/1/1,男', 'V2,欧阳娜娜,2000/2/2,女']);
+      const r = await s.imports.importFile('volunteers', file, { observedAt: '2026-07-01' });
+      assert.deepEqual([r.rowsRead, r.rowsRejected, r.personsCreated, r.personsLinked], [2, 0, 1, 1]);
+      assert.equal((await personOf(A)), before, 'still one person holds the number');
+      const view = await s.persons.get(before);
+      assert.ok(view.values.some((v) => v.sourceId === 'volunteers'), 'the volunteer record now informs that person');
+    });
+
     test('an interrupted import resumes after its last committed chunk; a batch can be rolled back', async () => {
       const rows = Array.from({ length: 9 }, (_, i) => `居民${i},${id(`3101051980010${String(100 + i)}0`.slice(0, 17))},未婚,310105004005,,H9${i},户主`);
       const file = csv(dir, 'police-3.csv', ['姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址,户号,与户主关系', `张伟,${A},已婚,310105004003,新华路1号,H001,户主`, `王芳,${D},未婚,310104,,,`, ...rows]);
@@ -257,7 +281,7 @@ for (const backend of await backends()) {
           match: () => {
             calls++;
             if (calls === 2) throw new Error('simulated crash');
-            return Promise.resolve(new Map());
+            return Promise.resolve({ links: new Map(), reviews: new Map() });
           },
         },
       });
