@@ -32,7 +32,7 @@ function formatSummary(s: DemoSummary, outDir: string, seconds: number): string 
     `  actual residents ${n(actual)}: 人在户在 ${share(p.RESIDENT_REGISTERED)}%, 人在户不在 ${share(p.RESIDENT_REGISTERED_ELSEWHERE_LOCAL)}%, ` +
       `外省市来沪 ${share(p.FROM_OTHER_PROVINCE)}%, 境外 ${share(p.FROM_ABROAD)}%`,
     `  registered here, living elsewhere (户在人不在) ${n(p.REGISTERED_ABSENT)}; departed ${n(p.departed)}; arriving or born next year ${n(p.later)}`,
-    `  extract rows ${n(s.extractRows)} in ${s.files.filter((f) => f.path.startsWith('extracts/')).length} systems, change rows ${n(s.changeRows)}, files ${n(s.files.length)}`,
+    `  extract rows ${n(s.extractRows)} in ${s.files.filter((f) => f.path.startsWith('extracts/') && !f.path.endsWith('housing-register.csv')).length} systems (and the address database), change rows ${n(s.changeRows)}, files ${n(s.files.length)}`,
     `  ${seconds.toFixed(1)} s`,
   ].join('\n');
 }
