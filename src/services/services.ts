@@ -8,6 +8,7 @@ import { IdNumberService } from './id-number.service.ts';
 import { PersonService } from './person.service.ts';
 import { StandardService } from './standard.service.ts';
 import { SourceService } from './source.service.ts';
+import { ReviewService } from './review.service.ts';
 import { ImportService } from '../ingest/import.service.ts';
 import { compileTransforms, unknownTransforms } from '../ingest/transform/transform-registry.ts';
 import type { PersonMatcher } from '../ingest/person-matcher.ts';
@@ -23,6 +24,7 @@ export interface Services {
   readonly idNumbers: IdNumberService;
   readonly sources: SourceService;
   readonly imports: ImportService;
+  readonly reviews: ReviewService;
   /** The kinds of people, as defined in data/catalogue/kinds.json. */
   readonly kinds: readonly KindDefinition[];
   readiness(): Promise<{ ready: boolean; reason: string | null }>;
@@ -34,6 +36,7 @@ export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, h
   return {
     sources,
     kinds,
+    reviews: new ReviewService(data),
     imports: new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, matcher: matcher ?? RegistryMatcher.shipped() }),
     standard,
     areas: new AreaService(data),

@@ -578,6 +578,33 @@ export class IngestRepository {
     }
   }
 
+  async listReviewItems(q: { kind?: string | undefined; status?: string | undefined; personId?: string | undefined; limit: number; offset: number }): Promise<{
+    items: { id: string; kind: string; status: string; personId: string | null; elementId: string | null; sourceId: string | null; detail: string; batchId: string | null; createdAt: string; resolvedAt: string | null }[];
+    total: number;
+  }> {
+    let base = this.db.selectFrom('review_item');
+    if (q.kind) base = base.where('kind', '=', q.kind);
+    if (q.status) base = base.where('status', '=', q.status);
+    if (q.personId) base = base.where('person_id', '=', q.personId);
+    const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute();
+    return {
+      total: Number(total.n),
+      items: rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        status: r.status,
+        personId: r.person_id,
+        elementId: r.element_id,
+        sourceId: r.source_id,
+        detail: r.detail,
+        batchId: r.batch_id,
+        createdAt: r.created_at,
+        resolvedAt: r.resolved_at,
+      })),
+    };
+  }
+
   async countReview(kind: string, status = 'open'): Promise<number> {
     const r = await this.db.selectFrom('review_item').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', kind).where('status', '=', status).executeTakeFirstOrThrow();
     return Number(r.n);

@@ -83,6 +83,11 @@ describe('import API', () => {
     assert.equal(sheet?.getRow(2).getCell(2).value, 3);
     assert.equal(sheet?.getRow(3).getCell(5).value, 'BAD_VALUE');
 
+    const review = await app.inject('/api/v1/review-items?kind=conflict&status=open');
+    assert.equal(review.statusCode, 200, review.body);
+    assert.equal(typeof review.json().total, 'number');
+    assert.equal((await app.inject('/api/v1/review-items?kind=nonsense')).json().code, 'VALIDATION_FAILED');
+
     const unknown = await app.inject({ method: 'POST', url: '/api/v1/imports?source=nope&fileName=x.csv', headers: { 'content-type': 'text/csv' }, payload: 'a\n1' });
     assert.equal(unknown.json().code, 'SOURCE_NOT_FOUND');
   });

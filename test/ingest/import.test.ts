@@ -145,6 +145,9 @@ for (const backend of await backends()) {
       // Civil affairs owns marital status: its 离婚 (40) is current, police's 已婚 (20) is a conflict.
       assert.deepEqual([(await value(a, 'person.maritalStatus'))?.value, (await value(a, 'person.maritalStatus'))?.status], ['40', 'owner']);
       assert.ok(r.conflicts >= 1);
+      const conflicts = await s.reviews.list({ kind: 'conflict', status: 'open', personId: a, limit: 10, offset: 0 });
+      const marital = conflicts.items.find((i) => i.elementId === 'person.maritalStatus');
+      assert.deepEqual([marital?.sourceId, marital?.detail['value'], marital?.detail['ownerValue'], marital?.detail['ownerSourceId']], ['police-register', '20', '40', 'civil-relief']);
       const c = await personOf(C);
       assert.deepEqual([(await value(c, 'person.name'))?.value, (await value(c, 'person.name'))?.status], ['孙丽', 'unconfirmed']);
       assert.ok((await s.persons.get(c)).kinds.includes('minimum-income'), 'being in the relief register is the fact');

@@ -13,6 +13,7 @@ import { newId } from '../../store/clock.ts';
 import { IsoDate, errors } from '../schemas/common.schema.ts';
 import { literals } from '../schemas/standard.schema.ts';
 import { rejectedRowsCsv, rejectedRowsXlsx } from '../../ingest/rejected-export.ts';
+import { REVIEW_KINDS, REVIEW_STATUSES } from '../../services/review.service.ts';
 
 const SourceView = Type.Object(
   {
@@ -164,6 +165,43 @@ export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
         }
         return rows;
       },
+    });
+
+    app.get('/review-items', {
+      schema: {
+        tags: ['review'],
+        summary: 'Review items: conflicts with the owner’s value, possible matches, identifier clashes (newest first)',
+        querystring: Type.Object(
+          {
+            kind: Type.Optional(literals(REVIEW_KINDS)),
+            status: Type.Optional(literals(REVIEW_STATUSES)),
+            personId: Type.Optional(Type.String({ format: 'uuid' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                kind: Type.String(),
+                status: Type.String(),
+                personId: Type.Union([Type.String(), Type.Null()]),
+                elementId: Type.Union([Type.String(), Type.Null()]),
+                sourceId: Type.Union([Type.String(), Type.Null()]),
+                detail: Type.Object({}, { additionalProperties: true }),
+                batchId: Type.Union([Type.String(), Type.Null()]),
+                createdAt: Type.String(),
+                resolvedAt: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+            total: Type.Integer(),
+          }),
+        },
+      },
+      handler: (req) => services.reviews.list({ kind: req.query.kind, status: req.query.status, personId: req.query.personId, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }),
     });
 
     app.post('/imports/:id/rollback', {
