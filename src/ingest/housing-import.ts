@@ -60,7 +60,8 @@ export async function importHousingRegister(data: DataAccess, homeArea: string, 
   }
   const registry = await repos.housing.registryOf(homeArea.slice(0, 6));
   const buildings = new Map(registry.buildings.map((b) => [`${b.areaCode}|${b.road}|${b.lane}|${b.number}`, b.id]));
-  const dwellings = new Map<string, string>(registry.dwellings.map((d) => [`${d.buildingId}|${d.unit}|${d.room}`, d.id]));
+  // Known dwellings with their housing use, so re-loading the list asks nothing per row.
+  const dwellings = new Map<string, { id: string; use: string | null }>(registry.dwellings.map((d) => [`${d.buildingId}|${d.unit}|${d.room}`, { id: d.id, use: d.housingUse }]));
   const district = homeArea.slice(0, 6);
 
   const report = { rowsRead: 0, buildingsCreated: 0, dwellingsCreated: 0, dwellingsUpdated: 0, rejected: [] as { row: number; reason: string; message: string }[] };
@@ -100,14 +101,12 @@ export async function importHousingRegister(data: DataAccess, homeArea: string, 
         if (!existing) {
           const id = newId();
           await tx.housing.insertDwelling({ id, district, buildingId, unit, room, housingUse: use ?? null });
-          dwellings.set(dKey, id);
+          dwellings.set(dKey, { id, use: use ?? null });
           report.dwellingsCreated++;
-        } else if (use) {
-          const d = await tx.housing.findDwelling(existing);
-          if (d && d.housingUse !== use) {
-            await tx.housing.updateDwellingUse(existing, use);
-            report.dwellingsUpdated++;
-          }
+        } else if (use && existing.use !== use) {
+          await tx.housing.updateDwellingUse(existing.id, use);
+          dwellings.set(dKey, { id: existing.id, use });
+          report.dwellingsUpdated++;
         }
       }
     });

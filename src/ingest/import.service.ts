@@ -2,12 +2,13 @@
  * The import pipeline: a department's file → its source's mapping profile → validated rows →
  * linked persons → observations → current values by authority.
  *
- * Two passes over the file, streaming, in bounded memory. The first reads and maps every row
- * without writing anything, so a broken file (bad encoding, not a spreadsheet, cut short, columns
+ * Two passes over the file, streaming, in bounded memory. The first reads the whole file without
+ * mapping or writing anything, so a broken file (bad encoding, not a spreadsheet, cut short, columns
  * missing) is refused before anything is stored and the row count is known for progress. The
- * second writes in chunks, each chunk one transaction together with its rejected rows and the
- * batch's progress, so a crash leaves whole chunks only: the batch can be resumed after its last
- * committed row, or rolled back. Re-importing the file that was imported last changes nothing.
+ * second maps and writes in chunks, each chunk one transaction together with its rejected rows and
+ * the batch's progress (a key the import already wrote is a DUPLICATE_KEY rejection), so a crash
+ * leaves whole chunks only: the batch can be resumed after its last committed row, or rolled back.
+ * Re-importing the file that was imported last changes nothing.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -60,40 +61,49 @@ export interface ImportOptions {
   readonly batchId?: string;
 }
 
+/** What an import did, row by row and person by person. */
+export interface ImportCounts {
+  readonly rowsRead: number;
+  readonly rowsRejected: number;
+  readonly rowsUnchanged: number;
+  readonly personsCreated: number;
+  readonly personsLinked: number;
+  readonly recordsEnded: number;
+  readonly conflicts: number;
+}
+
 /** An import as the API shows it, whether still being checked, running, done or failed. */
-export interface ImportView {
+export interface ImportView extends ImportCounts {
   readonly id: string;
   readonly sourceId: string;
   readonly profileVersion: number;
   readonly fileName: string;
   readonly extract: string;
   readonly status: string;
-  readonly rowsRead: number;
   readonly rowsTotal: number | null;
-  readonly rowsRejected: number;
-  readonly rowsUnchanged: number;
-  readonly personsCreated: number;
-  readonly personsLinked: number;
-  readonly recordsEnded: number;
-  readonly conflicts: number;
   readonly observedAt: string | null;
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly error: string | null;
 }
 
-export interface ImportReport {
+export interface ImportReport extends ImportCounts {
   readonly batchId: string;
   readonly status: string;
   /** Set when the file is identical to the source's last committed import: nothing was done. */
   readonly identicalTo: string | null;
-  readonly rowsRead: number;
-  readonly rowsRejected: number;
-  readonly rowsUnchanged: number;
-  readonly personsCreated: number;
-  readonly personsLinked: number;
-  readonly recordsEnded: number;
-  readonly conflicts: number;
+}
+
+function countsOf(b: BatchRow): ImportCounts {
+  return {
+    rowsRead: b.rows_read,
+    rowsRejected: b.rows_rejected,
+    rowsUnchanged: b.rows_unchanged,
+    personsCreated: b.persons_created,
+    personsLinked: b.persons_linked,
+    recordsEnded: b.records_ended,
+    conflicts: b.conflicts,
+  };
 }
 
 /** Compiles a column's transform steps into one function (throws on an unknown id). */
@@ -120,18 +130,7 @@ export async function fileSha256(path: string): Promise<string> {
 }
 
 export function toReport(b: BatchRow, identicalTo: string | null = null): ImportReport {
-  return {
-    batchId: b.id,
-    status: b.status,
-    identicalTo,
-    rowsRead: b.rows_read,
-    rowsRejected: b.rows_rejected,
-    rowsUnchanged: b.rows_unchanged,
-    personsCreated: b.persons_created,
-    personsLinked: b.persons_linked,
-    recordsEnded: b.records_ended,
-    conflicts: b.conflicts,
-  };
+  return { batchId: b.id, status: b.status, identicalTo, ...countsOf(b) };
 }
 
 export class ImportService {
@@ -344,14 +343,8 @@ export class ImportService {
       fileName: b.file_name,
       extract: b.extract,
       status: b.status,
-      rowsRead: b.rows_read,
+      ...countsOf(b),
       rowsTotal: this.live.get(b.id)?.rowsTotal ?? (b.status === 'committed' ? b.rows_read : null),
-      rowsRejected: b.rows_rejected,
-      rowsUnchanged: b.rows_unchanged,
-      personsCreated: b.persons_created,
-      personsLinked: b.persons_linked,
-      recordsEnded: b.records_ended,
-      conflicts: b.conflicts,
       observedAt: b.observed_at,
       startedAt: b.started_at,
       finishedAt: b.finished_at,

@@ -132,12 +132,15 @@ export class HousingRepository {
   }
 
   /** Every building and dwelling of a district, for resolving addresses in bulk. */
-  async registryOf(district: string): Promise<{ buildings: { id: string; areaCode: string; road: string; lane: string; number: string }[]; dwellings: { id: string; buildingId: string; unit: string; room: string }[] }> {
+  async registryOf(district: string): Promise<{
+    buildings: { id: string; areaCode: string; road: string; lane: string; number: string }[];
+    dwellings: { id: string; buildingId: string; unit: string; room: string; housingUse: string | null }[];
+  }> {
     const buildings = await this.db.selectFrom('building').select(['id', 'area_code', 'road', 'lane', 'number']).where('district', '=', district).execute();
-    const dwellings = await this.db.selectFrom('dwelling').select(['id', 'building_id', 'unit', 'room']).where('district', '=', district).execute();
+    const dwellings = await this.db.selectFrom('dwelling').select(['id', 'building_id', 'unit', 'room', 'housing_use']).where('district', '=', district).execute();
     return {
       buildings: buildings.map((b) => ({ id: b.id, areaCode: b.area_code, road: b.road, lane: b.lane, number: b.number })),
-      dwellings: dwellings.map((d) => ({ id: d.id, buildingId: d.building_id, unit: d.unit, room: d.room })),
+      dwellings: dwellings.map((d) => ({ id: d.id, buildingId: d.building_id, unit: d.unit, room: d.room, housingUse: d.housing_use })),
     };
   }
 

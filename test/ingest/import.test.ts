@@ -193,6 +193,9 @@ for (const backend of await backends()) {
       assert.deepEqual([first.rowsRead, first.buildingsCreated, first.dwellingsCreated, first.rejected.map((r) => r.reason)], [5, 2, 3, ['UNKNOWN_AREA', 'UNRESOLVED_ADDRESS']]);
       const again = await s.imports.housingRegister(housing);
       assert.deepEqual([again.buildingsCreated, again.dwellingsCreated, again.dwellingsUpdated], [0, 0, 0], 're-loading changes nothing');
+      const changedUse = csv(dir, 'housing-2.csv', ['居委会代码,地址,房屋用途', '310105004001,上海市长宁区新华路3弄1号102室,公房租赁']);
+      const third = await s.imports.housingRegister(changedUse);
+      assert.deepEqual([third.dwellingsCreated, third.dwellingsUpdated], [0, 1], 'a changed housing use updates the dwelling');
 
       await s.sources.define({ id: 'actual-population', departmentId: 'street-population-office', nameZh: '实有人口管理', nameEn: 'actual population', level: 'street', owns: [] });
       await s.sources.addProfile('actual-population', {
