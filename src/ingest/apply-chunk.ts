@@ -7,11 +7,11 @@
  */
 import type { Repositories } from '../store/repositories.ts';
 import type { ObservationWrite, SourceRecordRow } from '../store/ingest.repository.ts';
-import { newId } from '../store/clock.ts';
+import { newId, nowIso } from '../store/clock.ts';
 import { birthDateAndSex } from '../domain/id-number.ts';
-import { recomputeCurrent, type PersonElement } from '../services/current-values.ts';
+import { recomputeCurrent } from '../services/current-values.ts';
 import type { MappedRow } from './map/map-record.ts';
-import type { PersonMatcher } from './person-matcher.ts';
+import type { MatchOutcome, PersonMatcher } from './person-matcher.ts';
 
 export interface ChunkContext {
   readonly sourceId: string;
@@ -80,7 +80,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
     if (held) personOf.set(row, { personId: held, rule: 'identifier' });
     else unlinked.push(row);
   }
-  const outcomeOfMatcher = unlinked.length > 0 ? await ctx.matcher.match(repos, unlinked) : undefined;
+  const outcomeOfMatcher = await matchInParts(repos, ctx.matcher, unlinked);
   const matched = outcomeOfMatcher?.links ?? new Map<MappedRow, { personId: string; rule: string }>();
   const created: string[] = [];
   for (const row of unlinked) {
@@ -89,12 +89,14 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
       personOf.set(row, m);
       continue;
     }
-    // Two new records of one file carrying the same number are one new person.
+    // Two new records of one file carrying the same number, or found the same person by the matcher, are one new person.
     const sameNumber = row.identifiers.map((i) => newByNumber.get(`${i.type}|${i.issuingCountry}|${i.number}`)).find((p) => p !== undefined);
-    const personId = sameNumber ?? newId();
-    if (!sameNumber) created.push(personId);
+    const same = outcomeOfMatcher?.sameAs?.get(row);
+    const sameRecord = same ? personOf.get(same.row)?.personId : undefined;
+    const personId = sameNumber ?? sameRecord ?? newId();
+    if (!sameNumber && !sameRecord) created.push(personId);
     for (const i of row.identifiers) newByNumber.set(`${i.type}|${i.issuingCountry}|${i.number}`, personId);
-    personOf.set(row, { personId, rule: sameNumber ? 'identifier' : 'new' });
+    personOf.set(row, { personId, rule: sameNumber ? 'identifier' : sameRecord && same ? same.rule : 'new' });
   }
   outcome.created = created.length;
   const possible = [...(outcomeOfMatcher?.reviews ?? new Map<MappedRow, { candidateId: string; detail: string }>())].flatMap(([row, r]) => {
@@ -130,9 +132,13 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
   if (clashes.length > 0) await repos.ingest.insertReviewItems(clashes);
   outcome.identifierClashes = clashes.length;
 
-  // Observations: only what differs from the source's own latest word.
+  // Observations: only what differs from the source's own latest word. Persons created in this
+  // chunk have nothing stored: nothing is read for them.
+  const newPersons = new Set(created);
   const personIds = [...new Set([...personOf.values()].map((p) => p.personId))];
-  const latest = await repos.ingest.latestFromSource(personIds, ctx.sourceId);
+  const storedPersons = personIds.filter((p) => !newPersons.has(p));
+  const latest = await repos.ingest.latestFromSource(storedPersons, ctx.sourceId);
+  const recordedAt = nowIso();
   const observations: ObservationWrite[] = [];
   for (const { row } of changed) {
     const personId = personOf.get(row)?.personId;
@@ -141,7 +147,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
     for (const v of row.values) {
       const previous = before?.get(v.elementId);
       if (previous === v.value || (previous === undefined && v.value === null)) continue;
-      observations.push({ personId, elementId: v.elementId, value: v.value, sourceId: ctx.sourceId, method: 'import', observedAt: ctx.observedAt, batchId: ctx.batchId });
+      observations.push({ personId, elementId: v.elementId, value: v.value, sourceId: ctx.sourceId, method: 'import', observedAt: ctx.observedAt, batchId: ctx.batchId, recordedAt });
       let m = latest.get(personId);
       if (!m) latest.set(personId, (m = new Map()));
       m.set(v.elementId, v.value);
@@ -152,31 +158,36 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
     if (i.type !== 'CN_ID' && i.type !== 'HMT_RESIDENCE_PERMIT') continue;
     const f = birthDateAndSex(i.number);
     observations.push(
-      { personId: i.personId, elementId: 'person.birthDate', value: f.birthDate, sourceId: 'id-number', method: 'derived', observedAt: null, batchId: ctx.batchId },
-      { personId: i.personId, elementId: 'person.sex', value: f.sex, sourceId: 'id-number', method: 'derived', observedAt: null, batchId: ctx.batchId },
+      { personId: i.personId, elementId: 'person.birthDate', value: f.birthDate, sourceId: 'id-number', method: 'derived', observedAt: null, batchId: ctx.batchId, recordedAt },
+      { personId: i.personId, elementId: 'person.sex', value: f.sex, sourceId: 'id-number', method: 'derived', observedAt: null, batchId: ctx.batchId, recordedAt },
     );
   }
+  // Current values first, from what is stored plus this chunk's observations, then the observations themselves.
+  const pending = observations.map((o) => ({ personId: o.personId, elementId: o.elementId, sourceId: o.sourceId, value: o.value, observedAt: o.observedAt, recordedAt }));
+  outcome.conflicts = (await recomputeCurrent(repos, pending, ctx.batchId, { pending, newPersons })).conflictsOpened;
   await repos.ingest.insertObservations(observations);
 
   // Residences the source reports: a different place ends the source's earlier one on the extract date.
-  const open = await repos.ingest.openResidencesFrom(personIds, ctx.sourceId);
+  const open = byPerson(await repos.ingest.openResidencesFrom(storedPersons, ctx.sourceId));
   const toEnd: string[] = [];
   const toInsert: { id: string; personId: string; kind: string; areaCode: string; address: string | null; dwellingId: string | null; validFrom: string | null }[] = [];
   for (const { row } of changed) {
     const personId = personOf.get(row)?.personId;
     if (!personId) continue;
     for (const r of row.residences) {
-      const current = open.filter((o) => o.personId === personId && o.kind === r.kind);
+      const mine = open.get(personId) ?? [];
+      const current = mine.filter((o) => o.kind === r.kind);
       if (current.some((o) => o.areaCode === r.areaCode && o.address === r.address)) continue;
       toEnd.push(...current.map((o) => o.id));
-      toInsert.push({ id: newId(), personId, kind: r.kind, areaCode: r.areaCode, address: r.address, dwellingId: r.dwellingId, validFrom: ctx.observedAt });
-      open.push({ id: toInsert[toInsert.length - 1]?.id ?? '', personId, kind: r.kind, areaCode: r.areaCode, address: r.address });
+      const id = newId();
+      toInsert.push({ id, personId, kind: r.kind, areaCode: r.areaCode, address: r.address, dwellingId: r.dwellingId, validFrom: ctx.observedAt });
+      open.set(personId, [...mine, { id, personId, kind: r.kind, areaCode: r.areaCode, address: r.address }]);
     }
   }
   await repos.ingest.endResidences(toEnd, ctx.observedAt, ctx.batchId);
   await repos.ingest.insertResidences(toInsert, ctx.sourceId, ctx.batchId);
 
-  await applyHouseholds(repos, changed.map((c) => c.row), personOf, ctx);
+  await applyHouseholds(repos, changed.map((c) => c.row), personOf, newPersons, ctx);
 
   await repos.ingest.upsertSourceRecords(
     changed.map(({ row, record }) => ({
@@ -192,14 +203,37 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
       ended_batch_id: null,
     })),
   );
-
-  const pairs: PersonElement[] = observations.map((o) => ({ personId: o.personId, elementId: o.elementId }));
-  outcome.conflicts = (await recomputeCurrent(repos, pairs, ctx.batchId)).conflictsOpened;
   return outcome;
 }
 
+/** Rows the matcher is given at once: its candidate look-up per call is capped, so a big chunk is matched in parts. */
+const MATCH_PART = 2000;
+
+async function matchInParts(repos: Repositories, matcher: PersonMatcher, rows: readonly MappedRow[]): Promise<MatchOutcome | undefined> {
+  if (rows.length === 0) return undefined;
+  if (rows.length <= MATCH_PART) return matcher.match(repos, rows);
+  const out: MatchOutcome = { links: new Map(), reviews: new Map(), sameAs: new Map() };
+  for (let i = 0; i < rows.length; i += MATCH_PART) {
+    const part = await matcher.match(repos, rows.slice(i, i + MATCH_PART));
+    for (const [row, link] of part.links) out.links.set(row, link);
+    for (const [row, review] of part.reviews) out.reviews.set(row, review);
+    for (const [row, same] of part.sameAs ?? []) out.sameAs?.set(row, same);
+  }
+  return out;
+}
+
+function byPerson<T extends { personId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.personId);
+    if (list) list.push(r);
+    else out.set(r.personId, [r]);
+  }
+  return out;
+}
+
 /** Household membership the source reports: the household by its number (created when new), the member's relationship; a move ends the earlier membership. */
-async function applyHouseholds(repos: Repositories, rows: readonly MappedRow[], personOf: ReadonlyMap<MappedRow, { personId: string }>, ctx: ChunkContext): Promise<void> {
+async function applyHouseholds(repos: Repositories, rows: readonly MappedRow[], personOf: ReadonlyMap<MappedRow, { personId: string }>, newPersons: ReadonlySet<string>, ctx: ChunkContext): Promise<void> {
   const withHousehold = rows.filter((r) => r.household !== null && personOf.has(r));
   if (withHousehold.length === 0) return;
   const numbers = [...new Set(withHousehold.map((r) => r.household?.number ?? ''))];
@@ -214,18 +248,20 @@ async function applyHouseholds(repos: Repositories, rows: readonly MappedRow[], 
     newHouseholds.push({ id, householdNo: h.number, type: h.type ?? 'FAMILY', areaCode: area });
   }
   await repos.ingest.insertHouseholds(newHouseholds, ctx.batchId);
-  const personIds = withHousehold.map((r) => personOf.get(r)?.personId ?? '');
-  const open = await repos.ingest.openMembershipsFrom(personIds, ctx.sourceId);
+  const personIds = [...new Set(withHousehold.map((r) => personOf.get(r)?.personId ?? ''))].filter((p) => !newPersons.has(p));
+  const open = byPerson(await repos.ingest.openMembershipsFrom(personIds, ctx.sourceId));
   const toEnd: string[] = [];
   const toInsert: { id: string; householdId: string; personId: string; relationship: string; validFrom: string }[] = [];
   for (const r of withHousehold) {
     const personId = personOf.get(r)?.personId ?? '';
     const householdId = known.get(r.household?.number ?? '') ?? '';
     const relationship = r.household?.relationship ?? '99';
-    const current = open.filter((m) => m.personId === personId);
+    const current = open.get(personId) ?? [];
     if (current.some((m) => m.householdId === householdId && m.relationship === relationship)) continue;
     toEnd.push(...current.map((m) => m.id));
-    toInsert.push({ id: newId(), householdId, personId, relationship, validFrom: ctx.observedAt });
+    const id = newId();
+    toInsert.push({ id, householdId, personId, relationship, validFrom: ctx.observedAt });
+    open.set(personId, [{ id, personId, householdId, relationship }]);
   }
   await repos.ingest.endMemberships(toEnd, ctx.observedAt, ctx.batchId);
   await repos.ingest.insertMemberships(toInsert, ctx.sourceId, ctx.batchId);

@@ -33,7 +33,7 @@ import { rollbackBatch } from './rollback.ts';
 import { AddressResolver } from './address-resolver.ts';
 import { importHousingRegister, type HousingImportReport } from './housing-import.ts';
 import { draftProfile, type ProfileDraft } from './draft/draft-profile.ts';
-import type { CodeEntry } from '../domain/standard/types.ts';
+import type { Area, CodeEntry } from '../domain/standard/types.ts';
 
 export type ImportPhase = 'checking' | 'importing' | 'ending' | 'done';
 
@@ -119,7 +119,8 @@ export interface ImportDeps {
   readonly homeArea: string;
 }
 
-const DEFAULT_CHUNK = 2000;
+/** Rows per transaction: each commit waits for the disk (synchronous=FULL), so thousands of rows go in one. */
+const DEFAULT_CHUNK = 5000;
 /** Code maps may translate into yes/no values ('是' → 'true') through this built-in table. */
 export const BOOLEAN_TABLE = 'boolean';
 
@@ -138,6 +139,8 @@ export class ImportService {
   private readonly live = new Map<string, ImportProgress>();
   /** Background imports that ended before their batch was written (refused file), or that repeated the last file. */
   private readonly outcomes = new Map<string, { view?: ImportView; aliasOf?: string }>();
+  /** The area tree (reference data, loaded at migration), read once for the imports that resolve addresses. */
+  private areaList: Promise<Area[]> | undefined;
 
   constructor(private readonly deps: ImportDeps) {}
 
@@ -436,7 +439,10 @@ export class ImportService {
     const areaCodes = new Set<string>();
     let resolver: AddressResolver | undefined;
     if (profile.columns.some((c) => 'residence' in c.target)) {
-      const all = await repos.areas.all();
+      const all = await (this.areaList ??= repos.areas.all().catch((e: unknown) => {
+        this.areaList = undefined;
+        throw e;
+      }));
       for (const a of all) areaCodes.add(a.code);
       if (profile.columns.some((c) => 'residence' in c.target && c.target.part === 'address')) {
         const registry = await repos.housing.registryOf(this.deps.homeArea.slice(0, 6));

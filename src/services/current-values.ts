@@ -2,16 +2,33 @@
  * The one place current values are decided: every write (manual, import, derived) is first an
  * observation; then, for each touched person and element, survivorship picks the current value
  * (the owner's first) and disagreements become conflict review items. Runs inside the caller's
- * transaction, in bulk.
+ * transaction, in bulk: one read of the stored observations, current values and open conflicts
+ * for all the pairs, and writes only where the current value changed.
  */
 import { survive, type Reported } from '../domain/survivorship.ts';
 import type { Repositories } from '../store/repositories.ts';
-import type { CurrentWrite } from '../store/ingest.repository.ts';
+import type { CurrentWrite, StoredCurrent } from '../store/ingest.repository.ts';
 import { newId } from '../store/clock.ts';
 
 export interface PersonElement {
   readonly personId: string;
   readonly elementId: string;
+}
+
+/** An observation the caller writes in the same unit of work but has not stored yet. */
+export interface PendingObservation extends PersonElement {
+  readonly sourceId: string;
+  readonly value: string | null;
+  readonly observedAt: string | null;
+  /** The recorded time it will be stored with. */
+  readonly recordedAt: string;
+}
+
+export interface RecomputeOptions {
+  /** Observations not yet stored: counted after every stored one (they are stored later, with higher ids). */
+  readonly pending?: readonly PendingObservation[];
+  /** Persons created in this unit of work, with nothing stored about them yet: nothing is read for them. */
+  readonly newPersons?: ReadonlySet<string>;
 }
 
 export interface RecomputeResult {
@@ -20,21 +37,58 @@ export interface RecomputeResult {
 
 const pairKey = (personId: string, elementId: string): string => `${personId}\u0000${elementId}`;
 
-export async function recomputeCurrent(repos: Repositories, pairs: readonly PersonElement[], batchId: string | null = null): Promise<RecomputeResult> {
+/** Above any stored observation id: pending observations are stored after the ones read. */
+const PENDING_SEQ = 2 ** 52;
+
+function sameCurrent(stored: StoredCurrent | undefined, w: CurrentWrite): boolean {
+  return stored !== undefined && stored.value === w.value && stored.sourceId === w.sourceId && stored.observedAt === w.observedAt && stored.recordedAt === w.recordedAt && stored.status === w.status;
+}
+
+/**
+ * A pair whose only news is one non-owner source's non-null value, while the current value is the
+ * owner's, or another source's, or none: survivorship's outcome follows from the stored current
+ * value alone (the owner's value stays and the news is at most a conflict of its own; else the
+ * newer of the current and the news wins), so nothing else is read for it.
+ */
+function isSimple(news: readonly PendingObservation[], owners: ReadonlySet<string>, current: StoredCurrent | undefined): news is readonly [PendingObservation] {
+  const n = news[0];
+  if (news.length !== 1 || !n || n.value === null || owners.has(n.sourceId)) return false;
+  return current === undefined || current.status === 'owner' || current.sourceId !== n.sourceId;
+}
+
+/** Later report first, as survivorship orders them: valid time, then recorded time (the news is stored last). */
+function newsIsNewer(news: PendingObservation, current: StoredCurrent): boolean {
+  const a = news.observedAt ?? '';
+  const b = current.observedAt ?? '';
+  return a !== b ? a > b : news.recordedAt >= current.recordedAt;
+}
+
+/** What a conflict review item says: the owner's value and the differing one. */
+function conflictDetail(owner: { sourceId: string | null; value: string }, d: { sourceId: string; value: string | null; observedAt: string | null }): string {
+  return JSON.stringify({ ownerSourceId: owner.sourceId ?? undefined, ownerValue: owner.value, sourceId: d.sourceId, value: d.value ?? '', observedAt: d.observedAt });
+}
+
+export async function recomputeCurrent(repos: Repositories, pairs: readonly PersonElement[], batchId: string | null = null, options: RecomputeOptions = {}): Promise<RecomputeResult> {
   if (pairs.length === 0) return { conflictsOpened: 0 };
   const unique = new Map<string, PersonElement>();
   for (const p of pairs) unique.set(pairKey(p.personId, p.elementId), p);
-  const personIds = [...new Set([...unique.values()].map((p) => p.personId))];
+  const fresh = options.newPersons;
+  const stored = [...new Set([...unique.values()].map((p) => p.personId))].filter((p) => !fresh?.has(p));
   const elementIds = [...new Set([...unique.values()].map((p) => p.elementId))];
+  const none = new Set<string>();
 
-  const [reports, owners, open] = await Promise.all([repos.ingest.reports(personIds, elementIds), repos.sources.owners(elementIds), repos.ingest.openConflicts(personIds)]);
-  const grouped = new Map<string, Reported[]>();
-  for (const r of reports) {
-    const k = pairKey(r.personId, r.elementId);
-    if (!unique.has(k)) continue;
-    const list = grouped.get(k);
-    if (list) list.push(r);
-    else grouped.set(k, [r]);
+  const owners = await repos.sources.owners(elementIds);
+  const storedPairs = [...unique.values()].filter((p) => !fresh?.has(p.personId));
+  const currents = await repos.ingest.currentValues(storedPairs);
+  const open = await repos.ingest.openConflicts(stored);
+  const before = new Map<string, StoredCurrent>();
+  for (const c of currents) before.set(pairKey(c.personId, c.elementId), c);
+  const pendingByKey = new Map<string, PendingObservation[]>();
+  for (const o of options.pending ?? []) {
+    const k = pairKey(o.personId, o.elementId);
+    const list = pendingByKey.get(k);
+    if (list) list.push(o);
+    else pendingByKey.set(k, [o]);
   }
   const openByKey = new Map<string, { id: string; sourceId: string; detail: string }[]>();
   for (const c of open) {
@@ -45,31 +99,63 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
     openByKey.set(k, list);
   }
 
+  // Pairs that need every stored report: all but new persons' and the simple ones.
+  const full = [...unique].filter(([k, p]) => !fresh?.has(p.personId) && !isSimple(pendingByKey.get(k) ?? [], owners.get(p.elementId) ?? none, before.get(k)));
+  const reports = await repos.ingest.reportsOf(full.map(([, p]) => p));
+  const needsAll = new Set(full.map(([k]) => k));
+  const grouped = new Map<string, Reported[]>();
+  for (const r of reports) {
+    const k = pairKey(r.personId, r.elementId);
+    if (!needsAll.has(k)) continue;
+    const list = grouped.get(k);
+    if (list) list.push(r);
+    else grouped.set(k, [r]);
+  }
+
   const writes: CurrentWrite[] = [];
   const cleared: PersonElement[] = [];
   const newItems: { id: string; kind: string; personId: string; elementId: string; sourceId: string; detail: string; batchId: string | null }[] = [];
   const superseded: string[] = [];
-  const none = new Set<string>();
   for (const [k, pair] of unique) {
-    const result = survive(grouped.get(k) ?? [], owners.get(pair.elementId) ?? none);
-    if (result.current) {
-      const c = result.current;
-      writes.push({ personId: pair.personId, elementId: pair.elementId, value: c.value, sourceId: c.sourceId, observedAt: c.observedAt, recordedAt: c.recordedAt, status: c.status });
-    } else {
-      cleared.push(pair);
-    }
+    const ownerIds = owners.get(pair.elementId) ?? none;
+    const news = pendingByKey.get(k) ?? [];
+    const stored = before.get(k);
     const existing = openByKey.get(k) ?? [];
-    const stillOpen = new Set<string>();
-    for (const d of result.conflicts) {
-      const detail = JSON.stringify({ ownerSourceId: result.current?.sourceId, ownerValue: result.current?.value, sourceId: d.sourceId, value: d.value, observedAt: d.observedAt });
-      const same = existing.find((e) => e.sourceId === d.sourceId && e.detail === detail);
-      if (same) {
-        stillOpen.add(same.id);
-        continue;
+    if (needsAll.has(k) || !isSimple(news, ownerIds, stored)) {
+      let seq = PENDING_SEQ;
+      const all = [...(grouped.get(k) ?? []), ...news.map((o) => ({ sourceId: o.sourceId, value: o.value, observedAt: o.observedAt, recordedAt: o.recordedAt, seq: seq++ }))];
+      const result = survive(all, ownerIds);
+      if (result.current) {
+        const c = result.current;
+        const w = { personId: pair.personId, elementId: pair.elementId, value: c.value, sourceId: c.sourceId, observedAt: c.observedAt, recordedAt: c.recordedAt, status: c.status };
+        if (!sameCurrent(stored, w)) writes.push(w);
+      } else if (stored) {
+        cleared.push(pair);
       }
-      newItems.push({ id: newId(), kind: 'conflict', personId: pair.personId, elementId: pair.elementId, sourceId: d.sourceId, detail, batchId });
+      const stillOpen = new Set<string>();
+      for (const d of result.conflicts) {
+        const detail = conflictDetail(result.current ?? { sourceId: null, value: '' }, d);
+        const same = existing.find((e) => e.sourceId === d.sourceId && e.detail === detail);
+        if (same) {
+          stillOpen.add(same.id);
+          continue;
+        }
+        newItems.push({ id: newId(), kind: 'conflict', personId: pair.personId, elementId: pair.elementId, sourceId: d.sourceId, detail, batchId });
+      }
+      for (const e of existing) if (!stillOpen.has(e.id)) superseded.push(e.id);
+      continue;
     }
-    for (const e of existing) if (!stillOpen.has(e.id)) superseded.push(e.id);
+    // One non-owner value, and the current value says how it ends.
+    const [n] = news;
+    if (stored?.status === 'owner') {
+      const detail = n.value !== stored.value ? conflictDetail(stored, n) : undefined;
+      for (const e of existing) if (e.sourceId === n.sourceId && e.detail !== detail) superseded.push(e.id);
+      if (detail !== undefined && !existing.some((e) => e.sourceId === n.sourceId && e.detail === detail)) {
+        newItems.push({ id: newId(), kind: 'conflict', personId: pair.personId, elementId: pair.elementId, sourceId: n.sourceId, detail, batchId });
+      }
+    } else if (!stored || newsIsNewer(n, stored)) {
+      writes.push({ personId: pair.personId, elementId: pair.elementId, value: n.value ?? '', sourceId: n.sourceId, observedAt: n.observedAt, recordedAt: n.recordedAt, status: 'unconfirmed' });
+    }
   }
   await repos.ingest.replaceCurrent(cleared, writes);
   if (newItems.length > 0) await repos.ingest.insertReviewItems(newItems);

@@ -1,8 +1,11 @@
 /**
  * What the import pipeline reads and writes in bulk: batches, rejected rows, source records,
- * observations, current values and review items. One query per batch of rows, never per row.
+ * observations, current values and review items. One query per chunk of rows, never per row: a
+ * list is bound as one parameter (`json_each(?)` on SQLite, `= ANY($1)` on PostgreSQL). Inside a
+ * transaction on SQLite the writes run as prepared statements on the raw connection (no query
+ * building per row); on PostgreSQL the big ones are one `INSERT … SELECT FROM unnest($1, $2, …)`.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Reported } from '../domain/survivorship.ts';
 import type { ImportBatchTable, SourceRecordTable } from './database.ts';
@@ -20,6 +23,8 @@ export interface ObservationWrite {
   readonly method: string;
   readonly observedAt: string | null;
   readonly batchId: string | null;
+  /** When it is recorded; default now. */
+  readonly recordedAt?: string;
 }
 
 export interface CurrentWrite {
@@ -32,9 +37,23 @@ export interface CurrentWrite {
   readonly status: string;
 }
 
+/** A current value as stored. */
+export interface StoredCurrent {
+  readonly personId: string;
+  readonly elementId: string;
+  readonly value: string;
+  readonly sourceId: string | null;
+  readonly observedAt: string | null;
+  readonly recordedAt: string;
+  readonly status: string;
+}
+
 export type Counters = Pick<BatchRow, 'rows_read' | 'rows_rejected' | 'rows_unchanged' | 'persons_created' | 'persons_linked' | 'records_ended' | 'conflicts'>;
 
-const CHUNK = 400;
+/** Ids bound as one list parameter per query. */
+const LIST = 20_000;
+/** Bound parameters per multi-row INSERT on PostgreSQL (its limit is 65,535). */
+const PARAMS = 30_000;
 
 /** How a current value arrived, from its source: entered by hand, derived (from an ID number), or imported. */
 function methodOf(sourceId: string): string {
@@ -43,16 +62,21 @@ function methodOf(sourceId: string): string {
   return 'import';
 }
 
-async function chunked<T>(rows: readonly T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await write(rows.slice(i, i + CHUNK));
+async function chunked<T>(rows: readonly T[], size: number, write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
 }
 
+/** Rows per multi-row INSERT of `columns` columns. */
+const rowsPer = (columns: number): number => Math.max(1, Math.floor(PARAMS / columns));
+
+type Statement = BetterSqlite3.Statement;
+
 export class IngestRepository {
-  private statements: { observation: BetterSqlite3.Statement; current: BetterSqlite3.Statement } | undefined;
+  private readonly statements = new Map<string, Statement>();
 
   /**
-   * @param raw on SQLite, the connection itself: the hottest writes (observations, current values)
-   *   run as prepared statements on it, inside the same transaction as everything else.
+   * @param raw on SQLite, the connection itself: inside a transaction the writes run as prepared
+   *   statements on it, in the same transaction as everything else.
    */
   constructor(
     private readonly db: Db,
@@ -60,19 +84,45 @@ export class IngestRepository {
     private readonly raw?: BetterSqlite3.Database,
   ) {}
 
-  private fast(): { observation: BetterSqlite3.Statement; current: BetterSqlite3.Statement } | undefined {
-    if (!this.raw) return undefined;
-    this.statements ??= {
-      observation: this.raw.prepare(
-        `INSERT INTO observation (district, person_id, element_id, value, source_id, method, observed_at, recorded_at, batch_id, collector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
-      ),
-      current: this.raw.prepare(
-        `INSERT INTO person_value (person_id, element_id, district, value, source_id, method, observed_at, recorded_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (person_id, element_id) DO UPDATE SET value = excluded.value, source_id = excluded.source_id, method = excluded.method,
-         observed_at = excluded.observed_at, recorded_at = excluded.recorded_at, status = excluded.status`,
-      ),
-    };
-    return this.statements;
+  /** The raw connection when this repository works inside a SQLite transaction (never outside one: another unit of work may hold the connection). */
+  private get sqlite(): BetterSqlite3.Database | undefined {
+    return this.raw && this.db.isTransaction ? this.raw : undefined;
+  }
+
+  private prepared(raw: BetterSqlite3.Database, text: string): Statement {
+    let s = this.statements.get(text);
+    if (!s) this.statements.set(text, (s = raw.prepare(text)));
+    return s;
+  }
+
+  /** `column IN list`, the list bound as one parameter. */
+  private inList(column: string, values: readonly string[]): Expression<SqlBool> {
+    return this.raw ? sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))` : sql<SqlBool>`${sql.ref(column)} = any(${sql.val([...values])})`;
+  }
+
+  /**
+   * Rows of `table` for exact (person, element) pairs, one index probe per pair: the pairs are
+   * one JSON parameter on SQLite (`json_each`, joined first), two arrays on PostgreSQL (`unnest`).
+   */
+  private async byPairs<T>(table: 'person_value' | 'observation', columns: string, pairs: readonly { personId: string; elementId: string }[]): Promise<T[]> {
+    const out: T[] = [];
+    for (let i = 0; i < pairs.length; i += LIST) {
+      const part = pairs.slice(i, i + LIST);
+      const query = this.raw
+        ? sql<T>`select ${sql.raw(columns)} from json_each(${JSON.stringify(part.map((p) => [p.personId, p.elementId]))}) j cross join ${sql.table(table)} t on t.person_id = j.value ->> 0 and t.element_id = j.value ->> 1`
+        : sql<T>`select ${sql.raw(columns)} from unnest(${sql.val(part.map((p) => p.personId))}::uuid[], ${sql.val(part.map((p) => p.elementId))}::text[]) as j(p, e) join ${sql.table(table)} t on t.person_id = j.p and t.element_id = j.e`;
+      out.push(...(await query.execute(this.db)).rows);
+    }
+    return out;
+  }
+
+  /** Runs `read` over the values in lists of at most LIST. */
+  private async byList<T>(values: readonly string[], read: (list: readonly string[]) => Promise<T[]>): Promise<T[]> {
+    if (values.length === 0) return [];
+    if (values.length <= LIST) return read(values);
+    const out: T[] = [];
+    for (let i = 0; i < values.length; i += LIST) out.push(...(await read(values.slice(i, i + LIST))));
+    return out;
   }
 
   /** The distribution key written on new rows. */
@@ -104,7 +154,13 @@ export class IngestRepository {
   }
 
   async insertRejected(rows: readonly { batchId: string; row: number; column: string | null; value: string | null; reason: string; message: string }[]): Promise<void> {
-    await chunked(rows, (c) =>
+    const raw = this.sqlite;
+    if (raw) {
+      const s = this.prepared(raw, 'INSERT INTO rejected_row (batch_id, row, "column", value, reason, message) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const r of rows) s.run(r.batchId, r.row, r.column, r.value, r.reason, r.message);
+      return;
+    }
+    await chunked(rows, rowsPer(6), (c) =>
       this.db
         .insertInto('rejected_row')
         .values(c.map((r) => ({ batch_id: r.batchId, row: r.row, column: r.column, value: r.value, reason: r.reason, message: r.message })))
@@ -117,17 +173,23 @@ export class IngestRepository {
   }
 
   async sourceRecords(sourceId: string, keys: readonly string[]): Promise<Map<string, SourceRecordRow>> {
-    const out = new Map<string, SourceRecordRow>();
-    if (keys.length === 0) return out;
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('source_record').selectAll().where('source_id', '=', sourceId).where('record_key', 'in', keys.slice(i, i + CHUNK)).execute();
-      for (const r of rows) out.set(r.record_key, r);
-    }
-    return out;
+    const rows = await this.byList(keys, (list) => this.db.selectFrom('source_record').selectAll().where('source_id', '=', sourceId).where(this.inList('record_key', list)).execute());
+    return new Map(rows.map((r) => [r.record_key, r]));
   }
 
   async upsertSourceRecords(rows: readonly SourceRecordRow[]): Promise<void> {
-    await chunked(rows, (c) =>
+    const raw = this.sqlite;
+    if (raw) {
+      const s = this.prepared(
+        raw,
+        `INSERT INTO source_record (source_id, record_key, district, person_id, link_rule, row_hash, first_batch_id, last_batch_id, ended_at, ended_batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (source_id, record_key) DO UPDATE SET person_id = excluded.person_id, link_rule = excluded.link_rule, row_hash = excluded.row_hash,
+         last_batch_id = excluded.last_batch_id, ended_at = excluded.ended_at`,
+      );
+      for (const r of rows) s.run(r.source_id, r.record_key, r.district, r.person_id, r.link_rule, r.row_hash, r.first_batch_id, r.last_batch_id, r.ended_at, r.ended_batch_id);
+      return;
+    }
+    await chunked(rows, rowsPer(10), (c) =>
       this.db
         .insertInto('source_record')
         .values(c)
@@ -145,9 +207,16 @@ export class IngestRepository {
   }
 
   async touchSourceRecords(sourceId: string, keys: readonly string[], batchId: string): Promise<void> {
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      await this.db.updateTable('source_record').set({ last_batch_id: batchId }).where('source_id', '=', sourceId).where('record_key', 'in', keys.slice(i, i + CHUNK)).execute();
+    const raw = this.sqlite;
+    if (raw) {
+      const s = this.prepared(raw, 'UPDATE source_record SET last_batch_id = ? WHERE source_id = ? AND record_key = ?');
+      for (const k of keys) s.run(batchId, sourceId, k);
+      return;
     }
+    await this.byList(keys, async (list) => {
+      await this.db.updateTable('source_record').set({ last_batch_id: batchId }).where('source_id', '=', sourceId).where(this.inList('record_key', list)).execute();
+      return [];
+    });
   }
 
   /** Live records of the source that the given batch did not see (a full extract no longer lists them). */
@@ -164,82 +233,113 @@ export class IngestRepository {
 
   /** Of these persons, those the given batch saw under some record of the source. */
   async liveRecordPersons(sourceId: string, personIds: readonly string[], batchId: string): Promise<(string | null)[]> {
-    const out: (string | null)[] = [];
-    for (let i = 0; i < personIds.length; i += CHUNK) {
-      const rows = await this.db
-        .selectFrom('source_record')
-        .select('person_id')
-        .where('source_id', '=', sourceId)
-        .where('last_batch_id', '=', batchId)
-        .where('person_id', 'in', personIds.slice(i, i + CHUNK))
-        .execute();
-      out.push(...rows.map((r) => r.person_id));
-    }
-    return out;
+    const rows = await this.byList(personIds, (list) =>
+      this.db.selectFrom('source_record').select('person_id').where('source_id', '=', sourceId).where('last_batch_id', '=', batchId).where(this.inList('person_id', list)).execute(),
+    );
+    return rows.map((r) => r.person_id);
   }
 
   async endSourceRecords(sourceId: string, keys: readonly string[], at: string, batchId: string): Promise<void> {
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      await this.db.updateTable('source_record').set({ ended_at: at, ended_batch_id: batchId }).where('source_id', '=', sourceId).where('record_key', 'in', keys.slice(i, i + CHUNK)).execute();
-    }
+    await this.byList(keys, async (list) => {
+      await this.db.updateTable('source_record').set({ ended_at: at, ended_batch_id: batchId }).where('source_id', '=', sourceId).where(this.inList('record_key', list)).execute();
+      return [];
+    });
   }
 
   /** Persons holding these identifier numbers of one type. */
   async personsByIdentifier(type: string, numbers: readonly string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (let i = 0; i < numbers.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('identifier').select(['number', 'person_id']).where('type', '=', type).where('number', 'in', numbers.slice(i, i + CHUNK)).execute();
-      for (const r of rows) out.set(r.number, r.person_id);
-    }
-    return out;
+    const rows = await this.byList(numbers, (list) => this.db.selectFrom('identifier').select(['number', 'person_id']).where('type', '=', type).where(this.inList('number', list)).execute());
+    return new Map(rows.map((r) => [r.number, r.person_id]));
   }
 
   async insertObservations(rows: readonly ObservationWrite[]): Promise<void> {
+    if (rows.length === 0) return;
     const now = nowIso();
-    const fast = this.fast();
-    if (fast) {
-      for (const o of rows) fast.observation.run(this.district, o.personId, o.elementId, o.value, o.sourceId, o.method, o.observedAt, now, o.batchId);
+    const raw = this.sqlite;
+    if (raw) {
+      const s = this.prepared(
+        raw,
+        'INSERT INTO observation (district, person_id, element_id, value, source_id, method, observed_at, recorded_at, batch_id, collector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)',
+      );
+      for (const o of rows) s.run(this.district, o.personId, o.elementId, o.value, o.sourceId, o.method, o.observedAt, o.recordedAt ?? now, o.batchId);
       return;
     }
-    await chunked(rows, (c) =>
-      this.db
-        .insertInto('observation')
-        .values(
-          c.map((o) => ({
-            district: this.district,
-            person_id: o.personId,
-            element_id: o.elementId,
-            value: o.value,
-            source_id: o.sourceId,
-            method: o.method,
-            observed_at: o.observedAt,
-            recorded_at: now,
-            batch_id: o.batchId,
-            collector: null,
-          })),
-        )
-        .execute(),
+    if (this.raw) {
+      // SQLite outside a transaction: one statement per chunk through Kysely.
+      await chunked(rows, rowsPer(10), (c) =>
+        this.db
+          .insertInto('observation')
+          .values(
+            c.map((o) => ({
+              district: this.district,
+              person_id: o.personId,
+              element_id: o.elementId,
+              value: o.value,
+              source_id: o.sourceId,
+              method: o.method,
+              observed_at: o.observedAt,
+              recorded_at: o.recordedAt ?? now,
+              batch_id: o.batchId,
+              collector: null,
+            })),
+          )
+          .execute(),
+      );
+      return;
+    }
+    await chunked(rows, 50_000, (c) =>
+      sql`insert into observation (district, person_id, element_id, value, source_id, method, observed_at, recorded_at, batch_id)
+          select ${this.district}, * from unnest(${sql.val(c.map((o) => o.personId))}::uuid[], ${sql.val(c.map((o) => o.elementId))}::text[], ${sql.val(c.map((o) => o.value))}::text[],
+            ${sql.val(c.map((o) => o.sourceId))}::text[], ${sql.val(c.map((o) => o.method))}::text[], ${sql.val(c.map((o) => o.observedAt))}::date[],
+            ${sql.val(c.map((o) => o.recordedAt ?? now))}::timestamptz[], ${sql.val(c.map((o) => o.batchId))}::text[])`.execute(this.db),
     );
   }
 
   /** Every observation of the persons for the elements, as survivorship reads them. */
   async reports(personIds: readonly string[], elementIds?: readonly string[]): Promise<(Reported & { personId: string; elementId: string })[]> {
-    const out: (Reported & { personId: string; elementId: string })[] = [];
-    for (let i = 0; i < personIds.length; i += CHUNK) {
-      let q = this.db
-        .selectFrom('observation')
-        .select(['id', 'person_id', 'element_id', 'value', 'source_id', 'observed_at', 'recorded_at'])
-        .where('person_id', 'in', personIds.slice(i, i + CHUNK));
-      if (elementIds) q = q.where('element_id', 'in', [...elementIds]);
-      for (const r of await q.execute()) {
-        out.push({ personId: r.person_id, elementId: r.element_id, sourceId: r.source_id ?? 'unknown', value: r.value, observedAt: r.observed_at, recordedAt: r.recorded_at, seq: Number(r.id) });
-      }
-    }
-    return out;
+    const rows = await this.byList(personIds, (list) => {
+      let q = this.db.selectFrom('observation').select(['id', 'person_id', 'element_id', 'value', 'source_id', 'observed_at', 'recorded_at']).where(this.inList('person_id', list));
+      if (elementIds) q = q.where(this.inList('element_id', elementIds));
+      return q.execute();
+    });
+    return rows.map((r) => ({ personId: r.person_id, elementId: r.element_id, sourceId: r.source_id ?? 'unknown', value: r.value, observedAt: r.observed_at, recordedAt: r.recorded_at, seq: Number(r.id) }));
+  }
+
+  /** Every observation of these (person, element) pairs, as survivorship reads them. */
+  async reportsOf(pairs: readonly { personId: string; elementId: string }[]): Promise<(Reported & { personId: string; elementId: string })[]> {
+    const rows = await this.byPairs<{ id: number | string; person_id: string; element_id: string; value: string | null; source_id: string | null; observed_at: string | null; recorded_at: string }>(
+      'observation',
+      't.id, t.person_id, t.element_id, t.value, t.source_id, t.observed_at, t.recorded_at',
+      pairs,
+    );
+    return rows.map((r) => ({ personId: r.person_id, elementId: r.element_id, sourceId: r.source_id ?? 'unknown', value: r.value, observedAt: r.observed_at, recordedAt: r.recorded_at, seq: Number(r.id) }));
+  }
+
+  /** The stored current values of these (person, element) pairs. */
+  async currentValues(pairs: readonly { personId: string; elementId: string }[]): Promise<StoredCurrent[]> {
+    const rows = await this.byPairs<{ person_id: string; element_id: string; value: string; source_id: string | null; observed_at: string | null; recorded_at: string; status: string }>(
+      'person_value',
+      't.person_id, t.element_id, t.value, t.source_id, t.observed_at, t.recorded_at, t.status',
+      pairs,
+    );
+    return rows.map((r) => ({ personId: r.person_id, elementId: r.element_id, value: r.value, sourceId: r.source_id, observedAt: r.observed_at, recordedAt: r.recorded_at, status: r.status }));
   }
 
   /** Sets the current values (upsert) and removes those of `cleared` pairs, which no longer have one. */
   async replaceCurrent(cleared: readonly { personId: string; elementId: string }[], writes: readonly CurrentWrite[]): Promise<void> {
+    const raw = this.sqlite;
+    if (raw) {
+      const del = this.prepared(raw, 'DELETE FROM person_value WHERE person_id = ? AND element_id = ?');
+      for (const p of cleared) del.run(p.personId, p.elementId);
+      const s = this.prepared(
+        raw,
+        `INSERT INTO person_value (person_id, element_id, district, value, source_id, method, observed_at, recorded_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (person_id, element_id) DO UPDATE SET value = excluded.value, source_id = excluded.source_id, method = excluded.method,
+         observed_at = excluded.observed_at, recorded_at = excluded.recorded_at, status = excluded.status`,
+      );
+      for (const w of writes) s.run(w.personId, w.elementId, this.district, w.value, w.sourceId, methodOf(w.sourceId), w.observedAt, w.recordedAt, w.status);
+      return;
+    }
     const byPerson = new Map<string, string[]>();
     for (const p of cleared) {
       const list = byPerson.get(p.personId) ?? [];
@@ -249,59 +349,73 @@ export class IngestRepository {
     for (const [personId, elements] of byPerson) {
       await this.db.deleteFrom('person_value').where('person_id', '=', personId).where('element_id', 'in', elements).execute();
     }
-    const fast = this.fast();
-    if (fast) {
-      for (const w of writes) fast.current.run(w.personId, w.elementId, this.district, w.value, w.sourceId, methodOf(w.sourceId), w.observedAt, w.recordedAt, w.status);
+    if (writes.length === 0) return;
+    if (this.raw) {
+      await chunked(writes, rowsPer(9), (c) =>
+        this.db
+          .insertInto('person_value')
+          .values(
+            c.map((w) => ({
+              person_id: w.personId,
+              element_id: w.elementId,
+              district: this.district,
+              value: w.value,
+              source_id: w.sourceId,
+              method: methodOf(w.sourceId),
+              observed_at: w.observedAt,
+              recorded_at: w.recordedAt,
+              status: w.status,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['person_id', 'element_id']).doUpdateSet((eb) => ({
+              value: eb.ref('excluded.value'),
+              source_id: eb.ref('excluded.source_id'),
+              method: eb.ref('excluded.method'),
+              observed_at: eb.ref('excluded.observed_at'),
+              recorded_at: eb.ref('excluded.recorded_at'),
+              status: eb.ref('excluded.status'),
+            })),
+          )
+          .execute(),
+      );
       return;
     }
-    await chunked(writes, (c) =>
-      this.db
-        .insertInto('person_value')
-        .values(
-          c.map((w) => ({
-            person_id: w.personId,
-            element_id: w.elementId,
-            district: this.district,
-            value: w.value,
-            source_id: w.sourceId,
-            method: methodOf(w.sourceId),
-            observed_at: w.observedAt,
-            recorded_at: w.recordedAt,
-            status: w.status,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['person_id', 'element_id']).doUpdateSet((eb) => ({
-            value: eb.ref('excluded.value'),
-            source_id: eb.ref('excluded.source_id'),
-            method: eb.ref('excluded.method'),
-            observed_at: eb.ref('excluded.observed_at'),
-            recorded_at: eb.ref('excluded.recorded_at'),
-            status: eb.ref('excluded.status'),
-          })),
-        )
-        .execute(),
+    await chunked(writes, 50_000, (c) =>
+      sql`insert into person_value (person_id, element_id, district, value, source_id, method, observed_at, recorded_at, status)
+          select p, e, ${this.district}, v, s, m, o, r, st from unnest(${sql.val(c.map((w) => w.personId))}::uuid[], ${sql.val(c.map((w) => w.elementId))}::text[],
+            ${sql.val(c.map((w) => w.value))}::text[], ${sql.val(c.map((w) => w.sourceId))}::text[], ${sql.val(c.map((w) => methodOf(w.sourceId)))}::text[],
+            ${sql.val(c.map((w) => w.observedAt))}::date[], ${sql.val(c.map((w) => w.recordedAt))}::timestamptz[], ${sql.val(c.map((w) => w.status))}::text[]) as u(p, e, v, s, m, o, r, st)
+          on conflict (person_id, element_id) do update set value = excluded.value, source_id = excluded.source_id, method = excluded.method,
+            observed_at = excluded.observed_at, recorded_at = excluded.recorded_at, status = excluded.status`.execute(this.db),
     );
   }
 
   async openConflicts(personIds: readonly string[]): Promise<{ id: string; personId: string; elementId: string; sourceId: string; detail: string }[]> {
-    const out: { id: string; personId: string; elementId: string; sourceId: string; detail: string }[] = [];
-    for (let i = 0; i < personIds.length; i += CHUNK) {
-      const rows = await this.db
-        .selectFrom('review_item')
-        .select(['id', 'person_id', 'element_id', 'source_id', 'detail'])
-        .where('kind', '=', 'conflict')
-        .where('status', '=', 'open')
-        .where('person_id', 'in', personIds.slice(i, i + CHUNK))
-        .execute();
-      for (const r of rows) out.push({ id: r.id, personId: r.person_id ?? '', elementId: r.element_id ?? '', sourceId: r.source_id ?? '', detail: r.detail });
-    }
-    return out;
+    // On SQLite by person (the unary + keeps the planner off the (status, kind) index, which would read every open conflict).
+    const rows = await this.byList(personIds, async (list) =>
+      this.raw
+        ? (
+            await sql<{ id: string; person_id: string | null; element_id: string | null; source_id: string | null; detail: string }>`select r.id, r.person_id, r.element_id, r.source_id, r.detail
+              from json_each(${JSON.stringify(list)}) j cross join review_item r on r.person_id = j.value where +r.kind = 'conflict' and +r.status = 'open'`.execute(this.db)
+          ).rows
+        : this.db.selectFrom('review_item').select(['id', 'person_id', 'element_id', 'source_id', 'detail']).where('kind', '=', 'conflict').where('status', '=', 'open').where(this.inList('person_id', list)).execute(),
+    );
+    return rows.map((r) => ({ id: r.id, personId: r.person_id ?? '', elementId: r.element_id ?? '', sourceId: r.source_id ?? '', detail: r.detail }));
   }
 
   async insertReviewItems(items: readonly { id: string; kind: string; personId: string | null; elementId: string | null; sourceId: string | null; detail: string; batchId: string | null }[]): Promise<void> {
     const now = nowIso();
-    await chunked(items, (c) =>
+    const raw = this.sqlite;
+    if (raw) {
+      const s = this.prepared(
+        raw,
+        `INSERT INTO review_item (id, district, kind, status, person_id, element_id, source_id, detail, batch_id, created_at, resolved_at) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, NULL)`,
+      );
+      for (const r of items) s.run(r.id, this.district, r.kind, r.personId, r.elementId, r.sourceId, r.detail, r.batchId, now);
+      return;
+    }
+    await chunked(items, rowsPer(11), (c) =>
       this.db
         .insertInto('review_item')
         .values(
@@ -324,38 +438,50 @@ export class IngestRepository {
   }
 
   async resolveReviewItems(ids: readonly string[], status: 'resolved' | 'superseded'): Promise<void> {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await this.db.updateTable('review_item').set({ status, resolved_at: nowIso() }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
-    }
+    const now = nowIso();
+    await this.byList(ids, async (list) => {
+      await this.db.updateTable('review_item').set({ status, resolved_at: now }).where(this.inList('id', list)).execute();
+      return [];
+    });
   }
 
   /** The source's own latest report for each person and element (null where it withdrew the value). */
   async latestFromSource(personIds: readonly string[], sourceId: string): Promise<Map<string, Map<string, string | null>>> {
     const out = new Map<string, Map<string, string | null>>();
     const seqs = new Map<string, number>();
-    for (let i = 0; i < personIds.length; i += CHUNK) {
-      const rows = await this.db
-        .selectFrom('observation')
-        .select(['id', 'person_id', 'element_id', 'value'])
-        .where('source_id', '=', sourceId)
-        .where('person_id', 'in', personIds.slice(i, i + CHUNK))
-        .execute();
-      for (const r of rows) {
-        const k = `${r.person_id}\u0000${r.element_id}`;
-        const id = Number(r.id);
-        if ((seqs.get(k) ?? -1) > id) continue;
-        seqs.set(k, id);
-        let m = out.get(r.person_id);
-        if (!m) out.set(r.person_id, (m = new Map()));
-        m.set(r.element_id, r.value);
-      }
+    // A source has reported on a person only through a record of it linked to that person (merges
+    // move both): the observations are read only for those (few, on a first import none).
+    const reported = await this.byList(personIds, async (list) =>
+      this.raw
+        ? (await sql<{ person_id: string }>`select distinct r.person_id from json_each(${JSON.stringify(list)}) j cross join source_record r on r.person_id = j.value where r.source_id = ${sourceId}`.execute(this.db)).rows
+        : this.db.selectFrom('source_record').select('person_id').distinct().where('source_id', '=', sourceId).where(this.inList('person_id', list)).execute(),
+    );
+    const rows = await this.byList(
+      reported.flatMap((r) => (r.person_id ? [r.person_id] : [])),
+      (list) =>
+        this.db.selectFrom('observation').select(['id', 'person_id', 'element_id', 'value']).where('source_id', '=', sourceId).where(this.inList('person_id', list)).execute(),
+    );
+    for (const r of rows) {
+      const k = `${r.person_id}\u0000${r.element_id}`;
+      const id = Number(r.id);
+      if ((seqs.get(k) ?? -1) > id) continue;
+      seqs.set(k, id);
+      let m = out.get(r.person_id);
+      if (!m) out.set(r.person_id, (m = new Map()));
+      m.set(r.element_id, r.value);
     }
     return out;
   }
 
   async insertPersons(ids: readonly string[], batchId: string): Promise<void> {
     const now = nowIso();
-    await chunked(ids, (c) =>
+    const raw = this.sqlite;
+    if (raw) {
+      const s = this.prepared(raw, `INSERT INTO person (id, district, status, merged_into, created_at, updated_at, batch_id) VALUES (?, ?, 'active', NULL, ?, ?, ?)`);
+      for (const id of ids) s.run(id, this.district, now, now, batchId);
+      return;
+    }
+    await chunked(ids, rowsPer(7), (c) =>
       this.db
         .insertInto('person')
         .values(c.map((id) => ({ id, district: this.district, status: 'active', merged_into: null, created_at: now, updated_at: now, batch_id: batchId })))
@@ -368,7 +494,16 @@ export class IngestRepository {
     batchId: string,
   ): Promise<void> {
     const now = nowIso();
-    await chunked(rows, (c) =>
+    const raw = this.sqlite;
+    if (raw) {
+      const s = this.prepared(
+        raw,
+        'INSERT INTO identifier (id, district, person_id, type, number, issuing_country, issuing_area, valid_from, valid_to, recorded_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)',
+      );
+      for (const r of rows) s.run(r.id, this.district, r.personId, r.type, r.number, r.issuingCountry, r.issuingArea, now, batchId);
+      return;
+    }
+    await chunked(rows, rowsPer(11), (c) =>
       this.db
         .insertInto('identifier')
         .values(
@@ -393,31 +528,27 @@ export class IngestRepository {
   /** Holders of these numbers, whatever the type: number → [{ personId, type, issuingCountry }]. */
   async identifierHolders(numbers: readonly string[]): Promise<Map<string, { personId: string; type: string; issuingCountry: string }[]>> {
     const out = new Map<string, { personId: string; type: string; issuingCountry: string }[]>();
-    for (let i = 0; i < numbers.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('identifier').select(['number', 'person_id', 'type', 'issuing_country']).where('number', 'in', numbers.slice(i, i + CHUNK)).execute();
-      for (const r of rows) {
-        const list = out.get(r.number) ?? [];
-        list.push({ personId: r.person_id, type: r.type, issuingCountry: r.issuing_country });
-        out.set(r.number, list);
-      }
+    const rows = await this.byList(numbers, (list) => this.db.selectFrom('identifier').select(['number', 'person_id', 'type', 'issuing_country']).where(this.inList('number', list)).execute());
+    for (const r of rows) {
+      const list = out.get(r.number) ?? [];
+      list.push({ personId: r.person_id, type: r.type, issuingCountry: r.issuing_country });
+      out.set(r.number, list);
     }
     return out;
   }
 
   /** Residences in force that the source reported, by person. */
   async openResidencesFrom(personIds: readonly string[], sourceId: string): Promise<{ id: string; personId: string; kind: string; areaCode: string; address: string | null }[]> {
-    const out: { id: string; personId: string; kind: string; areaCode: string; address: string | null }[] = [];
-    for (let i = 0; i < personIds.length; i += CHUNK) {
-      const rows = await this.db
+    const rows = await this.byList(personIds, (list) =>
+      this.db
         .selectFrom('residence')
         .select(['id', 'person_id', 'kind', 'area_code', 'address_text'])
         .where('source_id', '=', sourceId)
         .where('valid_to', 'is', null)
-        .where('person_id', 'in', personIds.slice(i, i + CHUNK))
-        .execute();
-      for (const r of rows) out.push({ id: r.id, personId: r.person_id, kind: r.kind, areaCode: r.area_code, address: r.address_text });
-    }
-    return out;
+        .where(this.inList('person_id', list))
+        .execute(),
+    );
+    return rows.map((r) => ({ id: r.id, personId: r.person_id, kind: r.kind, areaCode: r.area_code, address: r.address_text }));
   }
 
   async insertResidences(
@@ -426,7 +557,16 @@ export class IngestRepository {
     batchId: string,
   ): Promise<void> {
     const now = nowIso();
-    await chunked(rows, (c) =>
+    const raw = this.sqlite;
+    if (raw) {
+      const s = this.prepared(
+        raw,
+        'INSERT INTO residence (id, district, person_id, kind, dwelling_id, area_code, address_text, valid_from, valid_to, recorded_at, source_id, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)',
+      );
+      for (const r of rows) s.run(r.id, this.district, r.personId, r.kind, r.dwellingId, r.areaCode, r.address, r.validFrom, now, sourceId, batchId);
+      return;
+    }
+    await chunked(rows, rowsPer(12), (c) =>
       this.db
         .insertInto('residence')
         .values(
@@ -450,9 +590,10 @@ export class IngestRepository {
   }
 
   async endResidences(ids: readonly string[], validTo: string, batchId: string): Promise<void> {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await this.db.updateTable('residence').set({ valid_to: validTo, ended_batch_id: batchId }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
-    }
+    await this.byList(ids, async (list) => {
+      await this.db.updateTable('residence').set({ valid_to: validTo, ended_batch_id: batchId }).where(this.inList('id', list)).execute();
+      return [];
+    });
   }
 
   /** Undoes what one batch wrote (see src/ingest/rollback.ts); returns the persons whose values must be recomputed. */
@@ -467,34 +608,32 @@ export class IngestRepository {
     await this.db.deleteFrom('household_member').where('batch_id', '=', batchId).execute();
     await this.db.updateTable('household_member').set({ valid_to: null, ended_batch_id: null }).where('ended_batch_id', '=', batchId).execute();
     const households = (await this.db.selectFrom('household').select('id').where('batch_id', '=', batchId).execute()).map((r) => r.id);
-    for (let i = 0; i < households.length; i += CHUNK) {
-      const ids = households.slice(i, i + CHUNK);
-      const used = new Set((await this.db.selectFrom('household_member').select('household_id').where('household_id', 'in', ids).execute()).map((r) => r.household_id));
+    await this.byList(households, async (ids) => {
+      const used = new Set((await this.db.selectFrom('household_member').select('household_id').where(this.inList('household_id', ids)).execute()).map((r) => r.household_id));
       const unused = ids.filter((id) => !used.has(id));
-      if (unused.length > 0) await this.db.deleteFrom('household').where('id', 'in', unused).execute();
-    }
+      if (unused.length > 0) await this.db.deleteFrom('household').where(this.inList('id', unused)).execute();
+      return [];
+    });
     await this.db.deleteFrom('source_record').where('first_batch_id', '=', batchId).execute();
     await this.db.updateTable('source_record').set({ ended_at: null, ended_batch_id: null }).where('ended_batch_id', '=', batchId).execute();
     // Records this batch only updated are re-read in full next time.
     await this.db.updateTable('source_record').set({ row_hash: '' }).where('last_batch_id', '=', batchId).execute();
     // Persons the batch created and nothing else refers to any more.
     const created = (await this.db.selectFrom('person').select('id').where('batch_id', '=', batchId).execute()).map((r) => r.id);
-    const orphans: string[] = [];
-    for (let i = 0; i < created.length; i += CHUNK) {
-      const ids = created.slice(i, i + CHUNK);
+    const orphans = await this.byList(created, async (ids) => {
       const referenced = new Set<string>();
       for (const table of ['observation', 'identifier', 'residence', 'source_record', 'household_member'] as const) {
-        const rows = await this.db.selectFrom(table).select('person_id').where('person_id', 'in', ids).execute();
+        const rows = await this.db.selectFrom(table).select('person_id').where(this.inList('person_id', ids)).execute();
         for (const r of rows) if (r.person_id) referenced.add(r.person_id);
       }
-      orphans.push(...ids.filter((id) => !referenced.has(id)));
-    }
-    for (let i = 0; i < orphans.length; i += CHUNK) {
-      const ids = orphans.slice(i, i + CHUNK);
-      await this.db.deleteFrom('person_value').where('person_id', 'in', ids).execute();
-      await this.db.deleteFrom('review_item').where('person_id', 'in', ids).execute();
-      await this.db.deleteFrom('person').where('id', 'in', ids).execute();
-    }
+      return ids.filter((id) => !referenced.has(id));
+    });
+    await this.byList(orphans, async (ids) => {
+      await this.db.deleteFrom('person_value').where(this.inList('person_id', ids)).execute();
+      await this.db.deleteFrom('review_item').where(this.inList('person_id', ids)).execute();
+      await this.db.deleteFrom('person').where(this.inList('id', ids)).execute();
+      return [];
+    });
     const gone = new Set(orphans);
     const pairs = touched.filter((t) => !gone.has(t.person_id)).map((t) => ({ personId: t.person_id, elementId: t.element_id }));
     return { personIds: [...new Set(pairs.map((p) => p.personId))], elementPairs: pairs };
@@ -502,16 +641,23 @@ export class IngestRepository {
 
   async householdsByNumber(numbers: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (let i = 0; i < numbers.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('household').select(['id', 'household_no']).where('household_no', 'in', numbers.slice(i, i + CHUNK)).execute();
-      for (const r of rows) if (r.household_no) out.set(r.household_no, r.id);
-    }
+    const rows = await this.byList(numbers, (list) => this.db.selectFrom('household').select(['id', 'household_no']).where(this.inList('household_no', list)).execute());
+    for (const r of rows) if (r.household_no) out.set(r.household_no, r.id);
     return out;
   }
 
   async insertHouseholds(rows: readonly { id: string; householdNo: string; type: string; areaCode: string }[], batchId: string): Promise<void> {
     const now = nowIso();
-    await chunked(rows, (c) =>
+    const raw = this.sqlite;
+    if (raw) {
+      const s = this.prepared(
+        raw,
+        'INSERT INTO household (id, district, household_no, type, area_code, dwelling_id, address_text, registration_category, created_at, updated_at, batch_id) VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?)',
+      );
+      for (const h of rows) s.run(h.id, this.district, h.householdNo, h.type, h.areaCode, now, now, batchId);
+      return;
+    }
+    await chunked(rows, rowsPer(11), (c) =>
       this.db
         .insertInto('household')
         .values(
@@ -535,23 +681,30 @@ export class IngestRepository {
 
   /** Memberships in force that the source reported, by person. */
   async openMembershipsFrom(personIds: readonly string[], sourceId: string): Promise<{ id: string; personId: string; householdId: string; relationship: string }[]> {
-    const out: { id: string; personId: string; householdId: string; relationship: string }[] = [];
-    for (let i = 0; i < personIds.length; i += CHUNK) {
-      const rows = await this.db
+    const rows = await this.byList(personIds, (list) =>
+      this.db
         .selectFrom('household_member')
         .select(['id', 'person_id', 'household_id', 'relationship'])
         .where('source_id', '=', sourceId)
         .where('valid_to', 'is', null)
-        .where('person_id', 'in', personIds.slice(i, i + CHUNK))
-        .execute();
-      for (const r of rows) out.push({ id: r.id, personId: r.person_id, householdId: r.household_id, relationship: r.relationship });
-    }
-    return out;
+        .where(this.inList('person_id', list))
+        .execute(),
+    );
+    return rows.map((r) => ({ id: r.id, personId: r.person_id, householdId: r.household_id, relationship: r.relationship }));
   }
 
   async insertMemberships(rows: readonly { id: string; householdId: string; personId: string; relationship: string; validFrom: string }[], sourceId: string, batchId: string): Promise<void> {
     const now = nowIso();
-    await chunked(rows, (c) =>
+    const raw = this.sqlite;
+    if (raw) {
+      const s = this.prepared(
+        raw,
+        'INSERT INTO household_member (id, district, household_id, person_id, relationship, valid_from, valid_to, created_at, source_id, batch_id) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)',
+      );
+      for (const m of rows) s.run(m.id, this.district, m.householdId, m.personId, m.relationship, m.validFrom, now, sourceId, batchId);
+      return;
+    }
+    await chunked(rows, rowsPer(10), (c) =>
       this.db
         .insertInto('household_member')
         .values(
@@ -573,9 +726,10 @@ export class IngestRepository {
   }
 
   async endMemberships(ids: readonly string[], validTo: string, batchId: string): Promise<void> {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await this.db.updateTable('household_member').set({ valid_to: validTo, ended_batch_id: batchId }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
-    }
+    await this.byList(ids, async (list) => {
+      await this.db.updateTable('household_member').set({ valid_to: validTo, ended_batch_id: batchId }).where(this.inList('id', list)).execute();
+      return [];
+    });
   }
 
   async listReviewItems(q: { kind?: string | undefined; status?: string | undefined; personId?: string | undefined; limit: number; offset: number }): Promise<{

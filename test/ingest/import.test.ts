@@ -249,6 +249,27 @@ for (const backend of await backends()) {
       assert.equal(chan.items[0]?.identifiers[0]?.type, 'HMT_RESIDENCE_PERMIT');
     });
 
+    test('a document column that does not say the type links a valid citizen ID number as one; other numbers stay passports', async () => {
+      await s.sources.define({ id: 'rentals', departmentId: 'street-population-office', nameZh: '租赁登记', nameEn: 'rental registrations', level: 'street', owns: [] });
+      await s.sources.addProfile('rentals', {
+        extract: 'delta',
+        recordKey: ['证件号码'],
+        columns: [
+          { column: '证件号码', target: { identifier: 'PASSPORT' }, required: true },
+          { column: '姓名', target: { element: 'person.name' } },
+        ],
+      });
+      const holder = await personOf(A);
+      const file = csv(dir, 'rentals.csv', ['证件号码,姓名', `${A},张伟`, 'E12345678,李雷']);
+      const r = await s.imports.importFile('rentals', file, { observedAt: '2026-06-15' });
+      assert.deepEqual([r.rowsRead, r.rowsRejected, r.personsLinked, r.personsCreated], [2, 0, 1, 1]);
+      assert.equal(await personOf(A), holder, 'linked to the holder of the citizen ID, no second person');
+      const view = await s.persons.get(holder);
+      assert.deepEqual(view.identifiers.map((i) => i.type), ['CN_ID'], 'no passport carrying a citizen ID number');
+      const passport = await s.persons.search({ idNumber: 'E12345678', limit: 1, offset: 0 });
+      assert.equal(passport.items[0]?.identifiers[0]?.type, 'PASSPORT');
+    });
+
     test('records without an ID number are matched to the registry by name and birth date, or sent to review', async () => {
       await s.sources.define({ id: 'volunteers', departmentId: 'youth-league', nameZh: '志愿者', nameEn: 'volunteers', level: 'street', owns: [] });
       await s.sources.addProfile('volunteers', {

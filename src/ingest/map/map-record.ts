@@ -73,6 +73,8 @@ export interface Rejection {
 export type MapResult = { readonly ok: true; readonly row: MappedRow } | { readonly ok: false; readonly rejections: readonly Rejection[] };
 
 const GB11643 = new Set(['CN_ID', 'HMT_RESIDENCE_PERMIT']);
+/** 15 digits, or 17 digits and a check character. */
+const GB11643_SHAPE = /^(\d{15}|\d{17}[\dXx])$/;
 
 function isIdentifierColumn(c: ColumnMapping): boolean {
   return 'identifier' in c.target;
@@ -147,6 +149,12 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
           }
           type = mappedType;
         }
+      }
+      // A document column that does not say the type (no type column) yet holds a valid GB 11643
+      // number: it is a citizen ID (or a Hong Kong/Macao/Taiwan residence permit), linked as one.
+      if (!GB11643.has(type) && target.typeColumn === undefined && GB11643_SHAPE.test(value)) {
+        const verdict = ctx.checkIdNumber(value);
+        if (verdict.valid) type = verdict.facts.kind === 'citizen' ? 'CN_ID' : 'HMT_RESIDENCE_PERMIT';
       }
       if (GB11643.has(type)) {
         const verdict = ctx.checkIdNumber(value);
