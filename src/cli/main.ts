@@ -15,6 +15,8 @@ import { demoCommand } from './commands/demo.command.ts';
 import { userCommand } from './commands/user.command.ts';
 import { auditCommand } from './commands/audit.command.ts';
 import { matchCommand } from './commands/match.command.ts';
+import { reviewCommand } from './commands/review.command.ts';
+import { personsCommand } from './commands/persons.command.ts';
 
 export function program(): Command {
   return new Command('populus')
@@ -30,6 +32,8 @@ export function program(): Command {
     .addCommand(sourceCommand())
     .addCommand(importCommand())
     .addCommand(matchCommand())
+    .addCommand(reviewCommand())
+    .addCommand(personsCommand())
     .addCommand(userCommand())
     .addCommand(auditCommand())
     .showHelpAfterError('(add --help for usage)');

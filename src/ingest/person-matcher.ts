@@ -11,6 +11,8 @@ export interface MatchOutcome {
   readonly links: Map<MappedRow, { personId: string; rule: string }>;
   /** Rows a person should look at: the candidate and why (the explanation, without personal data). */
   readonly reviews: Map<MappedRow, { candidateId: string; detail: string }>;
+  /** Rows that are the same new person as an earlier row of the same chunk (neither in the registry yet). */
+  readonly sameAs?: Map<MappedRow, { row: MappedRow; rule: string }>;
 }
 
 export interface PersonMatcher {

@@ -33,6 +33,12 @@ export interface LinkOptions {
   /** Use this model's m and u (a model estimated before); λ is re-derived for these files. */
   readonly model?: FsModel;
   readonly onProgress?: (stage: LinkStage, done: number, total: number) => void;
+  /**
+   * The number of records each record could match, that the configured prior is spread over
+   * (default: the other side's size). The registry's matcher passes the registry's size: its left
+   * side is a set of candidates already chosen by birth date or name, not the population.
+   */
+  readonly otherRecords?: number;
 }
 
 export interface ScoredPair {
@@ -92,7 +98,7 @@ function run(rules: MatchRules, left: readonly MatchRecord[], right: readonly Ma
   const pairs = candidatePairs(compiled.blocking, left, right, compiled.rules.maxBlockSize);
   progress?.('block', pairs.count, pairs.count);
   const levels = levelMatrix(compiled, prepLeft, prepRight ?? prepLeft, pairs.left, pairs.right, (d, t) => progress?.('compare', d, t));
-  const otherRecords = right === undefined ? left.length - 1 : left.length;
+  const otherRecords = options.otherRecords ?? (right === undefined ? left.length - 1 : left.length);
 
   let model: FsModel;
   let estimation: EstimationReport | undefined;

@@ -32,9 +32,25 @@ test('a mapped department row becomes a match record', () => {
       sex: '1',
       birthDate: '1980-01-02',
       citizenId: '310105198001020012',
-      document: 'CHN:E1234567',
+      document: 'E1234567',
       address: '番禺路2弄2号202室',
       dwellingId: 'D42',
     },
   });
+});
+
+test('a citizen ID number in a column typed as another document is compared as a citizen ID number', () => {
+  const row: MappedRow = {
+    row: 1,
+    key: 'k',
+    hash: 'h',
+    values: [{ elementId: 'person.name', value: '李娜' }],
+    identifiers: [{ type: 'PASSPORT', number: '310105198001020019', issuingCountry: 'CHN', issuingArea: null }],
+    residences: [],
+    household: null,
+  };
+  assert.equal(mappedRowRecord(row).fields['citizenId'], '310105198001020019');
+  const wrongCheck = { ...row, identifiers: [{ type: 'PASSPORT', number: '310105198001020013', issuingCountry: 'CHN', issuingArea: null }] };
+  assert.equal(mappedRowRecord(wrongCheck).fields['citizenId'], undefined);
+  assert.equal(mappedRowRecord(wrongCheck).fields['document'], '310105198001020013');
 });

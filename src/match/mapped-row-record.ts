@@ -6,6 +6,7 @@
  */
 import type { MappedRow } from '../ingest/map/map-record.ts';
 import type { MatchRecord } from './match-record.ts';
+import { computeCheckChar } from '../domain/id-number.ts';
 
 const ELEMENT_FIELDS: Readonly<Record<string, string>> = {
   'person.name': 'name',
@@ -19,6 +20,15 @@ const ELEMENT_FIELDS: Readonly<Record<string, string>> = {
 
 const CITIZEN_ID_TYPES = new Set(['CN_ID', 'HMT_RESIDENCE_PERMIT']);
 
+/**
+ * An 18-character number with a valid GB 11643 check character is a citizen ID number (or
+ * residence permit) whatever type a profile gave its column: no passport or other document looks
+ * like one, and department files often keep every document in one column (证件号码).
+ */
+function looksLikeCitizenId(n: string): boolean {
+  return /^\d{17}[\dX]$/.test(n) && computeCheckChar(n.slice(0, 17)) === n.charAt(17);
+}
+
 export function mappedRowRecord(row: MappedRow, id = `row-${row.row}`): MatchRecord {
   const fields: Record<string, string> = {};
   for (const v of row.values) {
@@ -27,8 +37,9 @@ export function mappedRowRecord(row: MappedRow, id = `row-${row.row}`): MatchRec
   }
   if (fields['name'] === undefined && fields['latinName'] !== undefined) fields['name'] = fields['latinName'];
   for (const i of row.identifiers) {
-    if (CITIZEN_ID_TYPES.has(i.type)) fields['citizenId'] ??= i.number;
-    else fields['document'] ??= `${i.issuingCountry}:${i.number}`;
+    if (CITIZEN_ID_TYPES.has(i.type) || looksLikeCitizenId(i.number)) fields['citizenId'] ??= i.number;
+    // The number alone: profiles without an issuing-country column file every document under CHN.
+    else fields['document'] ??= i.number;
   }
   const residence = row.residences.find((r) => r.kind === 'actual') ?? row.residences.find((r) => r.kind === 'registered');
   if (residence?.address) fields['address'] = residence.address;

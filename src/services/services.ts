@@ -9,6 +9,9 @@ import { PersonService } from './person.service.ts';
 import { StandardService } from './standard.service.ts';
 import { SourceService } from './source.service.ts';
 import { ReviewService } from './review.service.ts';
+import { MergeService } from './merge.service.ts';
+import { DuplicatesService } from './duplicates.service.ts';
+import { ReevaluationService } from './reevaluation.service.ts';
 import { ImportService } from '../ingest/import.service.ts';
 import { compileTransforms, unknownTransforms } from '../ingest/transform/transform-registry.ts';
 import type { PersonMatcher } from '../ingest/person-matcher.ts';
@@ -25,6 +28,12 @@ export interface Services {
   readonly sources: SourceService;
   readonly imports: ImportService;
   readonly reviews: ReviewService;
+  /** Merging two persons who are one, and undoing it. */
+  readonly merges: MergeService;
+  /** Duplicate detection across the registry. */
+  readonly duplicates: DuplicatesService;
+  /** What a new match rule file would change in past decisions, and applying it. */
+  readonly reevaluation: ReevaluationService;
   /** The kinds of people, as defined in data/catalogue/kinds.json. */
   readonly kinds: readonly KindDefinition[];
   readiness(): Promise<{ ready: boolean; reason: string | null }>;
@@ -33,11 +42,17 @@ export interface Services {
 export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, homeArea: string, kinds: readonly KindDefinition[] = [], matcher?: PersonMatcher): Services {
   const standard = new StandardService(data);
   const sources = new SourceService(data, unknownTransforms);
+  const merges = new MergeService(data, homeArea.slice(0, 6));
+  const registryMatcher = matcher instanceof RegistryMatcher ? matcher : RegistryMatcher.shipped();
+  const reviews = new ReviewService(data, merges);
   return {
     sources,
     kinds,
-    reviews: new ReviewService(data),
-    imports: new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, matcher: matcher ?? RegistryMatcher.shipped() }),
+    merges,
+    reviews,
+    duplicates: new DuplicatesService(data, merges, registryMatcher.rules),
+    reevaluation: new ReevaluationService(data, merges, reviews, registryMatcher.rules),
+    imports: new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, matcher: matcher ?? registryMatcher }),
     standard,
     areas: new AreaService(data),
     housing: new HousingService(data, standard),

@@ -5,12 +5,14 @@ import type { Dialect } from './migrations/column-types.ts';
 import { foundation } from './migrations/0001-foundation.ts';
 import { ingest } from './migrations/0002-ingest.ts';
 import { access } from './migrations/0003-access.ts';
+import { review } from './migrations/0004-review.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-foundation': foundation(dialect),
     '0002-ingest': ingest(dialect),
     '0003-access': access(dialect),
+    '0004-review': review(dialect),
   };
 }
 

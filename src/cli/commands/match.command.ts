@@ -13,9 +13,11 @@ import type { MatchRecord } from '../../match/match-record.ts';
 import { withoutFields } from '../../match/match-rules.ts';
 import { bindProfile, type MatchProfile } from '../../match/profile/match-profile.ts';
 import { loadMatchProfile, loadMatchRules, profileRulesPath } from '../../match/profile/profile-files.ts';
+import { matchDuplicatesCommand } from './match-duplicates.command.ts';
+import { matchReevaluateCommand } from './match-reevaluate.command.ts';
 
 interface MatchOptions {
-  profile: string;
+  profile?: string;
   rules?: string;
   out?: string;
   em: boolean;
@@ -91,21 +93,25 @@ function progress(): (stage: LinkStage, done: number, total: number) => void {
 
 export function matchCommand(): Command {
   return new Command('match')
+    .addCommand(matchDuplicatesCommand())
+    .addCommand(matchReevaluateCommand())
     .description(
       'find the same person across plain files: dedup one file, or link two (CSV, XLSX, JSON Lines), through a match profile; writes the pairs with scores, levels and decisions',
     )
     .argument('<file>', 'the file to deduplicate, or the reference file when linking')
     .argument('[other]', 'a second file to link against the first')
-    .requiredOption('-p, --profile <name|path>', 'match profile: latin-generic, chinese-department, or a .profile.json file')
+    // Not a required option to commander: it would demand it of the subcommands (duplicates, reevaluate) too.
+    .option('-p, --profile <name|path>', 'match profile: latin-generic, chinese-department, or a .profile.json file (required)')
     .option('--rules <path>', 'a rule file to use instead of the profile’s')
     .option('-o, --out <file.csv>', 'write the pairs here (default: standard output)')
     .option('--no-em', 'use the rule file’s configured weights instead of estimating them by EM')
     .option('--all', 'write every compared pair, also those decided "new"')
     .option('--ignore <fields>', 'leave out comparisons and blocking rules on these fields (comma separated)')
     .option('--explain <n>', 'print the explanation of the n best-scoring pairs')
-    .action(async (file: string, other: string | undefined, o: MatchOptions) => {
+    .action(async (file: string, other: string | undefined, o: MatchOptions, command: Command) => {
+      if (o.profile === undefined) command.error("error: required option '-p, --profile <name|path>' not specified");
       const summary = o.out ? (s: string): void => console.log(s) : (s: string): void => void process.stderr.write(`${s}\n`);
-      const { profile, path } = loadMatchProfile(o.profile);
+      const { profile, path } = loadMatchProfile(o.profile ?? '');
       let rules = loadMatchRules(o.rules ?? profileRulesPath(path, profile));
       if (o.ignore)
         rules = withoutFields(
