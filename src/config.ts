@@ -20,6 +20,26 @@ export interface Config {
   readonly demo: 'auto' | 'off';
   /** Size of that demo street (1 = the whole street of 81,800 residents). */
   readonly demoScale: number;
+  /** Console sessions, logins and password rotation (docs/access.md). */
+  readonly identity: {
+    readonly idleTimeoutMinutes: number;
+    readonly absoluteTimeoutHours: number;
+    /** null = passwords never expire (ASVS 2.1.10, the default). */
+    readonly passwordMaxAgeDays: number | null;
+  };
+  /** Audit entries are kept at least this many days (180 at least, the default). */
+  readonly auditRetentionDays: number;
+  /** Group commit of the audit log: how long a lone entry waits for company before its flush, in ms. */
+  readonly auditWindowMs: number;
+  /** SQLite files: write the audit log's group commits on a thread of their own (default false). */
+  readonly auditThread: boolean;
+  /** Session cookies carry the Secure attribute (default true; false only for plain-HTTP development). */
+  readonly cookieSecure: boolean;
+  /** Requests per minute per token, session or address (0 = no limit), and login attempts per minute per address. */
+  readonly rateLimitPerMinute: number;
+  readonly loginRateLimitPerMinute: number;
+  /** The password of the demo accounts `serve` creates with the demo street; empty = generate and print one. */
+  readonly demoPassword: string;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/populus.db';
@@ -66,7 +86,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const demoScaleRaw = env['POPULUS_DEMO_SCALE'] ?? '0.1';
   const demoScale = Number(demoScaleRaw);
   if (!(demoScale > 0 && demoScale <= 10)) invalid('POPULUS_DEMO_SCALE', demoScaleRaw, 'a number above 0 and at most 10');
+  const int = (variable: string, fallback: string, min: number, max: number, expected: string): number => {
+    const raw = env[variable] ?? fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) invalid(variable, raw, expected);
+    return n;
+  };
+  const passwordAgeRaw = env['POPULUS_PASSWORD_MAX_AGE_DAYS'] ?? 'off';
+  const passwordMaxAgeDays = passwordAgeRaw === 'off' ? null : int('POPULUS_PASSWORD_MAX_AGE_DAYS', passwordAgeRaw, 1, 3650, 'off or a number of days from 1 to 3650');
+  const cookieSecureRaw = env['POPULUS_COOKIE_SECURE'] ?? 'true';
+  if (cookieSecureRaw !== 'true' && cookieSecureRaw !== 'false') invalid('POPULUS_COOKIE_SECURE', cookieSecureRaw, 'true or false');
+  const demoPassword = env['POPULUS_DEMO_PASSWORD'] ?? '';
+  if (demoPassword !== '' && demoPassword.length < 12) invalid('POPULUS_DEMO_PASSWORD', '***', 'at least 12 characters (or unset, to generate one)');
   return Object.freeze({
+    identity: Object.freeze({
+      idleTimeoutMinutes: int('POPULUS_IDLE_TIMEOUT_MINUTES', '15', 1, 1440, 'minutes from 1 to 1440'),
+      absoluteTimeoutHours: int('POPULUS_ABSOLUTE_TIMEOUT_HOURS', '8', 1, 72, 'hours from 1 to 72'),
+      passwordMaxAgeDays,
+    }),
+    auditRetentionDays: int('POPULUS_AUDIT_RETENTION_DAYS', '180', 180, 36500, 'a number of days, at least 180'),
+    auditThread: (() => {
+      const v = env['POPULUS_AUDIT_THREAD'] ?? 'off';
+      if (v !== 'on' && v !== 'off') invalid('POPULUS_AUDIT_THREAD', v, 'on or off');
+      return v === 'on';
+    })(),
+    auditWindowMs: int('POPULUS_AUDIT_WINDOW_MS', '1', 0, 100, 'milliseconds from 0 to 100'),
+    cookieSecure: cookieSecureRaw === 'true',
+    rateLimitPerMinute: int('POPULUS_RATE_LIMIT_PER_MINUTE', '6000', 0, 10_000_000, 'requests per minute (0 = no limit)'),
+    loginRateLimitPerMinute: int('POPULUS_LOGIN_RATE_LIMIT_PER_MINUTE', '20', 1, 10_000, 'login attempts per minute from 1 to 10000'),
+    demoPassword,
     demo,
     demoScale,
     databaseUrl: parseDatabaseUrl(overrides.databaseUrl !== undefined ? '--database' : 'DATABASE_URL', databaseUrl),

@@ -13,10 +13,14 @@ import { createServices, type Services } from './services/services.ts';
 import { createDataAccess } from './store/repositories.ts';
 import { seedReference } from './store/reference-seed.ts';
 import { openStore, type Store } from './store/store.ts';
+import { accessServicesFromCatalogue, type AccessServices } from './access/access-services.ts';
+import { DEFAULT_IDENTITY_POLICY } from './access/identity-policy.ts';
 
 export interface Platform {
   readonly store: Store;
   readonly services: Services;
+  /** Identity, remits, masking and the audit log. */
+  readonly access: AccessServices;
   close(): Promise<void>;
 }
 
@@ -37,7 +41,12 @@ export async function openPlatform(config: Config, options: { migrate: boolean }
   try {
     const migration = options.migrate ? await migrateStore(store) : undefined;
     const services = servicesFor(store, config.homeArea);
-    return { store, services, migration, close: () => store.close() };
+    const access = accessFor(store, config);
+    const close = async (): Promise<void> => {
+      await access.audit.close();
+      await store.close();
+    };
+    return { store, services, access, migration, close };
   } catch (e) {
     await store.close();
     throw e;
@@ -49,6 +58,23 @@ export function servicesFor(store: Store, homeArea: string): Services {
   return createServices(createDataAccess(store, homeArea.slice(0, 6)), defaultAreaCodeHistory(), homeArea, loadKinds(defaultDataDir()));
 }
 
+/** The access services of a node, with the identity policy and audit retention of its config. */
+export function accessFor(store: Store, config: Pick<Config, 'homeArea' | 'identity' | 'auditRetentionDays' | 'auditWindowMs' | 'auditThread'>): AccessServices {
+  return accessServicesFromCatalogue(store, config.homeArea, defaultDataDir(), {
+    identityPolicy: { ...DEFAULT_IDENTITY_POLICY, ...config.identity },
+    audit: { retentionDays: config.auditRetentionDays, windowMs: config.auditWindowMs },
+    auditThread: config.auditThread,
+  });
+}
+
 export async function buildServer(config: Config, platform: Platform): Promise<FastifyInstance> {
-  return buildApp({ services: platform.services, logLevel: config.logLevel, bodyLimitBytes: config.bodyLimitBytes });
+  return buildApp({
+    services: platform.services,
+    access: platform.access,
+    logLevel: config.logLevel,
+    bodyLimitBytes: config.bodyLimitBytes,
+    cookieSecure: config.cookieSecure,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+  });
 }

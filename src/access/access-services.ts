@@ -11,6 +11,7 @@ import { loadKinds } from '../reference/kind-loader.ts';
 import { AccessRepository } from '../store/access.repository.ts';
 import { createAuditStore } from '../store/audit.repository.ts';
 import { AuditService, type AuditSettings } from './audit.service.ts';
+import { ThreadAuditWriter } from './audit-writer.ts';
 import { IdentityService } from './identity.service.ts';
 import type { IdentityPolicy } from './identity-policy.ts';
 import { PersonViewFilter } from './person-view-filter.ts';
@@ -35,9 +36,14 @@ export interface AccessOptions {
   readonly identityPolicy?: IdentityPolicy;
   readonly audit?: Partial<AuditSettings>;
   readonly clock?: () => Date;
+  /**
+   * Write group commits on a thread of their own (SQLite files; default false): the fsync of each
+   * commit then does not stall the thread answering requests (worth it on slow storage).
+   */
+  readonly auditThread?: boolean;
 }
 
-export function createAccessServices(store: Pick<Store, 'db'>, o: AccessOptions): AccessServices {
+export function createAccessServices(store: Pick<Store, 'db'> & Partial<Pick<Store, 'sqlite'>>, o: AccessOptions): AccessServices {
   const policy = loadRemitPolicy({ dataDir: o.dataDir, homeArea: o.homeArea, elements: o.elements, departments: o.departments, kinds: o.kinds });
   const clock = o.clock === undefined ? {} : { clock: o.clock };
   return {
@@ -49,11 +55,21 @@ export function createAccessServices(store: Pick<Store, 'db'>, o: AccessOptions)
       ...(o.identityPolicy === undefined ? {} : { policy: o.identityPolicy }),
       ...clock,
     }),
-    audit: new AuditService({ store: createAuditStore(store), ...(o.audit === undefined ? {} : { settings: o.audit }), ...clock }),
+    audit: new AuditService({
+      store: createAuditStore(store),
+      ...(store.sqlite && !store.sqlite.memory && o.auditThread === true ? { writer: new ThreadAuditWriter(store.sqlite.name) } : {}),
+      ...(o.audit === undefined ? {} : { settings: o.audit }),
+      ...clock,
+    }),
   };
 }
 
 /** As createAccessServices, with the elements, departments and kinds read from the shipped catalogue. */
-export function accessServicesFromCatalogue(store: Pick<Store, 'db'>, homeArea: string, dataDir: string = defaultDataDir(), extra: Pick<AccessOptions, 'identityPolicy' | 'audit' | 'clock'> = {}): AccessServices {
+export function accessServicesFromCatalogue(
+  store: Pick<Store, 'db'> & Partial<Pick<Store, 'sqlite'>>,
+  homeArea: string,
+  dataDir: string = defaultDataDir(),
+  extra: Pick<AccessOptions, 'identityPolicy' | 'audit' | 'clock' | 'auditThread'> = {},
+): AccessServices {
   return createAccessServices(store, { dataDir, homeArea, elements: loadElements(dataDir), departments: loadDepartments(dataDir), kinds: loadKinds(dataDir), ...extra });
 }

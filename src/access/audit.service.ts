@@ -25,6 +25,7 @@ import {
   type ChainHead,
 } from './audit-chain.ts';
 import { GroupCommit } from './group-commit.ts';
+import type { AuditWriter } from './audit-writer.ts';
 import { actorRef, auditScopeOf, type Principal } from './principal.ts';
 
 export interface AuditSettings {
@@ -103,6 +104,8 @@ export interface TrackerSummary {
 
 export interface AuditDeps {
   readonly store: AuditStore;
+  /** Where group commits are written instead of the store's own connection (the writer thread, for SQLite files). */
+  readonly writer?: AuditWriter;
   readonly settings?: Partial<AuditSettings>;
   readonly clock?: () => Date;
 }
@@ -123,9 +126,11 @@ export class AuditService {
   readonly settings: AuditSettings;
   private readonly clock: () => Date;
   private readonly queue: GroupCommit<AuditEntryInput>;
+  private readonly writer: AuditWriter | undefined;
 
   constructor(deps: AuditDeps) {
     this.store = deps.store;
+    this.writer = deps.writer;
     this.settings = { ...DEFAULT_AUDIT_SETTINGS, ...deps.settings };
     if (!(this.settings.retentionDays >= MIN_RETENTION_DAYS)) {
       throw new PopulusError('CONFIG_INVALID', `audit retention must be at least ${MIN_RETENTION_DAYS} days (got ${this.settings.retentionDays})`, { variable: 'auditRetentionDays' });
@@ -157,6 +162,11 @@ export class AuditService {
   }
 
   private async flush(items: AuditEntryInput[]): Promise<void> {
+    if (this.writer) {
+      AuditService.check(items);
+      await this.writer.write(items, this.nowIso());
+      return;
+    }
     await this.store.transaction((repo) => this.appendWithin(repo, items));
   }
 
@@ -176,6 +186,12 @@ export class AuditService {
   /** Waits until every appended entry is written (at shutdown). */
   drain(): Promise<void> {
     return this.queue.drain();
+  }
+
+  /** Drains, then stops the writer thread if there is one. */
+  async close(): Promise<void> {
+    await this.drain();
+    await this.writer?.close();
   }
 
   /** Group-commit figures: writes made and entries written so far. */

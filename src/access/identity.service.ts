@@ -88,6 +88,10 @@ export class IdentityService {
   readonly policy: IdentityPolicy;
   private readonly clock: () => Date;
   private dummyHash: Promise<string> | undefined;
+  /** Recently seen tokens by hash, so a busy department system costs no token look-up per request. */
+  private readonly tokenCache = new Map<string, { token: ApiToken; until: number }>();
+  /** How long a token is trusted from the cache; a revocation in another process takes at most this long. */
+  static readonly TOKEN_CACHE_MS = 5000;
 
   constructor(deps: IdentityDeps) {
     this.repo = deps.repo;
@@ -377,15 +381,21 @@ export class IdentityService {
   }
 
   async revokeToken(id: string): Promise<void> {
+    for (const [hash, entry] of this.tokenCache) if (entry.token.id === id) this.tokenCache.delete(hash);
     if (!(await this.repo.revokeToken(id, this.now().toISOString()))) throw new PopulusError('TOKEN_NOT_FOUND', 'no such token, or it was already revoked', { tokenId: id });
   }
 
   /** The principal of a bearer token; TOKEN_INVALID when it is unknown or revoked. */
   async authenticateToken(bearer: string | undefined): Promise<Principal> {
     if (bearer === undefined || !bearer.startsWith(TOKEN_PREFIX) || bearer.length > 200) throw new PopulusError('TOKEN_INVALID', 'the API token is missing, unknown or revoked');
-    const token = await this.repo.findTokenByHash(sha256Hex(bearer));
-    if (!token || token.revokedAt !== null) throw new PopulusError('TOKEN_INVALID', 'the API token is missing, unknown or revoked');
+    const hash = sha256Hex(bearer);
     const now = this.now();
+    const cached = this.tokenCache.get(hash);
+    if (cached && cached.until > now.getTime()) return principalOfToken(cached.token);
+    const token = await this.repo.findTokenByHash(hash);
+    if (!token || token.revokedAt !== null) throw new PopulusError('TOKEN_INVALID', 'the API token is missing, unknown or revoked');
+    if (this.tokenCache.size > 10_000) this.tokenCache.clear();
+    this.tokenCache.set(hash, { token, until: now.getTime() + IdentityService.TOKEN_CACHE_MS });
     if (token.lastUsedAt === null || now.getTime() - Date.parse(token.lastUsedAt) >= this.policy.tokenTouchSeconds * 1000) {
       await this.repo.touchToken(token.id, now.toISOString());
     }

@@ -6,7 +6,19 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import cookie from '@fastify/cookie';
+import helmet from 'helmet';
+import rateLimit from '@fastify/rate-limit';
+import { createHash } from 'node:crypto';
 import type { Services } from '../services/services.ts';
+import type { AccessServices } from '../access/access-services.ts';
+import { PersonGate } from '../access/person-gate.ts';
+import { PopulusError } from '../domain/errors.ts';
+import { registerAuth, SESSION_COOKIE } from './auth.ts';
+import { accountRoutes, accountSchemas } from './routes/account.routes.ts';
+import { auditRoutes, auditSchemas } from './routes/audit.routes.ts';
+import { sessionRoutes, sessionSchemas } from './routes/session.routes.ts';
+import { reviewRoutes, reviewSchemas } from './routes/review.routes.ts';
 import type { LogLevel } from '../config.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { ErrorBody } from './schemas/common.schema.ts';
@@ -23,6 +35,15 @@ export const API_PREFIX = '/api/v1';
 
 export interface AppOptions {
   readonly services: Services;
+  readonly access: AccessServices;
+  /** The door to personal data (built from services and access when not given). */
+  readonly gate?: PersonGate;
+  /** Secure attribute of the session cookie (default true). */
+  readonly cookieSecure?: boolean;
+  /** Requests per minute per token, session or address; 0 = no limit (default 6000). */
+  readonly rateLimitPerMinute?: number;
+  /** Login attempts per minute per address (default 20). */
+  readonly loginRateLimitPerMinute?: number;
   readonly logLevel?: LogLevel;
   readonly bodyLimitBytes?: number;
   readonly version?: string;
@@ -49,6 +70,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         version: options.version ?? '0.1.0',
       },
       servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'populus_session', description: 'console session (POST /api/v1/session); state-changing requests also send x-csrf-token' },
+          token: { type: 'http', scheme: 'bearer', description: 'a department system’s API token (ppl_…)' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`) },
   });
@@ -56,23 +84,63 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The API speaks JSON only: anything else is refused with UNSUPPORTED_MEDIA_TYPE.
   app.removeContentTypeParser('text/plain');
   app.addSchema({ $id: 'Error', ...ErrorBody });
-  for (const s of [...standardSchemas, AreaSchema, ...registrySchemas, ...sourceSchemas]) app.addSchema(s);
+  for (const s of [...standardSchemas, AreaSchema, ...registrySchemas, ...sourceSchemas, ...sessionSchemas, ...auditSchemas, ...accountSchemas, ...reviewSchemas]) app.addSchema(s);
   registerErrorHandling(app);
 
-  const { services } = options;
+  const { services, access } = options;
+  // Security headers (CSP, nosniff, frame denial, HSTS, …) from helmet, its middleware built once
+  // (@fastify/helmet builds it anew on every request, a tenth of a person read's time).
+  const securityHeaders = helmet();
+  app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
+  await app.register(cookie);
+  const perMinute = options.rateLimitPerMinute ?? 6000;
+  // One bucket per token, per session, or per address: a busy department system does not starve the console.
+  await app.register(rateLimit, {
+    global: perMinute > 0,
+    max: perMinute > 0 ? perMinute : 1_000_000,
+    timeWindow: 60_000,
+    keyGenerator: (req) => {
+      const auth = req.headers.authorization;
+      if (typeof auth === 'string') return `token:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}`;
+      const sid = req.cookies[SESSION_COOKIE];
+      if (typeof sid === 'string' && sid !== '') return `session:${createHash('sha256').update(sid).digest('hex').slice(0, 32)}`;
+      return `ip:${req.ip}`;
+    },
+    errorResponseBuilder: (_req, ctx) =>
+      new PopulusError('RATE_LIMITED', `too many requests: at most ${ctx.max} a minute; try again in ${Math.ceil(ctx.ttl / 1000)} s`, { retryAfterSeconds: Math.ceil(ctx.ttl / 1000) }),
+  });
+  registerAuth(app, access);
+  const gate =
+    options.gate ??
+    new PersonGate({
+      persons: services.persons,
+      households: services.households,
+      views: access.views,
+      audit: access.audit,
+      dwellingsOf: (ids) => services.housing.dwellingsOf(ids),
+      ownerSourceOf: (ids) => services.sources.ownerSourceOf(ids),
+    });
+
   await app.register(healthRoutes(services));
   await app.register(healthRoutes(services), { prefix: API_PREFIX });
   await app.register(
     async (api) => {
+      await api.register(sessionRoutes({ access, cookieSecure: options.cookieSecure ?? true, loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? 20 }));
       await api.register(idNumberRoutes(services));
       await api.register(standardRoutes(services));
       await api.register(areaRoutes(services));
-      await api.register(housingRoutes(services));
-      await api.register(personRoutes(services));
-      await api.register(sourceRoutes(services));
-      api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+      await api.register(housingRoutes(services, gate));
+      await api.register(personRoutes(gate));
+      await api.register(sourceRoutes(services, access));
+      await api.register(reviewRoutes(services, access));
+      await api.register(auditRoutes(access));
+      await api.register(accountRoutes(access));
+      api.get('/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, () => app.swagger());
     },
     { prefix: API_PREFIX },
   );
+  app.addHook('onClose', async () => {
+    await access.audit.drain();
+  });
   return app;
 }

@@ -2,7 +2,7 @@
 import { PopulusError } from '../domain/errors.ts';
 import { isIsoDate, todayIso } from '../domain/dates.ts';
 import type { Household, HouseholdMember } from '../domain/registry/types.ts';
-import type { DataAccess } from '../store/repositories.ts';
+import type { DataAccess, Repositories } from '../store/repositories.ts';
 import { newId } from '../store/clock.ts';
 import { invalidDate, type StandardService } from './standard.service.ts';
 
@@ -30,7 +30,8 @@ export class HouseholdService {
     private readonly standard: StandardService,
   ) {}
 
-  async create(input: NewHouseholdInput): Promise<Household> {
+  /** `within` runs inside the write's transaction (its audit entry commits with it), as for PersonService. */
+  async create(input: NewHouseholdInput, within?: (repos: Repositories) => Promise<void>): Promise<Household> {
     return this.data.transaction(async (repos) => {
       const today = todayIso();
       await this.standard.requireCode(repos, 'household-type', input.type, today);
@@ -56,8 +57,16 @@ export class HouseholdService {
         registrationCategory: input.registrationCategory ?? null,
       };
       await repos.households.insertHousehold({ ...household, district: areaCode.slice(0, 6) });
+      await within?.(repos);
       return household;
     });
+  }
+
+  /** A member record by id (for access checks before ending it). */
+  async member(householdId: string, memberId: string): Promise<HouseholdMember> {
+    const member = await this.data.repos.households.findMember(memberId);
+    if (!member || member.householdId !== householdId) throw new PopulusError('HOUSEHOLD_NOT_FOUND', `household ${householdId} has no member ${memberId}`, { householdId, memberId });
+    return member;
   }
 
   async get(id: string): Promise<{ household: Household; members: HouseholdMember[] }> {
@@ -66,7 +75,7 @@ export class HouseholdService {
     return { household, members: await this.data.repos.households.listMembers(id) };
   }
 
-  async addMember(householdId: string, input: NewMemberInput): Promise<HouseholdMember> {
+  async addMember(householdId: string, input: NewMemberInput, within?: (repos: Repositories) => Promise<void>): Promise<HouseholdMember> {
     const validFrom = input.validFrom ?? null;
     if (validFrom !== null && !isIsoDate(validFrom)) throw invalidDate('validFrom', validFrom);
     return this.data.transaction(async (repos) => {
@@ -85,11 +94,12 @@ export class HouseholdService {
       const member: HouseholdMember = { id: newId(), householdId, personId: input.personId, relationship: input.relationship, validFrom, validTo: null };
       await repos.households.insertMember({ ...member, district: household.areaCode.slice(0, 6) });
       await repos.persons.touch(input.personId);
+      await within?.(repos);
       return member;
     });
   }
 
-  async endMember(householdId: string, memberId: string, validTo: string): Promise<HouseholdMember> {
+  async endMember(householdId: string, memberId: string, validTo: string, within?: (repos: Repositories) => Promise<void>): Promise<HouseholdMember> {
     if (!isIsoDate(validTo)) throw invalidDate('validTo', validTo);
     return this.data.transaction(async (repos) => {
       const member = await repos.households.findMember(memberId);
@@ -98,6 +108,7 @@ export class HouseholdService {
         throw new PopulusError('CONFLICTING_PERIOD', `the membership began on ${member.validFrom}; it cannot end on or before that`, { validFrom: member.validFrom });
       }
       await repos.households.endMember(memberId, validTo);
+      await within?.(repos);
       return { ...member, validTo };
     });
   }

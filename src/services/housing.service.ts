@@ -37,6 +37,12 @@ export class HousingService {
     private readonly standard: StandardService,
   ) {}
 
+  /** The building and area of each dwelling (for access decisions about the persons living there). */
+  async dwellingsOf(ids: readonly string[]): Promise<Map<string, { buildingId: string; areaCode: string }>> {
+    const found = await this.data.repos.housing.findDwellingsByIds([...new Set(ids)]);
+    return new Map(found.map((d) => [d.id, { buildingId: d.buildingId, areaCode: d.areaCode }]));
+  }
+
   async createBuilding(input: NewBuildingInput): Promise<Building> {
     const road = clean(input.road);
     const number = clean(input.number);

@@ -57,6 +57,29 @@ export interface PersonView {
 const GB11643_TYPES = new Set(['CN_ID', 'HMT_RESIDENCE_PERMIT']);
 const MANUAL_SOURCE = 'manual';
 
+/**
+ * How a write is attributed and what commits with it: `sourceFor` names the source an element's
+ * value is recorded from (the owner's source for an authoritative write; the manual source, which
+ * never outranks the owner, otherwise); `within` runs inside the write's transaction (the audit
+ * entry of the change commits with it).
+ */
+export interface WriteContext {
+  readonly sourceFor?: (elementId: string) => string;
+  readonly within?: (repos: Repositories, personId: string) => Promise<void>;
+}
+
+/** Where a search may find anyone at all (areas of residence, buildings, one person); absent = anywhere. */
+export interface SearchBound {
+  readonly withinAny?: readonly string[];
+  readonly inBuildings?: readonly string[];
+  readonly personId?: string;
+}
+
+/** Reads return masked identifiers and phones unless the caller (the access layer, which masks by remit) asks otherwise. */
+export interface ReadOptions {
+  readonly masked?: boolean;
+}
+
 export class PersonService {
   constructor(
     private readonly data: DataAccess,
@@ -70,7 +93,7 @@ export class PersonService {
     return this.homeArea.slice(0, 6);
   }
 
-  async create(input: NewPersonInput): Promise<PersonView> {
+  async create(input: NewPersonInput, ctx: WriteContext = {}, read: ReadOptions = {}): Promise<PersonView> {
     const id = newId();
     await this.data.transaction(async (repos) => {
       await repos.persons.insertPerson(id, this.district);
@@ -79,25 +102,23 @@ export class PersonService {
         const facts = await this.addIdentifierIn(repos, id, i);
         if (facts) derived.push(...derivedFromIdNumber(id, facts));
       }
-      await this.writeValuesIn(repos, id, input.values ?? {}, derived);
+      await this.writeValuesIn(repos, id, input.values ?? {}, derived, ctx);
       for (const r of input.residences ?? []) await this.addResidenceIn(repos, id, r);
+      await ctx.within?.(repos, id);
     });
-    return this.get(id);
+    return this.get(id, undefined, read);
   }
 
-  async get(id: string, asOf: string = todayIso()): Promise<PersonView> {
+  async get(id: string, asOf: string = todayIso(), read: ReadOptions = {}): Promise<PersonView> {
     const repos = this.data.repos;
-    const person = await repos.persons.findPerson(id);
-    if (!person) throw personNotFound(id);
-    const [values, identifiers, residences, households] = await Promise.all([
-      repos.persons.listValues(id),
-      repos.persons.listIdentifiers(id),
-      repos.persons.listResidences(id),
-      repos.households.listMembershipsOf(id),
-    ]);
+    // A person merged into another reads as that one (the merge's redirect; person.id says which).
+    const bundle = await repos.persons.bundle(id);
+    if (!bundle) throw personNotFound(id);
+    const { person, values, identifiers, residences, memberships: households } = bundle;
     const category = populationCategory({ homeArea: this.homeArea, asOf, identifiers, residences });
     const kinds = kindsOf(this.kinds, { values: new Map(values.map((v) => [v.elementId, v.value])), asOf });
     // Masked by default for everyone; unmasking (with a permission, a purpose and an audit entry) belongs to access control.
+    if (read.masked === false) return { person, values, identifiers, residences, households, category, kinds };
     const phoneElements = new Set((await repos.standard.findElements(values.map((v) => v.elementId))).filter((e) => e.valueType === 'phone').map((e) => e.id));
     return {
       person,
@@ -142,16 +163,17 @@ export class PersonService {
   }
 
   /** Sets (or with null, clears) current values; each becomes an observation. */
-  async updateValues(id: string, values: Readonly<Record<string, string | null>>): Promise<PersonView> {
+  async updateValues(id: string, values: Readonly<Record<string, string | null>>, ctx: WriteContext = {}, read: ReadOptions = {}): Promise<PersonView> {
     await this.data.transaction(async (repos) => {
       if (!(await repos.persons.findPerson(id))) throw personNotFound(id);
-      await this.writeValuesIn(repos, id, values);
+      await this.writeValuesIn(repos, id, values, [], ctx);
       await repos.persons.touch(id);
+      await ctx.within?.(repos, id);
     });
-    return this.get(id);
+    return this.get(id, undefined, read);
   }
 
-  async addIdentifier(personId: string, input: IdentifierInput): Promise<Identifier> {
+  async addIdentifier(personId: string, input: IdentifierInput, ctx: WriteContext = {}): Promise<Identifier> {
     return this.data.transaction(async (repos) => {
       if (!(await repos.persons.findPerson(personId))) throw personNotFound(personId);
       const facts = await this.addIdentifierIn(repos, personId, input);
@@ -160,21 +182,23 @@ export class PersonService {
       const all = await repos.persons.listIdentifiers(personId);
       const created = all.find((x) => x.type === input.type && x.number === (facts?.number ?? normaliseDocumentNumber(input.number)));
       if (!created) throw new Error('identifier vanished after insert');
+      await ctx.within?.(repos, personId);
       return created;
     });
   }
 
-  async addResidence(personId: string, input: ResidenceInput): Promise<Residence> {
+  async addResidence(personId: string, input: ResidenceInput, ctx: WriteContext = {}): Promise<Residence> {
     return this.data.transaction(async (repos) => {
       if (!(await repos.persons.findPerson(personId))) throw personNotFound(personId);
       const residence = await this.addResidenceIn(repos, personId, input);
       await repos.persons.touch(personId);
+      await ctx.within?.(repos, personId);
       return residence;
     });
   }
 
   /** Ends a residence on a date (a move out); the record stays for history. */
-  async endResidence(personId: string, residenceId: string, validTo: string): Promise<Residence> {
+  async endResidence(personId: string, residenceId: string, validTo: string, ctx: WriteContext = {}): Promise<Residence> {
     if (!isIsoDate(validTo)) throw invalidDate('validTo', validTo);
     return this.data.transaction(async (repos) => {
       const r = await repos.persons.findResidence(residenceId);
@@ -184,11 +208,17 @@ export class PersonService {
       }
       await repos.persons.endResidence(residenceId, validTo);
       await repos.persons.touch(personId);
+      await ctx.within?.(repos, personId);
       return { ...r, validTo };
     });
   }
 
-  async search(query: { name?: string | undefined; namePrefix?: boolean | undefined; idNumber?: string | undefined; within?: string | undefined; limit: number; offset: number }): Promise<{
+  async search(
+    query: { name?: string | undefined; namePrefix?: boolean | undefined; idNumber?: string | undefined; within?: string | undefined; limit: number; offset: number },
+    read: ReadOptions = {},
+    /** A bound pushed into the query by the access layer: only persons who may be visible at all. */
+    bound: SearchBound = {},
+  ): Promise<{
     items: PersonView[];
     total: number;
   }> {
@@ -198,23 +228,24 @@ export class PersonService {
       identifierNumber = verdict.valid ? verdict.facts.number : normaliseDocumentNumber(query.idNumber);
     }
     const values = query.name ? [{ elementId: 'person.name', value: query.name.trim(), prefix: query.namePrefix ?? false }] : [];
-    const { ids, total } = await this.data.repos.persons.search({ values, identifierNumber, within: query.within, limit: query.limit, offset: query.offset }, todayIso());
-    const items = await Promise.all(ids.map((i) => this.get(i)));
+    const { ids, total } = await this.data.repos.persons.search({ values, identifierNumber, within: query.within, ...bound, limit: query.limit, offset: query.offset }, todayIso());
+    const items = await Promise.all(ids.map((i) => this.get(i, undefined, read)));
     return { items, total };
   }
 
   /** Records each value as an observation (with any derived ones), then lets survivorship decide the current values. */
-  private async writeValuesIn(repos: Repositories, personId: string, values: Readonly<Record<string, string | null>>, extra: readonly ObservationWrite[] = []): Promise<void> {
+  private async writeValuesIn(repos: Repositories, personId: string, values: Readonly<Record<string, string | null>>, extra: readonly ObservationWrite[] = [], ctx: WriteContext = {}): Promise<void> {
     const today = todayIso();
+    const sourceOf = (elementId: string): string => ctx.sourceFor?.(elementId) ?? MANUAL_SOURCE;
     const writes: ObservationWrite[] = [...extra];
     for (const [elementId, raw] of Object.entries(values)) {
       if (raw === null) {
         if (!(await repos.standard.findElement(elementId))) throw new PopulusError('UNKNOWN_ELEMENT', `there is no data element "${elementId}"`, { element: elementId });
-        writes.push({ personId, elementId, value: null, sourceId: MANUAL_SOURCE, method: 'api', observedAt: today, batchId: null });
+        writes.push({ personId, elementId, value: null, sourceId: sourceOf(elementId), method: 'api', observedAt: today, batchId: null });
         continue;
       }
       const { value } = await this.standard.normaliseValue(repos, elementId, raw, today);
-      writes.push({ personId, elementId, value, sourceId: MANUAL_SOURCE, method: 'api', observedAt: today, batchId: null });
+      writes.push({ personId, elementId, value, sourceId: sourceOf(elementId), method: 'api', observedAt: today, batchId: null });
     }
     await repos.ingest.insertObservations(writes);
     await recomputeCurrent(repos, writes);

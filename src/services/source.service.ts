@@ -32,6 +32,15 @@ export class SourceService {
     private readonly unknownTransforms: (steps: readonly (string | { readonly id: string })[]) => string[],
   ) {}
 
+  /** The source that owns each element (its one authoritative source), where one is defined. */
+  async ownerSourceOf(elementIds: readonly string[]): Promise<Map<string, string>> {
+    const owners = await this.data.repos.sources.owners(elementIds);
+    return new Map([...owners].flatMap(([element, sources]) => {
+      const first = [...sources].sort()[0];
+      return first === undefined ? [] : [[element, first] as const];
+    }));
+  }
+
   /** Registers a source or updates its names and owned elements. */
   async define(def: SourceDefinition): Promise<SourceView> {
     if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(def.id)) {

@@ -67,14 +67,26 @@ interface SqliteStatements {
 /** Prepared once per SQLite connection: the hot path of group commits (~10x cheaper per entry than building SQL). */
 const prepared = new WeakMap<BetterSqlite3.Database, SqliteStatements>();
 
+/** The SQL of an append on SQLite, shared with the audit writer thread (src/access/audit-writer.thread.ts). */
+export const AUDIT_SQLITE_SQL = {
+  entry:
+    'insert into audit_entry (seq, at, actor, department_id, role, purpose, action, person_ids, element_ids, result, request_id, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  person: 'insert into audit_person (person_id, seq) values (?, ?)',
+  head: 'select seq, hash from audit_head where id = 1',
+  setHead: 'update audit_head set seq = ?, hash = ?, updated_at = ? where id = 1',
+} as const;
+
+/** The values of one audit_entry row, in the order of AUDIT_SQLITE_SQL.entry. */
+export function auditEntryParams(e: AuditEntry): unknown[] {
+  return [e.seq, e.at, e.actor, e.departmentId, e.role, e.purpose, e.action, JSON.stringify(e.personIds), JSON.stringify(e.elementIds), e.result, e.requestId, e.detail, e.prevHash, e.hash];
+}
+
 function statementsOf(raw: BetterSqlite3.Database): SqliteStatements {
   let s = prepared.get(raw);
   if (!s) {
     s = {
-      entry: raw.prepare(
-        'insert into audit_entry (seq, at, actor, department_id, role, purpose, action, person_ids, element_ids, result, request_id, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      person: raw.prepare('insert into audit_person (person_id, seq) values (?, ?)'),
+      entry: raw.prepare(AUDIT_SQLITE_SQL.entry),
+      person: raw.prepare(AUDIT_SQLITE_SQL.person),
     };
     prepared.set(raw, s);
   }
@@ -110,7 +122,7 @@ export class AuditRepository {
     if (this.raw && this.db.isTransaction) {
       const st = statementsOf(this.raw);
       for (const e of entries) {
-        st.entry.run(e.seq, e.at, e.actor, e.departmentId, e.role, e.purpose, e.action, JSON.stringify(e.personIds), JSON.stringify(e.elementIds), e.result, e.requestId, e.detail, e.prevHash, e.hash);
+        st.entry.run(...auditEntryParams(e));
         for (const p of e.personIds) st.person.run(p, e.seq);
       }
       return;

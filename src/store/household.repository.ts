@@ -15,7 +15,7 @@ const toHousehold = (r: Selectable<HouseholdTable>): Household => ({
   registrationCategory: r.registration_category,
 });
 
-const toMember = (r: Selectable<HouseholdMemberTable>): HouseholdMember => ({
+export const toMember = (r: Selectable<HouseholdMemberTable>): HouseholdMember => ({
   id: r.id,
   householdId: r.household_id,
   personId: r.person_id,

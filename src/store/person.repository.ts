@@ -1,8 +1,10 @@
 /** Persons, their current values (with the observations behind them), identifiers and residences. */
 import type { Selectable } from 'kysely';
 import type { ResidenceKind } from '../domain/population-category.ts';
-import type { Identifier, ObservationMethod, Person, PersonValue, Residence } from '../domain/registry/types.ts';
-import type { IdentifierTable, PersonTable, PersonValueTable, ResidenceTable } from './database.ts';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { HouseholdMember, Identifier, ObservationMethod, Person, PersonValue, Residence } from '../domain/registry/types.ts';
+import type { HouseholdMemberTable, IdentifierTable, PersonTable, PersonValueTable, ResidenceTable } from './database.ts';
+import { toMember } from './household.repository.ts';
 import type { Db } from './store.ts';
 import { nowIso } from './clock.ts';
 import { startsWith } from './text-search.ts';
@@ -53,12 +55,86 @@ export interface PersonSearch {
   readonly identifierNumber?: string | undefined;
   /** Persons with a residence in force inside this area. */
   readonly within?: string | undefined;
+  /** Persons with a residence in force inside one of these areas (the caller's remit, pushed into the query). */
+  readonly withinAny?: readonly string[] | undefined;
+  /** Persons with a residence in force at a dwelling of one of these buildings. */
+  readonly inBuildings?: readonly string[] | undefined;
+  /** Only this person. */
+  readonly personId?: string | undefined;
   readonly limit: number;
   readonly offset: number;
 }
 
+/** Everything a person view is made of, read in one go. */
+export interface PersonBundle {
+  readonly person: Person;
+  readonly values: PersonValue[];
+  readonly identifiers: Identifier[];
+  readonly residences: Residence[];
+  readonly memberships: HouseholdMember[];
+}
+
+const BUNDLE_SQL = {
+  person: 'select * from person where id = ?',
+  values: 'select * from person_value where person_id = ? order by element_id',
+  identifiers: 'select * from identifier where person_id = ? order by type',
+  residences: 'select * from residence where person_id = ? order by valid_from',
+  memberships: 'select * from household_member where person_id = ? order by created_at',
+} as const;
+type BundleStatements = { readonly [K in keyof typeof BUNDLE_SQL]: BetterSqlite3.Statement };
+const bundleStatements = new WeakMap<BetterSqlite3.Database, BundleStatements>();
+
 export class PersonRepository {
-  constructor(private readonly db: Db) {}
+  /**
+   * @param raw the SQLite connection under `db`, for the one hot read (a person view): its
+   *   prepared statements run while holding Kysely's connection, so they never see another
+   *   caller's open transaction.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly raw?: BetterSqlite3.Database,
+  ) {}
+
+  /** A person (following merges: the person an id stands for now) with values, identifiers, residences and memberships. */
+  async bundle(id: string, maxHops = 32): Promise<PersonBundle | undefined> {
+    const raw = this.raw;
+    if (raw && !this.db.isTransaction) {
+      return this.db.connection().execute(async () => {
+        let st = bundleStatements.get(raw);
+        if (!st) {
+          st = {
+            person: raw.prepare(BUNDLE_SQL.person),
+            values: raw.prepare(BUNDLE_SQL.values),
+            identifiers: raw.prepare(BUNDLE_SQL.identifiers),
+            residences: raw.prepare(BUNDLE_SQL.residences),
+            memberships: raw.prepare(BUNDLE_SQL.memberships),
+          };
+          bundleStatements.set(raw, st);
+        }
+        let row = st.person.get(id) as Selectable<PersonTable> | undefined;
+        for (let hops = 0; row?.status === 'merged' && row.merged_into !== null && hops < maxHops; hops++) row = st.person.get(row.merged_into) as Selectable<PersonTable> | undefined;
+        if (!row) return undefined;
+        return {
+          person: toPerson(row),
+          values: (st.values.all(row.id) as Selectable<PersonValueTable>[]).map(toValue),
+          identifiers: (st.identifiers.all(row.id) as Selectable<IdentifierTable>[]).map(toIdentifier),
+          residences: (st.residences.all(row.id) as Selectable<ResidenceTable>[]).map(toResidence),
+          memberships: (st.memberships.all(row.id) as Selectable<HouseholdMemberTable>[]).map(toMember),
+        };
+      });
+    }
+    let person = await this.findPerson(id);
+    for (let hops = 0; person?.status === 'merged' && person.mergedInto !== null && hops < maxHops; hops++) person = await this.findPerson(person.mergedInto);
+    if (!person) return undefined;
+    const pid = person.id;
+    const [values, identifiers, residences, memberships] = await Promise.all([
+      this.listValues(pid),
+      this.listIdentifiers(pid),
+      this.listResidences(pid),
+      this.db.selectFrom('household_member').selectAll().where('person_id', '=', pid).orderBy('created_at').execute(),
+    ]);
+    return { person, values, identifiers, residences, memberships: memberships.map(toMember) };
+  }
 
   async insertPerson(id: string, district: string): Promise<void> {
     const now = nowIso();
@@ -203,20 +279,24 @@ export class PersonRepository {
       const n = s.identifierNumber;
       base = base.where((eb) => eb.exists(eb.selectFrom('identifier as i').select('i.person_id').whereRef('i.person_id', '=', 'person.id').where('i.number', '=', n)));
     }
-    if (s.within) {
-      const within = s.within;
-      base = base.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('residence as r')
-            .select('r.person_id')
-            .whereRef('r.person_id', '=', 'person.id')
-            .where(startsWith('r.area_code', within))
-            .where((e) => e.or([e('r.valid_from', 'is', null), e('r.valid_from', '<=', asOf)]))
-            .where((e) => e.or([e('r.valid_to', 'is', null), e('r.valid_to', '>', asOf)])),
-        ),
-      );
-    }
+    // A residence in force on asOf: inside one of the area prefixes, or at a dwelling of one of the buildings.
+    const residing = (where: { readonly areas?: readonly string[]; readonly buildings?: readonly string[] }) =>
+      base.where((eb) => {
+        let q = eb
+          .selectFrom('residence as r')
+          .select('r.person_id')
+          .whereRef('r.person_id', '=', 'person.id')
+          .where((e) => e.or([e('r.valid_from', 'is', null), e('r.valid_from', '<=', asOf)]))
+          .where((e) => e.or([e('r.valid_to', 'is', null), e('r.valid_to', '>', asOf)]));
+        const { areas, buildings } = where;
+        if (areas) q = q.where((e) => e.or(areas.map((a) => startsWith('r.area_code', a))));
+        if (buildings) q = q.where('r.dwelling_id', 'in', eb.selectFrom('dwelling').select('dwelling.id').where('dwelling.building_id', 'in', buildings.length > 0 ? [...buildings] : ['']));
+        return eb.exists(q);
+      });
+    if (s.within) base = residing({ areas: [s.within] });
+    if (s.withinAny) base = residing({ areas: s.withinAny });
+    if (s.inBuildings) base = residing({ buildings: s.inBuildings });
+    if (s.personId !== undefined) base = base.where('person.id', '=', s.personId);
     const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await base.select('person.id').orderBy('person.id').limit(s.limit).offset(s.offset).execute();
     return { ids: rows.map((r) => r.id), total: Number(total.n) };

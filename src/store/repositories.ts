@@ -3,6 +3,7 @@
  * repositories bound to one transaction (the change and everything written with it commit
  * together, or none of it does). Kysely stays behind this line.
  */
+import { AuditRepository } from './audit.repository.ts';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from './store.ts';
 import type { Db } from './store.ts';
@@ -13,6 +14,8 @@ import { PersonRepository } from './person.repository.ts';
 import { StandardRepository } from './standard.repository.ts';
 import { SourceRepository } from './source.repository.ts';
 import { IngestRepository } from './ingest.repository.ts';
+import { MergeRepository } from './merge.repository.ts';
+import { ReviewRepository } from './review.repository.ts';
 
 export interface Repositories {
   readonly standard: StandardRepository;
@@ -22,6 +25,12 @@ export interface Repositories {
   readonly persons: PersonRepository;
   readonly sources: SourceRepository;
   readonly ingest: IngestRepository;
+  /** Merges and unmerges of persons (src/services/merge.service.ts). */
+  readonly merges: MergeRepository;
+  /** Decisions on review items and pairs kept apart. */
+  readonly reviews: ReviewRepository;
+  /** The audit log, for entries that must commit with the change they record (AuditService.appendWithin). */
+  readonly audit: AuditRepository;
 }
 
 export interface DataAccess {
@@ -37,9 +46,12 @@ export function createRepositories(db: Db, district: string, raw?: BetterSqlite3
     areas: new AreaRepository(db),
     housing: new HousingRepository(db),
     households: new HouseholdRepository(db),
-    persons: new PersonRepository(db),
+    persons: new PersonRepository(db, raw),
     sources: new SourceRepository(db),
     ingest: new IngestRepository(db, district, raw),
+    merges: new MergeRepository(db),
+    reviews: new ReviewRepository(db, district),
+    audit: new AuditRepository(db, raw),
   };
 }
 

@@ -1,4 +1,4 @@
-/** The HTTP API through app.inject(): shapes, statuses, error codes, the OpenAPI document. */
+/** The HTTP API through api(): shapes, statuses, error codes, the OpenAPI document. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,15 +9,21 @@ import { OPENAPI_PATH, generateOpenApi } from '../../src/api/write-openapi.ts';
 import { ERROR_CODES } from '../../src/domain/errors.ts';
 import { migrateStore, servicesFor } from '../../src/main.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
+import type { AccessServices } from '../../src/access/access-services.ts';
+import { signedIn, testAccess, type Client } from '../support/api-client.ts';
 
 describe('API', () => {
   let store: Store;
   let app: FastifyInstance;
+  let access: AccessServices;
+  let api: Client;
 
   before(async () => {
     store = await openStore('sqlite::memory:');
     await migrateStore(store);
-    app = await buildApp({ services: servicesFor(store, '310105004'), logLevel: 'silent', bodyLimitBytes: 64 * 1024 });
+    access = testAccess(store);
+    app = await buildApp({ services: servicesFor(store, '310105004'), access, logLevel: 'silent', bodyLimitBytes: 64 * 1024 });
+    api = await signedIn(app, access, { role: 'platform-admin' }, 'PLATFORM_ADMINISTRATION');
   });
   after(async () => {
     await app.close();
@@ -34,7 +40,7 @@ describe('API', () => {
 
   test('readiness is refused on an unmigrated database', async () => {
     const empty = await openStore('sqlite::memory:');
-    const bare = await buildApp({ services: servicesFor(empty, '310105004'), logLevel: 'silent' });
+    const bare = await buildApp({ services: servicesFor(empty, '310105004'), access: testAccess(empty), logLevel: 'silent' });
     const r = await bare.inject('/api/v1/ready');
     assert.equal(r.statusCode, 503);
     assert.equal(r.json().code, 'NOT_READY');
@@ -58,7 +64,7 @@ describe('API', () => {
       { req: { method: 'GET', url: '/api/v1/standard/code-tables/nope' }, status: 404, code: 'CODE_TABLE_NOT_FOUND' },
     ];
     for (const c of cases) {
-      const r = await app.inject(c.req);
+      const r = await api(c.req);
       assert.equal(r.statusCode, c.status, `${JSON.stringify(c.req).slice(0, 80)} → ${r.body.slice(0, 200)}`);
       const body = r.json();
       assert.equal(body.code, c.code);
@@ -66,9 +72,9 @@ describe('API', () => {
       assert.equal(typeof body.details, 'object');
       assert.doesNotMatch(r.body, /at .*\.ts:\d+/, 'no stack trace');
     }
-    const invalid = await app.inject({ method: 'POST', url: '/api/v1/persons', payload: { identifiers: [{ type: 'CN_ID', number: '310105199002301239' }] } });
+    const invalid = await api({ method: 'POST', url: '/api/v1/persons', payload: { identifiers: [{ type: 'CN_ID', number: '310105199002301239' }] } });
     assert.equal(invalid.json().details.reason, 'BIRTH_DATE');
-    const unknown = await app.inject({ method: 'POST', url: '/api/v1/persons', payload: { values: { 'person.maritalStatus': '77' } } });
+    const unknown = await api({ method: 'POST', url: '/api/v1/persons', payload: { values: { 'person.maritalStatus': '77' } } });
     assert.equal(unknown.json().details.codeTable, 'marital-status');
   });
 
@@ -81,19 +87,19 @@ describe('API', () => {
   });
 
   test('ID-number check endpoint: verdicts, masked number', async () => {
-    const ok = await app.inject({ method: 'POST', url: '/api/v1/id-numbers/check', payload: { number: '310108198001010119' } });
+    const ok = await api({ method: 'POST', url: '/api/v1/id-numbers/check', payload: { number: '310108198001010119' } });
     assert.equal(ok.statusCode, 200);
     const body = ok.json();
     assert.equal(body.valid, true);
     assert.equal(body.facts.number, '310***********0119');
     assert.equal(body.facts.addressCodeRetired, true);
     assert.equal(body.facts.birthDate, '1980-01-01');
-    const bad = (await app.inject({ method: 'POST', url: '/api/v1/id-numbers/check', payload: { number: '11010119491001001x', strict: true } })).json();
+    const bad = (await api({ method: 'POST', url: '/api/v1/id-numbers/check', payload: { number: '11010119491001001x', strict: true } })).json();
     assert.deepEqual([bad.valid, bad.reason], [false, 'NOT_CANONICAL']);
   });
 
   test('a person round trip through the API', async () => {
-    const created = await app.inject({
+    const created = await api({
       method: 'POST',
       url: '/api/v1/persons',
       payload: { values: { 'person.name': '陈静' }, identifiers: [{ type: 'CN_ID', number: '310105200108152468' }], residences: [{ kind: 'actual', areaCode: '310105004003' }, { kind: 'registered', areaCode: '340102' }] },
@@ -101,20 +107,20 @@ describe('API', () => {
     assert.equal(created.statusCode, 201, created.body);
     const p = created.json();
     assert.equal(p.category.category, 'FROM_OTHER_PROVINCE');
-    const read = await app.inject(`/api/v1/persons/${p.person.id}`);
+    const read = await api(`/api/v1/persons/${p.person.id}`);
     assert.equal(read.json().identifiers[0].number, '310***********2468');
-    const found = await app.inject({ method: 'POST', url: '/api/v1/persons/search', payload: { idNumber: '310105200108152468' } });
+    const found = await api({ method: 'POST', url: '/api/v1/persons/search', payload: { idNumber: '310105200108152468' } });
     assert.equal(found.json().total, 1);
-    const patched = await app.inject({ method: 'PATCH', url: `/api/v1/persons/${p.person.id}`, payload: { values: { 'person.education': '21' } } });
+    const patched = await api({ method: 'PATCH', url: `/api/v1/persons/${p.person.id}`, payload: { values: { 'person.education': '21' } } });
     assert.equal(patched.statusCode, 200, patched.body);
   });
 
   test('standard: add a local code value through the API', async () => {
-    const r = await app.inject({ method: 'POST', url: '/api/v1/standard/code-tables/marital-status/entries', payload: { code: '50', nameZh: '分居', nameEn: 'separated', validFrom: '2026-01-01' } });
+    const r = await api({ method: 'POST', url: '/api/v1/standard/code-tables/marital-status/entries', payload: { code: '50', nameZh: '分居', nameEn: 'separated', validFrom: '2026-01-01' } });
     assert.equal(r.statusCode, 201, r.body);
-    const again = await app.inject({ method: 'POST', url: '/api/v1/standard/code-tables/marital-status/entries', payload: { code: '50', nameZh: '分居', validFrom: '2026-01-01' } });
+    const again = await api({ method: 'POST', url: '/api/v1/standard/code-tables/marital-status/entries', payload: { code: '50', nameZh: '分居', validFrom: '2026-01-01' } });
     assert.equal(again.json().code, 'CODE_EXISTS');
-    const listed = await app.inject('/api/v1/standard/code-tables/marital-status/entries?q=%E5%88%86%E5%B1%85');
+    const listed = await api('/api/v1/standard/code-tables/marital-status/entries?q=%E5%88%86%E5%B1%85');
     assert.deepEqual(listed.json().items.map((e: { code: string }) => e.code), ['50']);
   });
 

@@ -13,6 +13,7 @@ export function areaRoutes(services: Services): FastifyPluginAsyncTypebox {
   const areas = services.areas;
   return async (app) => {
     app.get('/areas', {
+      config: { access: { operation: 'reference.read' } },
       schema: {
         tags,
         summary: 'Search areas by code prefix or name; without q, the provinces',
@@ -39,11 +40,13 @@ export function areaRoutes(services: Services): FastifyPluginAsyncTypebox {
     });
 
     app.get('/areas/:code', {
+      config: { access: { operation: 'reference.read' } },
       schema: { tags, summary: 'One area', params: CodeParams, response: { 200: Type.Ref('Area'), ...errors(404) } },
       handler: (req) => areas.get(req.params.code),
     });
 
     app.get('/areas/:code/children', {
+      config: { access: { operation: 'reference.read' } },
       schema: {
         tags,
         summary: 'The areas directly under one',
@@ -55,11 +58,13 @@ export function areaRoutes(services: Services): FastifyPluginAsyncTypebox {
     });
 
     app.get('/areas/:code/path', {
+      config: { access: { operation: 'reference.read' } },
       schema: { tags, summary: 'From the province down to this area', params: CodeParams, response: { 200: Type.Array(Type.Ref('Area')), ...errors(404) } },
       handler: (req) => areas.path(req.params.code),
     });
 
     app.get('/areas/:code/history', {
+      config: { access: { operation: 'reference.read' } },
       schema: { tags, summary: 'GB/T 2260 history of a 6-digit code (periods of use, successors)', params: CodeParams, response: { 200: Type.Array(AreaHistorySchema) } },
       handler: async (req) => (await areas.history(req.params.code)).map((h) => ({ ...h, successorCodes: [...h.successorCodes] })),
     });

@@ -8,10 +8,12 @@ import { ErrorBody, errors } from '../schemas/common.schema.ts';
 export function healthRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/health', {
+      config: { access: { public: true } },
       schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
       handler: () => ({ status: 'ok' as const }),
     });
     app.get('/ready', {
+      config: { access: { public: true } },
       schema: {
         tags: ['health'],
         summary: 'Readiness: the database is reachable and migrated',
@@ -41,6 +43,7 @@ const Facts = Type.Object({
 export function idNumberRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post('/id-numbers/check', {
+      config: { access: { operation: 'id.check' } },
       schema: {
         tags: ['id-numbers'],
         summary: 'Check a citizen ID number (GB 11643): checksum, birth date, address code in the GB/T 2260 history; 15 digits are converted',

@@ -2,14 +2,17 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.ts';
+import type { PersonGate } from '../../access/person-gate.ts';
+import { accessOf } from '../auth.ts';
 import { IsoDate, Page, errors, paged } from '../schemas/common.schema.ts';
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-export function housingRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const { housing, households } = services;
+export function housingRoutes(services: Services, gate: PersonGate): FastifyPluginAsyncTypebox {
+  const { housing } = services;
   return async (app) => {
     app.get('/buildings', {
+      config: { access: { operation: 'housing.read' } },
       schema: {
         tags: ['housing'],
         summary: 'Buildings inside an area (code prefix), optionally by road or name',
@@ -20,6 +23,7 @@ export function housingRoutes(services: Services): FastifyPluginAsyncTypebox {
     });
 
     app.post('/buildings', {
+      config: { access: { operation: 'housing.write' } },
       schema: {
         tags: ['housing'],
         summary: 'Add a building under a committee: road, lane (弄), number (号)',
@@ -40,11 +44,13 @@ export function housingRoutes(services: Services): FastifyPluginAsyncTypebox {
     });
 
     app.get('/buildings/:id', {
+      config: { access: { operation: 'housing.read' } },
       schema: { tags: ['housing'], summary: 'A building and its dwellings', params: Id, response: { 200: Type.Object({ building: Type.Ref('Building'), dwellings: Type.Array(Type.Ref('Dwelling')) }), ...errors(404) } },
       handler: (req) => housing.getBuilding(req.params.id),
     });
 
     app.post('/buildings/:id/dwellings', {
+      config: { access: { operation: 'housing.write' } },
       schema: {
         tags: ['housing'],
         summary: 'Add a dwelling: unit (单元), room (室), housing use',
@@ -59,17 +65,22 @@ export function housingRoutes(services: Services): FastifyPluginAsyncTypebox {
     });
 
     app.get('/dwellings/:id', {
+      config: { access: { operation: 'housing.read', personal: true } },
       schema: {
         tags: ['housing'],
-        summary: 'A dwelling, who lives or is registered there (on asOf, default today) and its households',
+        summary: 'A dwelling, who lives or is registered there (on asOf, default today; only the persons within your remit) and its households',
         params: Id,
         querystring: Type.Object({ asOf: Type.Optional(IsoDate) }, { additionalProperties: false }),
         response: { 200: Type.Object({ dwelling: Type.Ref('Dwelling'), residences: Type.Array(Type.Ref('Residence')), households: Type.Array(Type.Ref('Household')) }), ...errors(404) },
       },
-      handler: (req) => housing.getDwelling(req.params.id, req.query.asOf),
+      handler: async (req) => {
+        const d = await housing.getDwelling(req.params.id, req.query.asOf);
+        return { ...d, residences: await gate.residencesAt(accessOf(req), d.residences, { requestId: req.id }) };
+      },
     });
 
     app.patch('/dwellings/:id', {
+      config: { access: { operation: 'housing.write' } },
       schema: {
         tags: ['housing'],
         summary: 'Change a dwelling’s housing use',
@@ -81,6 +92,7 @@ export function housingRoutes(services: Services): FastifyPluginAsyncTypebox {
     });
 
     app.post('/households', {
+      config: { access: { operation: 'household.write', personal: true } },
       schema: {
         tags: ['households'],
         summary: 'Register a household (户) at a dwelling or an area',
@@ -97,15 +109,17 @@ export function housingRoutes(services: Services): FastifyPluginAsyncTypebox {
         ),
         response: { 201: Type.Ref('Household'), ...errors(400, 404, 422) },
       },
-      handler: async (req, reply) => reply.status(201).send(await households.create(req.body)),
+      handler: async (req, reply) => reply.status(201).send(await gate.createHousehold(accessOf(req), req.body, { requestId: req.id })),
     });
 
     app.get('/households/:id', {
+      config: { access: { operation: 'housing.read', personal: true } },
       schema: { tags: ['households'], summary: 'A household and its members (past members keep validTo)', params: Id, response: { 200: Type.Object({ household: Type.Ref('Household'), members: Type.Array(Type.Ref('HouseholdMember')) }), ...errors(404) } },
-      handler: (req) => households.get(req.params.id),
+      handler: (req) => gate.household(accessOf(req), req.params.id, { requestId: req.id }),
     });
 
     app.post('/households/:id/members', {
+      config: { access: { operation: 'household.write', personal: true } },
       schema: {
         tags: ['households'],
         summary: 'Add a member with the GB/T 4761 relationship to the head (02 = the head)',
@@ -113,10 +127,11 @@ export function housingRoutes(services: Services): FastifyPluginAsyncTypebox {
         body: Type.Object({ personId: Type.String({ format: 'uuid' }), relationship: Type.String(), validFrom: Type.Optional(IsoDate) }, { additionalProperties: false }),
         response: { 201: Type.Ref('HouseholdMember'), ...errors(400, 404, 409, 422) },
       },
-      handler: async (req, reply) => reply.status(201).send(await households.addMember(req.params.id, req.body)),
+      handler: async (req, reply) => reply.status(201).send(await gate.addMember(accessOf(req), req.params.id, req.body, { requestId: req.id })),
     });
 
     app.post('/households/:id/members/:memberId/end', {
+      config: { access: { operation: 'household.write', personal: true } },
       schema: {
         tags: ['households'],
         summary: 'End a membership on a date (moved out, died); it stays in the history',
@@ -124,7 +139,7 @@ export function housingRoutes(services: Services): FastifyPluginAsyncTypebox {
         body: Type.Object({ validTo: IsoDate }, { additionalProperties: false }),
         response: { 200: Type.Ref('HouseholdMember'), ...errors(400, 404, 409) },
       },
-      handler: (req) => households.endMember(req.params.id, req.params.memberId, req.body.validTo),
+      handler: (req) => gate.endMember(accessOf(req), req.params.id, req.params.memberId, req.body.validTo, { requestId: req.id }),
     });
   };
 }

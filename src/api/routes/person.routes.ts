@@ -1,7 +1,8 @@
 /** Persons: current values with their provenance, identifiers (masked), residences, the population category. */
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Services } from '../../services/services.ts';
+import type { PersonGate } from '../../access/person-gate.ts';
+import { accessOf } from '../auth.ts';
 import { IsoDate, Page, errors, paged } from '../schemas/common.schema.ts';
 import { IdentifierInputSchema, PersonValueSchema, ResidenceInputSchema } from '../schemas/registry.schema.ts';
 
@@ -11,10 +12,17 @@ const Values = Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z0-9]*\\.[a-z][a-
   description: 'current values by data-element id, e.g. {"person.name": "张伟", "person.maritalStatus": "20"}',
 });
 
-export function personRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const persons = services.persons;
+const Unmask = Type.Optional(Type.Boolean({ description: 'show in full the identifiers and phones your remit lets you unmask for the stated purpose (the read is audited as an unmasking)' }));
+
+/**
+ * Every route here touches personal data: it needs a purpose (x-purpose) within the caller's
+ * remit, answers only within it (a person out of remit is PERSON_NOT_FOUND, as if missing), masks
+ * by default, and is audited before it answers.
+ */
+export function personRoutes(gate: PersonGate): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post('/persons', {
+      config: { access: { personal: true } },
       schema: {
         tags,
         summary: 'Enter a person by hand: values, identifiers and residences in one transaction',
@@ -28,10 +36,11 @@ export function personRoutes(services: Services): FastifyPluginAsyncTypebox {
         ),
         response: { 201: Type.Ref('Person'), ...errors(400, 404, 409, 422) },
       },
-      handler: async (req, reply) => reply.status(201).send(await persons.create(req.body)),
+      handler: async (req, reply) => reply.status(201).send(await gate.create(accessOf(req), req.body, { requestId: req.id })),
     });
 
     app.post('/persons/search', {
+      config: { access: { personal: true } },
       schema: {
         tags,
         summary: 'Find persons by ID number, name (exact or prefix) or area of residence; by POST so no personal data is in a URL',
@@ -41,27 +50,61 @@ export function personRoutes(services: Services): FastifyPluginAsyncTypebox {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
             namePrefix: Type.Optional(Type.Boolean()),
             within: Type.Optional(Type.String({ pattern: '^\\d{6,12}$' })),
+            unmask: Unmask,
             ...Page,
           },
           { additionalProperties: false },
         ),
         response: { 200: paged(Type.Ref('Person')), ...errors(400) },
       },
-      handler: (req) => persons.search({ ...req.body, limit: req.body.limit ?? 50, offset: req.body.offset ?? 0 }),
+      handler: (req) => {
+        const { unmask, ...query } = req.body;
+        return gate.search(accessOf(req), { ...query, limit: query.limit ?? 50, offset: query.offset ?? 0 }, { requestId: req.id, unmask: unmask === true });
+      },
+    });
+
+    app.post('/persons/export', {
+      config: { access: { personal: true } },
+      schema: {
+        tags,
+        summary: 'Export the persons a search finds within your remit as CSV: a column per element you may read (masked unless unmask); audited as one use naming every person',
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+            namePrefix: Type.Optional(Type.Boolean()),
+            within: Type.Optional(Type.String({ pattern: '^\\d{6,12}$' })),
+            unmask: Unmask,
+          },
+          { additionalProperties: false },
+        ),
+        produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM, header row first' }), ...errors(400) },
+      },
+      handler: async (req, reply) => {
+        const { unmask, ...query } = req.body;
+        const lines = await gate.exportCsv(accessOf(req), query, { requestId: req.id, unmask: unmask === true });
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="persons.csv"')
+          .serializer((x: unknown) => x as string)
+          .send(`\uFEFF${lines.join('\r\n')}\r\n` as never);
+      },
     });
 
     app.get('/persons/:id', {
+      config: { access: { personal: true } },
       schema: {
         tags,
         summary: 'A person: current values with source and date, identifiers (masked), residences, households, population category on asOf',
         params: Id,
-        querystring: Type.Object({ asOf: Type.Optional(IsoDate) }, { additionalProperties: false }),
+        querystring: Type.Object({ asOf: Type.Optional(IsoDate), unmask: Unmask }, { additionalProperties: false }),
         response: { 200: Type.Ref('Person'), ...errors(404) },
       },
-      handler: (req) => persons.get(req.params.id, req.query.asOf),
+      handler: (req) => gate.read(accessOf(req), req.params.id, { requestId: req.id, unmask: req.query.unmask === true, ...(req.query.asOf === undefined ? {} : { asOf: req.query.asOf }) }),
     });
 
     app.get('/persons/:id/values', {
+      config: { access: { personal: true } },
       schema: {
         tags,
         summary: 'Bitemporal history: the values current on validOn (default today) as known at knownAt (default now), with that moment’s conflicts',
@@ -77,10 +120,12 @@ export function personRoutes(services: Services): FastifyPluginAsyncTypebox {
           ...errors(404, 422),
         },
       },
-      handler: (req) => persons.valuesAsOf(req.params.id, req.query.validOn, req.query.knownAt === undefined ? undefined : new Date(req.query.knownAt).toISOString()),
+      handler: (req) =>
+        gate.history(accessOf(req), req.params.id, req.query.validOn, req.query.knownAt === undefined ? undefined : new Date(req.query.knownAt).toISOString(), { requestId: req.id }),
     });
 
     app.patch('/persons/:id', {
+      config: { access: { personal: true } },
       schema: {
         tags,
         summary: 'Set or clear (null) current values; each write is kept as an observation',
@@ -91,20 +136,23 @@ export function personRoutes(services: Services): FastifyPluginAsyncTypebox {
         ),
         response: { 200: Type.Ref('Person'), ...errors(400, 404, 422) },
       },
-      handler: (req) => persons.updateValues(req.params.id, req.body.values),
+      handler: (req) => gate.updateValues(accessOf(req), req.params.id, req.body.values, { requestId: req.id }),
     });
 
     app.post('/persons/:id/identifiers', {
+      config: { access: { personal: true } },
       schema: { tags, summary: 'Add an identity document', params: Id, body: IdentifierInputSchema, response: { 201: Type.Ref('Identifier'), ...errors(400, 404, 409, 422) } },
-      handler: async (req, reply) => reply.status(201).send(await persons.addIdentifier(req.params.id, req.body)),
+      handler: async (req, reply) => reply.status(201).send(await gate.addIdentifier(accessOf(req), req.params.id, req.body, { requestId: req.id })),
     });
 
     app.post('/persons/:id/residences', {
+      config: { access: { personal: true } },
       schema: { tags, summary: 'Add a registered (户籍地) or actual (居住地) residence', params: Id, body: ResidenceInputSchema, response: { 201: Type.Ref('Residence'), ...errors(400, 404, 409, 422) } },
-      handler: async (req, reply) => reply.status(201).send(await persons.addResidence(req.params.id, req.body)),
+      handler: async (req, reply) => reply.status(201).send(await gate.addResidence(accessOf(req), req.params.id, req.body, { requestId: req.id })),
     });
 
     app.post('/persons/:id/residences/:residenceId/end', {
+      config: { access: { personal: true } },
       schema: {
         tags,
         summary: 'End a residence on a date (a move)',
@@ -112,7 +160,7 @@ export function personRoutes(services: Services): FastifyPluginAsyncTypebox {
         body: Type.Object({ validTo: IsoDate }, { additionalProperties: false }),
         response: { 200: Type.Ref('Residence'), ...errors(400, 404, 409) },
       },
-      handler: (req) => persons.endResidence(req.params.id, req.params.residenceId, req.body.validTo),
+      handler: (req) => gate.endResidence(accessOf(req), req.params.id, req.params.residenceId, req.body.validTo, { requestId: req.id }),
     });
   };
 }

@@ -13,7 +13,11 @@ import { newId } from '../../store/clock.ts';
 import { IsoDate, errors } from '../schemas/common.schema.ts';
 import { literals } from '../schemas/standard.schema.ts';
 import { rejectedRowsCsv, rejectedRowsXlsx } from '../../ingest/rejected-export.ts';
-import { REVIEW_KINDS, REVIEW_STATUSES } from '../../services/review.service.ts';
+import type { AccessServices } from '../../access/access-services.ts';
+import { mayActOnSource } from '../../access/operations.ts';
+import type { Principal } from '../../access/principal.ts';
+import { PopulusError } from '../../domain/errors.ts';
+import { accessOf, principalOf } from '../auth.ts';
 
 const SourceView = Type.Object(
   {
@@ -56,17 +60,31 @@ const ProfileSchema = Type.Object({}, { additionalProperties: true, description:
 
 export const sourceSchemas = [SourceView, Batch];
 
-export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function sourceRoutes(services: Services, access: AccessServices): FastifyPluginAsyncTypebox {
   const { sources, imports } = services;
+  /** Department officers act only on their own department's sources; others' look absent. */
+  const ownSource = async (p: Principal, sourceId: string): Promise<void> => {
+    const source = await sources.get(sourceId);
+    if (!mayActOnSource(p, source.departmentId)) throw new PopulusError('SOURCE_NOT_FOUND', `there is no source ${sourceId} of your department`, { sourceId });
+  };
+  const ownBatch = async (p: Principal, batchId: string): Promise<void> => {
+    const batch = await imports.status(batchId); // also an import still being checked, before its batch row exists
+    const source = await sources.get(batch.sourceId);
+    if (!mayActOnSource(p, source.departmentId)) throw new PopulusError('IMPORT_NOT_FOUND', `there is no import ${batchId} of your department`, { importId: batchId });
+  };
+  const { audit } = access;
   return async (app) => {
-    app.get('/sources', { schema: { tags: ['sources'], summary: 'Department systems that send data', response: { 200: Type.Array(Type.Ref('Source')) } }, handler: () => sources.list() });
+    app.get('/sources', {
+      config: { access: { operation: 'source.read' } }, schema: { tags: ['sources'], summary: 'Department systems that send data', response: { 200: Type.Array(Type.Ref('Source')) } }, handler: () => sources.list() });
 
     app.get('/sources/:id', {
+      config: { access: { operation: 'source.read' } },
       schema: { tags: ['sources'], summary: 'One source, the elements it owns and its latest profile version', params: Type.Object({ id: Type.String() }), response: { 200: Type.Ref('Source'), ...errors(404) } },
       handler: (req) => sources.get(req.params.id),
     });
 
     app.put('/sources/:id', {
+      config: { access: { operation: 'source.write' } },
       schema: {
         tags: ['sources'],
         summary: 'Register or update a source and the elements it is the authoritative source of',
@@ -77,10 +95,17 @@ export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
         ),
         response: { 200: Type.Ref('Source'), ...errors(400, 422) },
       },
-      handler: (req) => sources.define({ id: req.params.id, ...req.body }),
+      handler: async (req) => {
+        const p = principalOf(req);
+        if (!mayActOnSource(p, req.body.departmentId)) throw new PopulusError('NOT_ALLOWED', 'you may define sources of your own department only', { operation: 'source.write' });
+        const existing = await sources.get(req.params.id).catch(() => undefined);
+        if (existing && !mayActOnSource(p, existing.departmentId)) throw new PopulusError('NOT_ALLOWED', 'this source belongs to another department', { operation: 'source.write' });
+        return sources.define({ id: req.params.id, ...req.body });
+      },
     });
 
     app.get('/sources/:id/profile', {
+      config: { access: { operation: 'source.read' } },
       schema: {
         tags: ['sources'],
         summary: 'The latest (or a given) mapping profile version',
@@ -92,6 +117,7 @@ export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
     });
 
     app.post('/sources/:id/profiles', {
+      config: { access: { operation: 'source.write' } },
       schema: {
         tags: ['sources'],
         summary: 'Store a new mapping profile version (checked against the standard first)',
@@ -99,13 +125,17 @@ export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
         body: ProfileSchema,
         response: { 201: Type.Object({ version: Type.Integer() }), ...errors(404, 422) },
       },
-      handler: async (req, reply) => reply.status(201).send(await sources.addProfile(req.params.id, req.body as unknown as MappingProfile)),
+      handler: async (req, reply) => {
+        await ownSource(principalOf(req), req.params.id);
+        return reply.status(201).send(await sources.addProfile(req.params.id, req.body as unknown as MappingProfile));
+      },
     });
 
     // The body is the file itself; it is streamed to a temporary file, never held in memory.
     app.addContentTypeParser(['application/octet-stream', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/x-ndjson'], (_req, payload, done) => done(null, payload));
 
     app.post('/imports', {
+      config: { access: { operation: 'import.run' } },
       bodyLimit: 512 * 1024 * 1024,
       schema: {
         tags: ['imports'],
@@ -114,7 +144,7 @@ export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
         response: { 202: Type.Object({ id: Type.String() }), ...errors(400, 404, 413, 415) },
       },
       handler: async (req, reply) => {
-        await sources.get(req.query.source);
+        await ownSource(principalOf(req), req.query.source);
         const dir = await mkdtemp(join(tmpdir(), 'populus-upload-'));
         const path = join(dir, 'upload');
         await pipeline(req.body as unknown as Readable, createWriteStream(path));
@@ -125,16 +155,26 @@ export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
     });
 
     app.get('/imports', {
+      config: { access: { operation: 'import.read' } },
       schema: { tags: ['imports'], summary: 'Recent imports, newest first', querystring: Type.Object({ source: Type.Optional(Type.String()) }, { additionalProperties: false }), response: { 200: Type.Array(Type.Ref('ImportBatch')) } },
-      handler: async (req) => (await imports.listBatches(req.query.source)).map((b) => imports.view(b)),
+      handler: async (req) => {
+        const p = principalOf(req);
+        const departmentOf = new Map((await sources.list()).map((x) => [x.id, x.departmentId]));
+        return (await imports.listBatches(req.query.source)).filter((b) => mayActOnSource(p, departmentOf.get(b.source_id) ?? '')).map((b) => imports.view(b));
+      },
     });
 
     app.get('/imports/:id', {
+      config: { access: { operation: 'import.read' } },
       schema: { tags: ['imports'], summary: 'An import: its status, progress and counts', params: Type.Object({ id: Type.String() }), response: { 200: Type.Ref('ImportBatch'), ...errors(404) } },
-      handler: (req) => imports.status(req.params.id),
+      handler: async (req) => {
+        await ownBatch(principalOf(req), req.params.id);
+        return imports.status(req.params.id);
+      },
     });
 
     app.get('/imports/:id/rejected', {
+      config: { access: { operation: 'import.read', personal: true } },
       schema: {
         tags: ['imports'],
         summary: 'The rejected rows of an import (file row, column, value with ID numbers masked, reason code); ?format=csv or xlsx to download',
@@ -146,7 +186,11 @@ export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       handler: async (req, reply) => {
+        await ownBatch(principalOf(req), req.params.id);
         const rows = await imports.rejected(req.params.id);
+        const a = accessOf(req);
+        // Rejected rows hold what a department sent (names, masked ID numbers): their reading is a use of personal data.
+        await audit.record({ principal: a.principal, purpose: a.purpose }, { action: 'import.rejected.read', personIds: [], elementIds: [], result: 'ok', requestId: req.id });
         if (req.query.format === 'xlsx') {
           const batch = await imports.batch(req.params.id);
           return reply
@@ -167,46 +211,11 @@ export function sourceRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
     });
 
-    app.get('/review-items', {
-      schema: {
-        tags: ['review'],
-        summary: 'Review items: conflicts with the owner’s value, possible matches, identifier clashes (newest first)',
-        querystring: Type.Object(
-          {
-            kind: Type.Optional(literals(REVIEW_KINDS)),
-            status: Type.Optional(literals(REVIEW_STATUSES)),
-            personId: Type.Optional(Type.String({ format: 'uuid' })),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                kind: Type.String(),
-                status: Type.String(),
-                personId: Type.Union([Type.String(), Type.Null()]),
-                elementId: Type.Union([Type.String(), Type.Null()]),
-                sourceId: Type.Union([Type.String(), Type.Null()]),
-                detail: Type.Object({}, { additionalProperties: true }),
-                batchId: Type.Union([Type.String(), Type.Null()]),
-                createdAt: Type.String(),
-                resolvedAt: Type.Union([Type.String(), Type.Null()]),
-              }),
-            ),
-            total: Type.Integer(),
-          }),
-        },
-      },
-      handler: (req) => services.reviews.list({ kind: req.query.kind, status: req.query.status, personId: req.query.personId, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }),
-    });
-
     app.post('/imports/:id/rollback', {
+      config: { access: { operation: 'import.run' } },
       schema: { tags: ['imports'], summary: 'Undo an interrupted or finished import', params: Type.Object({ id: Type.String() }), response: { 200: Type.Ref('ImportBatch'), ...errors(404, 409) } },
       handler: async (req) => {
+        await ownBatch(principalOf(req), req.params.id);
         await imports.rollback(req.params.id);
         return imports.status(req.params.id);
       },

@@ -52,7 +52,7 @@ export const ResidenceSchema = Type.Object(
 
 export const PersonValueSchema = Type.Object({
   elementId: Type.String(),
-  value: Type.String({ description: 'phone numbers masked' }),
+  value: Type.String({ description: 'phone numbers masked unless unmasked (unmask=true, within the remit, audited)' }),
   sourceId: NullableString,
   method: literals(['api', 'import', 'collection', 'derived'] as const),
   observedAt: NullableDate,
@@ -73,7 +73,7 @@ export const PersonViewSchema = Type.Object(
     identifiers: Type.Array(Type.Ref('Identifier')),
     residences: Type.Array(Type.Ref('Residence')),
     households: Type.Array(Type.Ref('HouseholdMember')),
-    category: CategorySchema,
+    category: Type.Union([CategorySchema, Type.Null()], { description: 'the population category; null when it is outside your remit' }),
     kinds: Type.Array(Type.String(), { description: 'kinds of people on the date: elderly-60, women-15-49, disabled, minimum-income, …' }),
   },
   { $id: 'Person' },

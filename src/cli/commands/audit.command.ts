@@ -3,17 +3,15 @@
  * entry), print the chain head to anchor elsewhere, and prune entries past the retention period.
  */
 import { Command, Option } from 'commander';
-import { loadConfig } from '../../config.ts';
 import { PopulusError } from '../../domain/errors.ts';
-import { accessServicesFromCatalogue, type AccessServices } from '../../access/access-services.ts';
+import type { AccessServices } from '../../access/access-services.ts';
 import { formatAnchor, parseAnchor } from '../../access/audit-chain.ts';
 import { withPlatform } from './with-platform.ts';
 
 const db = new Option('--database <url>', 'sqlite:PATH or postgres://… (default DATABASE_URL)');
 
 function withAudit<T>(database: string | undefined, work: (access: AccessServices) => Promise<T>): Promise<T> {
-  const { homeArea } = loadConfig(process.env, { databaseUrl: database });
-  return withPlatform(database, (platform) => work(accessServicesFromCatalogue(platform.store, homeArea)));
+  return withPlatform(database, (platform) => work(platform.access));
 }
 
 export function auditCommand(): Command {

@@ -7,6 +7,7 @@ import { loadDemoWithProgress } from './demo.command.ts';
 import { loadConfig } from '../../config.ts';
 import { buildServer, migrateStore, openPlatform } from '../../main.ts';
 import { openStore } from '../../store/store.ts';
+import { createDemoAccounts } from '../../access/demo-accounts.ts';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -23,6 +24,14 @@ export function serveCommand(): Command {
         console.log(`The database is empty: loading the demo street 新华路街道 (scale ${config.demoScale}; POPULUS_DEMO_SCALE=1 for all 81,800 residents, POPULUS_DEMO=off to skip)`);
         if (!existsSync(join(dir, 'manifest.json'))) await generateDemo({ seed: 'xinhua', outDir: dir, scale: config.demoScale, noise: 1 });
         await loadDemoWithProgress(platform.services, dir);
+        const accounts = await createDemoAccounts(platform.access.identity, config.homeArea, config.demoPassword);
+        if (accounts) {
+          console.log(`Demo accounts (password ${config.demoPassword === '' ? `${accounts.password} — shown once; set POPULUS_DEMO_PASSWORD to choose it` : 'from POPULUS_DEMO_PASSWORD'}):`);
+          for (const u of accounts.users) console.log(`  ${u.username.padEnd(10)} ${u.role.padEnd(19)} ${u.scope}`);
+        }
+      }
+      if ((await platform.access.identity.listUsers()).length === 0) {
+        console.log('No users yet: create the first administrator with `npx populus user add admin --role platform-admin` (every API route but health needs a login or a token).');
       }
       const app = await buildServer(config, platform);
       const close = async (): Promise<void> => {

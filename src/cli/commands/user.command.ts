@@ -5,9 +5,8 @@
  */
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
-import { loadConfig } from '../../config.ts';
 import { PopulusError } from '../../domain/errors.ts';
-import { accessServicesFromCatalogue, type AccessServices } from '../../access/access-services.ts';
+import type { AccessServices } from '../../access/access-services.ts';
 import { ROLES, type Role, type User } from '../../access/principal.ts';
 import type { Platform } from '../../main.ts';
 import { printRows, withPlatform } from './with-platform.ts';
@@ -16,8 +15,7 @@ const db = new Option('--database <url>', 'sqlite:PATH or postgres://… (defaul
 const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 
 function withAccess<T>(database: string | undefined, work: (access: AccessServices, platform: Platform) => Promise<T>): Promise<T> {
-  const { homeArea } = loadConfig(process.env, { databaseUrl: database });
-  return withPlatform(database, (platform) => work(accessServicesFromCatalogue(platform.store, homeArea), platform));
+  return withPlatform(database, (platform) => work(platform.access, platform));
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -135,6 +133,7 @@ export function userCommand(input: () => PasswordInput = processInput): Command 
     ['disable', 'disable a user (their sessions end)', 'disabled'],
     ['enable', 'enable a disabled user', 'enabled'],
     ['unlock', 'lift a login lockout before it runs out', 'unlocked'],
+    ['reset-2fa', 'turn off a user’s second factor (a lost phone); they can turn it on again after logging in', 'no longer has a second factor'],
   ] as const) {
     cmd
       .command(name)
@@ -146,6 +145,7 @@ export function userCommand(input: () => PasswordInput = processInput): Command 
           const u = await userByName(access, username);
           if (name === 'disable') await access.identity.disableUser(u.id);
           else if (name === 'enable') await access.identity.enableUser(u.id);
+          else if (name === 'reset-2fa') await access.identity.disableTotp(u.id);
           else await access.identity.unlockUser(u.id);
           console.log(`${username} ${verb}`);
         }),

@@ -1,0 +1,354 @@
+/**
+ * The one door to personal data for callers that are not the platform itself (the API, and later
+ * exports, reports and the feed): every read is cut to the caller's remit, masked, and audited
+ * before it is answered; every write is checked element by element (the owner's department writes
+ * the authoritative value, others observations) and its audit entry commits with it. A person out
+ * of remit is answered exactly as a person who does not exist.
+ */
+import { PopulusError } from '../domain/errors.ts';
+import type { Repositories } from '../store/repositories.ts';
+import type { IdentifierInput, NewPersonInput, PersonService, PersonView, ResidenceInput, SearchBound, WriteContext } from '../services/person.service.ts';
+import type { HouseholdService, NewHouseholdInput, NewMemberInput } from '../services/household.service.ts';
+import type { Household, HouseholdMember } from '../domain/registry/types.ts';
+import { maskValue } from './masking.ts';
+import type { AuditService, DataUse } from './audit.service.ts';
+import { entryOf } from './audit.service.ts';
+import { HOUSEHOLD_ELEMENT, identifierElement, RESIDENCE_ELEMENT, type FilteredView, type PersonViewFilter } from './person-view-filter.ts';
+import type { Access, Subject } from './remit-policy.ts';
+
+export interface PersonGateDeps {
+  readonly persons: PersonService;
+  readonly households: HouseholdService;
+  readonly views: PersonViewFilter;
+  readonly audit: AuditService;
+  /** The building and area of each dwelling id given. */
+  readonly dwellingsOf: (dwellingIds: readonly string[]) => Promise<ReadonlyMap<string, { readonly buildingId: string; readonly areaCode: string }>>;
+  /** The source that owns an element (its authoritative source), if one is defined. */
+  readonly ownerSourceOf: (elementIds: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+  readonly today?: () => string;
+}
+
+export interface ReadRequest {
+  readonly requestId: string | null;
+  /** Show in full the elements the remit allows unmasking for the purpose (audited as such). */
+  readonly unmask?: boolean;
+  readonly asOf?: string;
+}
+
+/** Search candidates looked at per request: results are cut to the remit after the query. */
+export const SEARCH_CANDIDATES = 1000;
+/** Rows an export may hold at most. */
+export const EXPORT_MAX_ROWS = 20_000;
+
+const notFound = (id: string): PopulusError => new PopulusError('PERSON_NOT_FOUND', `no person ${id}`, { personId: id });
+
+/**
+ * The part of an Access a query can apply itself: a person is visible only through some scope, so
+ * when every scope limits areas (or buildings, or one person), the search is limited to their
+ * union. The precise cut (kinds, elements) follows on the candidates.
+ */
+export function searchBound(access: Access): SearchBound {
+  const scopes = access.scopes().filter((s) => s.elements.size > 0);
+  if (scopes.length === 0) return { personId: '' }; // nobody
+  if (scopes.every((s) => s.personId !== null)) {
+    const ids = [...new Set(scopes.map((s) => s.personId))];
+    return ids.length === 1 && ids[0] ? { personId: ids[0] } : {};
+  }
+  if (scopes.every((s) => s.areaPrefixes.length > 0)) {
+    // Any one of a scope's prefix lists is a necessary condition; the last is the narrowest (the user's own areas).
+    return { withinAny: [...new Set(scopes.flatMap((s) => s.areaPrefixes[s.areaPrefixes.length - 1] ?? []))] };
+  }
+  if (scopes.every((s) => s.buildingIds !== null)) return { inBuildings: [...new Set(scopes.flatMap((s) => s.buildingIds ?? []))] };
+  return {};
+}
+
+export class PersonGate {
+  constructor(private readonly deps: PersonGateDeps) {}
+
+  private today(): string {
+    return this.deps.today?.() ?? new Date().toISOString().slice(0, 10);
+  }
+
+  /** What the policy needs of a person: current residences' areas and buildings, kinds. */
+  async subjectOf(view: Pick<PersonView, 'person' | 'residences' | 'kinds'>): Promise<Subject> {
+    const today = this.today();
+    const current = view.residences.filter((r) => (r.validTo === null || r.validTo > today) && (r.validFrom === null || r.validFrom <= today));
+    const dwellings = current.flatMap((r) => (r.dwellingId === null ? [] : [r.dwellingId]));
+    const found = dwellings.length === 0 ? new Map<string, { buildingId: string }>() : await this.deps.dwellingsOf(dwellings);
+    return {
+      personId: view.person.id,
+      areaCodes: [...new Set(current.map((r) => r.areaCode))],
+      buildingIds: [...new Set(dwellings.flatMap((d) => found.get(d)?.buildingId ?? []))],
+      kinds: view.kinds,
+    };
+  }
+
+  private async record(access: Access, use: DataUse): Promise<void> {
+    await this.deps.audit.record({ principal: access.principal, purpose: access.purpose }, use);
+  }
+
+  /** The raw view and subject of a person the caller can see; PERSON_NOT_FOUND (audited) otherwise. */
+  private async visible(access: Access, id: string, action: string, requestId: string | null, asOf?: string): Promise<{ view: PersonView; subject: Subject }> {
+    let view: PersonView | undefined;
+    try {
+      view = await this.deps.persons.get(id, asOf, { masked: false });
+    } catch (e) {
+      if (!(e instanceof PopulusError && e.code === 'PERSON_NOT_FOUND')) throw e;
+    }
+    const subject = view ? await this.subjectOf(view) : undefined;
+    if (!view || !subject || !access.canSee(subject)) {
+      await this.record(access, { action, personIds: [id], elementIds: [], result: 'not-found', requestId });
+      throw notFound(id);
+    }
+    return { view, subject };
+  }
+
+  /** One person, cut to the remit and masked; answered only once its audit entry is durable. */
+  async read(access: Access, id: string, req: ReadRequest): Promise<FilteredView<PersonView>> {
+    const { view, subject } = await this.visible(access, id, 'person.read', req.requestId, req.asOf);
+    const result = this.deps.views.filter(view, access.readable(subject), req.unmask === true ? access.unmaskable(subject) : new Set());
+    await this.record(access, { action: 'person.read', personIds: [id], elementIds: result.disclosed, result: 'ok', requestId: req.requestId, unmasked: result.unmasked });
+    return result.view;
+  }
+
+  /**
+   * A search: the query runs limited to where the caller can see anyone (searchBound), the first
+   * SEARCH_CANDIDATES matches are cut to the remit, and the page is taken from what remains — so
+   * persons out of remit are neither shown nor counted.
+   */
+  async search(
+    access: Access,
+    query: { name?: string | undefined; namePrefix?: boolean | undefined; idNumber?: string | undefined; within?: string | undefined; limit: number; offset: number },
+    req: ReadRequest,
+    action = 'person.search',
+    candidates = SEARCH_CANDIDATES,
+  ): Promise<{ items: FilteredView<PersonView>[]; total: number }> {
+    const found = await this.deps.persons.search({ ...query, limit: candidates, offset: 0 }, { masked: false }, searchBound(access));
+    const visible: { view: PersonView; subject: Subject }[] = [];
+    for (const view of found.items) {
+      const subject = await this.subjectOf(view);
+      if (access.canSee(subject)) visible.push({ view, subject });
+    }
+    const page = visible.slice(query.offset, query.offset + query.limit);
+    const disclosed = new Set<string>();
+    const unmasked = new Set<string>();
+    const items = page.map(({ view, subject }) => {
+      const r = this.deps.views.filter(view, access.readable(subject), req.unmask === true ? access.unmaskable(subject) : new Set());
+      for (const e of r.disclosed) disclosed.add(e);
+      for (const e of r.unmasked) unmasked.add(e);
+      return r.view;
+    });
+    await this.record(access, {
+      action,
+      personIds: items.map((v) => v.person.id),
+      elementIds: [...disclosed].sort(),
+      result: 'ok',
+      requestId: req.requestId,
+      unmasked: [...unmasked].sort(),
+    });
+    return { items, total: visible.length };
+  }
+
+  /** Values as they were on a date, as known at a moment, cut to the remit (conflicts too). */
+  async history(access: Access, id: string, validOn: string | undefined, knownAt: string | undefined, req: ReadRequest): Promise<Awaited<ReturnType<PersonService['valuesAsOf']>>> {
+    const { subject } = await this.visible(access, id, 'person.history', req.requestId);
+    const readable = access.readable(subject);
+    const all = await this.deps.persons.valuesAsOf(id, validOn, knownAt);
+    const out = { ...all, values: all.values.filter((v) => readable.has(v.elementId)), conflicts: all.conflicts.filter((c) => readable.has(c.elementId)) };
+    const elements = [...new Set(out.values.map((v) => v.elementId))].sort();
+    await this.record(access, { action: 'person.history', personIds: [id], elementIds: elements, result: 'ok', requestId: req.requestId });
+    return out;
+  }
+
+  /**
+   * Checks a write of these elements: refused (NOT_ALLOWED, naming them) when any is denied;
+   * otherwise the source each is recorded from — the owner's source for an authoritative write.
+   */
+  private async attribution(access: Access, subject: Subject, elementIds: readonly string[]): Promise<(elementId: string) => string | undefined> {
+    const modes = new Map(elementIds.map((e) => [e, access.writeMode(subject, e)] as const));
+    const denied = [...modes].filter(([, m]) => m === 'denied').map(([e]) => e);
+    if (denied.length > 0) {
+      throw new PopulusError('NOT_ALLOWED', `your remit does not let you write ${denied.join(', ')} for the purpose ${access.purpose}`, { operation: 'person.write', elements: denied });
+    }
+    const authoritative = [...modes].filter(([, m]) => m === 'authoritative').map(([e]) => e);
+    const owners = authoritative.length === 0 ? new Map<string, string>() : await this.deps.ownerSourceOf(authoritative);
+    return (e) => (modes.get(e) === 'authoritative' ? owners.get(e) : undefined);
+  }
+
+  private writeContext(access: Access, action: string, elementIds: readonly string[], sourceOf: (e: string) => string | undefined, requestId: string | null): WriteContext {
+    return {
+      sourceFor: (e) => sourceOf(e) ?? 'manual',
+      within: async (repos: Repositories, personId: string) => {
+        const entry = entryOf({ principal: access.principal, purpose: access.purpose }, { action, personIds: [personId], elementIds: [...elementIds].sort(), result: 'ok', requestId });
+        await this.deps.audit.appendWithin(repos.audit, [entry]);
+      },
+    };
+  }
+
+  /** Sets or clears values of a visible person; the change and its audit entry commit together. */
+  async updateValues(access: Access, id: string, values: Readonly<Record<string, string | null>>, req: ReadRequest): Promise<FilteredView<PersonView>> {
+    const { subject } = await this.visible(access, id, 'person.write', req.requestId);
+    const elements = Object.keys(values);
+    const sourceOf = await this.attribution(access, subject, elements);
+    await this.deps.persons.updateValues(id, values, this.writeContext(access, 'person.write', elements, sourceOf, req.requestId), { masked: false });
+    return this.read(access, id, req);
+  }
+
+  /**
+   * Enters a new person. The caller must be able to see a person with the residences given and
+   * to write each element given (kinds are not known before the values are, so kind-limited
+   * remits cannot enter persons).
+   */
+  async create(access: Access, input: NewPersonInput, req: ReadRequest): Promise<FilteredView<PersonView>> {
+    const dwellings = (input.residences ?? []).flatMap((r) => (r.dwellingId ? [r.dwellingId] : []));
+    const found = dwellings.length === 0 ? new Map<string, { buildingId: string; areaCode: string }>() : await this.deps.dwellingsOf(dwellings);
+    const subject: Subject = {
+      personId: '',
+      areaCodes: (input.residences ?? []).flatMap((r) => (r.areaCode ? [r.areaCode] : r.dwellingId ? [found.get(r.dwellingId)?.areaCode ?? ''] : [])).filter((a) => a !== ''),
+      buildingIds: dwellings.flatMap((d) => found.get(d)?.buildingId ?? []),
+      kinds: [],
+    };
+    const elements = [
+      ...Object.keys(input.values ?? {}),
+      ...(input.identifiers ?? []).map((i) => identifierElement(i.type)),
+      ...(input.residences ?? []).map((r) => RESIDENCE_ELEMENT[r.kind]),
+    ];
+    if (!access.canSee(subject) && access.principal.role !== 'platform-admin') {
+      throw new PopulusError('NOT_ALLOWED', 'a person entered by you must live within your remit: give a residence in your area', { operation: 'person.create' });
+    }
+    const sourceOf = await this.attribution(access, subject, [...new Set(elements)]);
+    const created = await this.deps.persons.create(input, this.writeContext(access, 'person.create', [...new Set(elements)], sourceOf, req.requestId), { masked: false });
+    return this.read(access, created.person.id, req);
+  }
+
+  async addIdentifier(access: Access, id: string, input: IdentifierInput, req: ReadRequest): ReturnType<PersonService['addIdentifier']> {
+    const { subject } = await this.visible(access, id, 'person.write', req.requestId);
+    const element = identifierElement(input.type);
+    const sourceOf = await this.attribution(access, subject, [element]);
+    const added = await this.deps.persons.addIdentifier(id, input, this.writeContext(access, 'person.write', [element], sourceOf, req.requestId));
+    return { ...added, number: maskValue('document-number', added.number) };
+  }
+
+  async addResidence(access: Access, id: string, input: ResidenceInput, req: ReadRequest): ReturnType<PersonService['addResidence']> {
+    const { subject } = await this.visible(access, id, 'person.write', req.requestId);
+    const element = RESIDENCE_ELEMENT[input.kind];
+    const sourceOf = await this.attribution(access, subject, [element]);
+    return this.deps.persons.addResidence(id, input, this.writeContext(access, 'person.write', [element], sourceOf, req.requestId));
+  }
+
+  async endResidence(access: Access, id: string, residenceId: string, validTo: string, req: ReadRequest): ReturnType<PersonService['endResidence']> {
+    const { view, subject } = await this.visible(access, id, 'person.write', req.requestId);
+    const residence = view.residences.find((r) => r.id === residenceId);
+    const element = residence ? RESIDENCE_ELEMENT[residence.kind] : RESIDENCE_ELEMENT.actual;
+    const sourceOf = await this.attribution(access, subject, [element]);
+    return this.deps.persons.endResidence(id, residenceId, validTo, this.writeContext(access, 'person.write', [element], sourceOf, req.requestId));
+  }
+
+  // ---- households: who lives with whom is personal data (person.relationshipToHead)
+
+  private async auditWithin(access: Access, repos: Repositories, action: string, personIds: readonly string[], requestId: string | null): Promise<void> {
+    const entry = entryOf({ principal: access.principal, purpose: access.purpose }, { action, personIds, elementIds: [HOUSEHOLD_ELEMENT], result: 'ok', requestId });
+    await this.deps.audit.appendWithin(repos.audit, [entry]);
+  }
+
+  /** Whether the caller could see a person living in this area (for households and their addresses). */
+  private areaVisible(access: Access, areaCode: string): boolean {
+    return access.canSee({ personId: '', areaCodes: [areaCode], buildingIds: [], kinds: [] }) || access.principal.role === 'platform-admin';
+  }
+
+  private async visibleMember(access: Access, personId: string, requestId: string | null): Promise<Subject> {
+    const { subject } = await this.visible(access, personId, 'household.write', requestId);
+    if (access.writeMode(subject, HOUSEHOLD_ELEMENT) === 'denied') {
+      throw new PopulusError('NOT_ALLOWED', `your remit does not let you write household membership for the purpose ${access.purpose}`, { operation: 'household.write', elements: [HOUSEHOLD_ELEMENT] });
+    }
+    return subject;
+  }
+
+  /**
+   * A household with the members the caller may see (and may see the membership of). A household
+   * with none of them, outside the caller's areas, does not exist for the caller.
+   */
+  async household(access: Access, id: string, req: ReadRequest): Promise<{ household: Household; members: HouseholdMember[] }> {
+    const hidden = (): PopulusError => new PopulusError('HOUSEHOLD_NOT_FOUND', `there is no household ${id}`, { householdId: id });
+    let found: { household: Household; members: HouseholdMember[] } | undefined;
+    try {
+      found = await this.deps.households.get(id);
+    } catch (e) {
+      if (!(e instanceof PopulusError && e.code === 'HOUSEHOLD_NOT_FOUND')) throw e;
+    }
+    const members: HouseholdMember[] = [];
+    for (const m of found?.members ?? []) {
+      const view = await this.deps.persons.get(m.personId, undefined, { masked: true }).catch(() => undefined);
+      if (!view) continue;
+      const subject = await this.subjectOf(view);
+      if (access.readable(subject).has(HOUSEHOLD_ELEMENT)) members.push(m);
+    }
+    if (!found || (members.length === 0 && !this.areaVisible(access, found.household.areaCode))) {
+      await this.record(access, { action: 'household.read', personIds: [], elementIds: [], result: 'not-found', requestId: req.requestId });
+      throw hidden();
+    }
+    await this.record(access, { action: 'household.read', personIds: members.map((m) => m.personId), elementIds: members.length > 0 ? [HOUSEHOLD_ELEMENT] : [], result: 'ok', requestId: req.requestId });
+    return { household: found.household, members };
+  }
+
+  async createHousehold(access: Access, input: NewHouseholdInput, req: ReadRequest): Promise<Household> {
+    if (!this.areaVisible(access, input.areaCode)) {
+      throw new PopulusError('NOT_ALLOWED', `area ${input.areaCode} is outside your remit`, { operation: 'household.create' });
+    }
+    return this.deps.households.create(input, (repos) => this.auditWithin(access, repos, 'household.create', [], req.requestId));
+  }
+
+  async addMember(access: Access, householdId: string, input: NewMemberInput, req: ReadRequest): Promise<HouseholdMember> {
+    await this.visibleMember(access, input.personId, req.requestId);
+    return this.deps.households.addMember(householdId, input, (repos) => this.auditWithin(access, repos, 'household.write', [input.personId], req.requestId));
+  }
+
+  async endMember(access: Access, householdId: string, memberId: string, validTo: string, req: ReadRequest): Promise<HouseholdMember> {
+    const member = await this.deps.households.member(householdId, memberId);
+    await this.visibleMember(access, member.personId, req.requestId);
+    return this.deps.households.endMember(householdId, memberId, validTo, (repos) => this.auditWithin(access, repos, 'household.write', [member.personId], req.requestId));
+  }
+
+  /** The residences at a dwelling that the caller may see (the person in remit, and that kind of address readable). */
+  async residencesAt<R extends { readonly personId: string; readonly kind: 'registered' | 'actual' }>(access: Access, residences: readonly R[], req: ReadRequest): Promise<R[]> {
+    const out: R[] = [];
+    for (const r of residences) {
+      const view = await this.deps.persons.get(r.personId, undefined, { masked: true }).catch(() => undefined);
+      if (view && access.readable(await this.subjectOf(view)).has(RESIDENCE_ELEMENT[r.kind])) out.push(r);
+    }
+    if (out.length > 0) {
+      await this.record(access, { action: 'dwelling.read', personIds: [...new Set(out.map((r) => r.personId))], elementIds: [...new Set(out.map((r) => RESIDENCE_ELEMENT[r.kind]))].sort(), result: 'ok', requestId: req.requestId });
+    }
+    return out;
+  }
+
+  /**
+   * An export: the persons a search finds within the remit (up to EXPORT_MAX_ROWS), one row each,
+   * with a column per element the caller may read of anyone in it — masked unless unmasking is
+   * asked and allowed — as CSV lines (header first). Audited as one person.export entry naming
+   * every person and element, before the first line is produced.
+   */
+  async exportCsv(
+    access: Access,
+    query: { name?: string | undefined; namePrefix?: boolean | undefined; within?: string | undefined },
+    req: ReadRequest,
+  ): Promise<string[]> {
+    const { items } = await this.search(access, { ...query, limit: EXPORT_MAX_ROWS, offset: 0 }, req, 'person.export', EXPORT_MAX_ROWS);
+    const columns = new Set<string>();
+    const rows = items.map((v) => {
+      const cells = new Map<string, string>();
+      for (const x of v.values) cells.set(x.elementId, x.value);
+      for (const i of v.identifiers) if (!cells.has(identifierElement(i.type))) cells.set(identifierElement(i.type), i.number);
+      for (const r of v.residences) if (r.validTo === null) cells.set(RESIDENCE_ELEMENT[r.kind], r.addressText ?? r.areaCode);
+      if (v.category !== null && 'category' in v.category) cells.set('person.populationCategory', v.category.category);
+      for (const k of cells.keys()) columns.add(k);
+      return { id: v.person.id, cells };
+    });
+    const header = [...columns].sort();
+    const cell = (raw: string): string => {
+      const x = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw; // never a spreadsheet formula
+      return /[",\n\r]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x;
+    };
+    return [['personId', ...header].join(','), ...rows.map((r) => [r.id, ...header.map((h) => cell(r.cells.get(h) ?? ''))].join(','))];
+  }
+}
