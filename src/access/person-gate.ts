@@ -351,4 +351,14 @@ export class PersonGate {
     };
     return [['personId', ...header].join(','), ...rows.map((r) => [r.id, ...header.map((h) => cell(r.cells.get(h) ?? ''))].join(','))];
   }
+
+  /** Which of these persons (by id, merges followed) the caller can see at all — for lists of things about persons. */
+  async visibleIds(access: Access, ids: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const id of new Set(ids)) {
+      const view = await this.deps.persons.get(id, undefined, { masked: true }).catch(() => undefined);
+      if (view && access.canSee(await this.subjectOf(view))) out.add(id);
+    }
+    return out;
+  }
 }

@@ -132,7 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(housingRoutes(services, gate));
       await api.register(personRoutes(gate));
       await api.register(sourceRoutes(services, access));
-      await api.register(reviewRoutes(services, access));
+      await api.register(reviewRoutes(services, access, gate));
       await api.register(auditRoutes(access));
       await api.register(accountRoutes(access));
       api.get('/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, () => app.swagger());

@@ -6,6 +6,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AccessServices } from '../../access/access-services.ts';
+import type { PersonGate } from '../../access/person-gate.ts';
+import { PopulusError } from '../../domain/errors.ts';
 import { entryOf } from '../../access/audit.service.ts';
 import { actorRef } from '../../access/principal.ts';
 import type { Access } from '../../access/remit-policy.ts';
@@ -66,8 +68,26 @@ const Decision = Type.Object(
 const Reason = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
 const Id = Type.Object({ id: Type.String() });
 
-export function reviewRoutes(services: Services, access: AccessServices): FastifyPluginAsyncTypebox {
+export function reviewRoutes(services: Services, access: AccessServices, gate: PersonGate): FastifyPluginAsyncTypebox {
   const { reviews, merges } = services;
+  /** The persons an item is about: its person and, for a possible match or clash, the candidate. */
+  const personsOf = (item: { kind: string; personId: string | null; detail: Record<string, unknown> }): string[] => {
+    const other = item.kind === 'possible-match' ? item.detail['candidateId'] : item.kind === 'identifier-clash' ? item.detail['heldBy'] : undefined;
+    return [item.personId, typeof other === 'string' ? other : null].filter((x): x is string => x !== null);
+  };
+  /** An item exists for the caller only when every person it is about is within the remit (as a person out of remit does not exist). */
+  const visibleItem = async (a: Access, id: string): Promise<Awaited<ReturnType<typeof reviews.get>>> => {
+    const item = await reviews.get(id);
+    const persons = personsOf(item);
+    const seen = await gate.visibleIds(a, persons);
+    if (persons.some((p) => !seen.has(p))) throw new PopulusError('REVIEW_ITEM_NOT_FOUND', `there is no review item ${id}`, { reviewItemId: id });
+    return item;
+  };
+  const visiblePersons = async (a: Access, ids: readonly string[]): Promise<void> => {
+    const seen = await gate.visibleIds(a, ids);
+    const hidden = ids.find((p) => !seen.has(p));
+    if (hidden !== undefined) throw new PopulusError('PERSON_NOT_FOUND', `no person ${hidden}`, { personId: hidden });
+  };
   const audited =
     (a: Access, action: string, personIds: readonly (string | null)[], requestId: string) =>
     async (repos: Repositories): Promise<void> => {
@@ -97,9 +117,12 @@ export function reviewRoutes(services: Services, access: AccessServices): Fastif
         const q = req.query;
         const page = await reviews.list({ kind: q.kind, status: q.status, decision: q.decision, personId: q.personId, limit: q.limit ?? 50, offset: q.offset ?? 0 });
         const a = accessOf(req);
-        const personIds = [...new Set(page.items.flatMap((i) => (i.personId === null ? [] : [i.personId])))];
+        // Items about persons outside the remit are left out (and not counted), as those persons do not exist for the caller.
+        const seen = await gate.visibleIds(a, page.items.flatMap(personsOf));
+        const items = page.items.filter((i) => personsOf(i).every((p) => seen.has(p)));
+        const personIds = [...new Set(items.flatMap(personsOf))];
         await access.audit.record({ principal: a.principal, purpose: a.purpose }, { action: 'review.read', personIds, elementIds: [], result: 'ok', requestId: req.id });
-        return page;
+        return { items, total: page.total - (page.items.length - items.length) };
       },
     });
 
@@ -107,8 +130,8 @@ export function reviewRoutes(services: Services, access: AccessServices): Fastif
       config: { access: { operation: 'review.read', personal: true } },
       schema: { tags: ['review'], summary: 'One review item with its explanation', params: Id, response: { 200: Type.Ref('ReviewItem'), ...errors(401, 403, 404) } },
       handler: async (req) => {
-        const item = await reviews.get(req.params.id);
         const a = accessOf(req);
+        const item = await visibleItem(a, req.params.id);
         await access.audit.record({ principal: a.principal, purpose: a.purpose }, { action: 'review.read', personIds: item.personId ? [item.personId] : [], elementIds: [], result: 'ok', requestId: req.id });
         return item;
       },
@@ -130,8 +153,8 @@ export function reviewRoutes(services: Services, access: AccessServices): Fastif
         },
         handler: async (req) => {
           const a = accessOf(req);
-          const item = await reviews.get(req.params.id);
-          const within = audited(a, `review.${decision}`, [item.personId], req.id);
+          const item = await visibleItem(a, req.params.id);
+          const within = audited(a, `review.${decision}`, personsOf(item), req.id);
           return reviews[decision](req.params.id, actorRef(a.principal), req.body.reason, within);
         },
       });
@@ -151,6 +174,7 @@ export function reviewRoutes(services: Services, access: AccessServices): Fastif
       handler: async (req, reply) => {
         const a = accessOf(req);
         const { survivorId, loserId, reason, force } = req.body;
+        await visiblePersons(a, [survivorId, loserId]);
         const within = audited(a, 'person.merge', [survivorId, loserId], req.id);
         return reply.status(201).send(await merges.merge(survivorId, loserId, actorRef(a.principal), { reason, force }, within));
       },
@@ -159,7 +183,11 @@ export function reviewRoutes(services: Services, access: AccessServices): Fastif
     app.get('/merges/:id', {
       config: { access: { operation: 'review.read', personal: true } },
       schema: { tags: ['review'], summary: 'A merge: who, when, why, what moved, and whether it was undone', params: Id, response: { 200: Type.Ref('Merge'), ...errors(401, 403, 404) } },
-      handler: (req) => merges.get(req.params.id),
+      handler: async (req) => {
+        const m = await merges.get(req.params.id);
+        await visiblePersons(accessOf(req), [m.survivorId]);
+        return m;
+      },
     });
 
     app.post('/merges/:id/undo', {
@@ -168,6 +196,7 @@ export function reviewRoutes(services: Services, access: AccessServices): Fastif
       handler: async (req) => {
         const a = accessOf(req);
         const m = await merges.get(req.params.id);
+        await visiblePersons(a, [m.survivorId]);
         const within = audited(a, 'person.unmerge', [m.survivorId, m.loserId], req.id);
         return merges.unmerge(req.params.id, actorRef(a.principal), req.body.reason, within);
       },
