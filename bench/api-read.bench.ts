@@ -30,7 +30,7 @@ const persons = Number(option('persons', '2000'));
 const seconds = option('seconds', '10');
 const connections = option('connections', '16');
 const windowMs = option('window', '1');
-const auditThread = option('audit-thread', 'off');
+const auditThread = option('audit-thread', 'on');
 
 const work = mkdtempSync(join(tmpdir(), 'populus-bench-api-'));
 try {

@@ -31,7 +31,7 @@ export interface Config {
   readonly auditRetentionDays: number;
   /** Group commit of the audit log: how long a lone entry waits for company before its flush, in ms. */
   readonly auditWindowMs: number;
-  /** SQLite files: write the audit log's group commits on a thread of their own (default false). */
+  /** SQLite files: write the audit log's group commits on a thread of their own (default true). */
   readonly auditThread: boolean;
   /** Session cookies carry the Secure attribute (default true; false only for plain-HTTP development). */
   readonly cookieSecure: boolean;
@@ -106,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     }),
     auditRetentionDays: int('POPULUS_AUDIT_RETENTION_DAYS', '180', 180, 36500, 'a number of days, at least 180'),
     auditThread: (() => {
-      const v = env['POPULUS_AUDIT_THREAD'] ?? 'off';
+      const v = env['POPULUS_AUDIT_THREAD'] ?? 'on';
       if (v !== 'on' && v !== 'off') invalid('POPULUS_AUDIT_THREAD', v, 'on or off');
       return v === 'on';
     })(),

@@ -37,7 +37,7 @@ export interface AccessOptions {
   readonly audit?: Partial<AuditSettings>;
   readonly clock?: () => Date;
   /**
-   * Write group commits on a thread of their own (SQLite files; default false): the fsync of each
+   * Write group commits on a thread of their own (SQLite files; default false here, on in the platform's config): the fsync of each
    * commit then does not stall the thread answering requests (worth it on slow storage).
    */
   readonly auditThread?: boolean;
