@@ -6,6 +6,7 @@
  * current values (person.name, person.sex, person.birthDate).
  */
 import { computeCheckChar } from '../../src/domain/id-number.ts';
+import { mulberry32 } from '../../src/domain/random.ts';
 
 export const ROWS_PER_PERSON = 7;
 export const DISTRICT = '310105';
@@ -59,17 +60,6 @@ export function mix32(x: number): number {
   return h >>> 0;
 }
 
-/** mulberry32: a tiny seeded PRNG returning unsigned 32-bit integers. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** Two hex digits per byte value; Number#toString(16) costs more than the insert it feeds. */
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));

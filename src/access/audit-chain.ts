@@ -36,18 +36,10 @@ export interface AuditEntryInput {
   readonly detail?: string | null;
 }
 
-export interface AuditEntry {
+/** An entry as stored: the input with its place in the chain. */
+export interface AuditEntry extends Omit<AuditEntryInput, 'at' | 'detail'> {
   readonly seq: number;
   readonly at: string;
-  readonly actor: string;
-  readonly departmentId: string | null;
-  readonly role: string | null;
-  readonly purpose: string;
-  readonly action: string;
-  readonly personIds: readonly string[];
-  readonly elementIds: readonly string[];
-  readonly result: AuditResult;
-  readonly requestId: string | null;
   readonly detail: string | null;
   readonly prevHash: string;
   readonly hash: string;

@@ -14,6 +14,7 @@ import {
   type IdNumberVerdict,
 } from './id-number.ts';
 import { defaultAreaCodeHistory } from '../reference/area-code-history.ts';
+import { mulberry32 } from './random.ts';
 
 interface ValidCase {
   id: string;
@@ -75,15 +76,7 @@ function expectedFailure(reason: string): IdNumberFailure {
 }
 
 /** mulberry32, so the property loops draw the same numbers every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+const seeded = mulberry32;
 const randomBody = (next: () => number): string => Array.from({ length: 17 }, () => String(next() % 10)).join('');
 
 describe('GB 11643-1999 fixture: valid numbers', () => {

@@ -15,7 +15,7 @@
  */
 import type { Decision, Explanation } from '../match/fellegi-sunter.ts';
 import type { MatchRules } from '../match/match-rules.ts';
-import { previewExplanations } from '../match/rule-preview.ts';
+import { previewExplanations, type RuleChangePreview } from '../match/rule-preview.ts';
 import type { DataAccess } from '../store/repositories.ts';
 import { newId } from '../store/clock.ts';
 import { checkActor, type MergeService } from './merge.service.ts';
@@ -36,12 +36,8 @@ export interface PastDecision {
   readonly probabilityAfter: number;
 }
 
-export interface ReevaluationReport {
-  readonly before: { readonly id: string; readonly version: number };
-  readonly after: { readonly id: string; readonly version: number };
-  readonly pairs: number;
-  /** 'link→review': 3, unchanged ones included ('link→link'). */
-  readonly transitions: Readonly<Record<string, number>>;
+/** The rule change preview (rule-preview.ts) of past decisions, and what applying it did. */
+export interface ReevaluationReport extends Omit<RuleChangePreview, 'changed'> {
   readonly changed: readonly PastDecision[];
   readonly applied: boolean;
   readonly actions: { readonly split: number; readonly queued: number; readonly merged: number; readonly superseded: number };

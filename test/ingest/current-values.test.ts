@@ -14,6 +14,7 @@ import { newId, nowIso } from '../../src/store/clock.ts';
 import { createDataAccess, type DataAccess } from '../../src/store/repositories.ts';
 import type { Store } from '../../src/store/store.ts';
 import { backends } from '../support/backends.ts';
+import { seededRandom } from '../../src/domain/random.ts';
 
 const HOME = '310105004';
 /** Owned by police, by civil affairs, and by no source defined here (every value unconfirmed). */
@@ -22,16 +23,7 @@ const SOURCES = ['police-register', 'civil-relief', 'volunteers', 'rentals'] as 
 const VALUES = ['10', '20', '30', null] as const;
 const DATES = ['2026-01-01', '2026-02-01', '2026-03-01'] as const;
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 for (const backend of await backends()) {
   describe(`current values on ${backend.name}: the import's shortcut agrees with survivorship`, { skip: backend.unavailable }, () => {

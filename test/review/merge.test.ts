@@ -10,6 +10,7 @@ import { createDataAccess } from '../../src/store/repositories.ts';
 import { newId } from '../../src/store/clock.ts';
 import type { Store } from '../../src/store/store.ts';
 import { backends } from '../support/backends.ts';
+import { seededRandom } from '../../src/domain/random.ts';
 
 const HOME = '310105004';
 const COMMITTEE = '310105004003';
@@ -24,16 +25,7 @@ async function rejects(promise: Promise<unknown>, code: ErrorCode): Promise<void
 }
 
 /** A seeded generator, so that a failing case can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 /** A person view with its lists in a fixed order (row order may differ between backends after updates). */
 function canonical(v: PersonView): unknown {

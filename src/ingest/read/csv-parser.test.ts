@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { CsvParser, CsvSyntaxError } from './csv-parser.ts';
 import type { RawRow } from './source-record.ts';
+import { seededRandom } from '../../domain/random.ts';
 
 function parseAll(text: string, delimiter = ',', chunkSizes: readonly number[] = [text.length || 1]): RawRow[] {
   const parser = new CsvParser(delimiter);
@@ -18,16 +19,7 @@ function parseAll(text: string, delimiter = ',', chunkSizes: readonly number[] =
   return out;
 }
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const PIECES = ['a', 'b', '张', '伟', ' ', ',', '"', '\n', '\r\n', '1', '号', '\t', ';'];
 
