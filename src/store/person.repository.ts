@@ -264,20 +264,18 @@ export class PersonRepository {
   async search(s: PersonSearch, asOf: string): Promise<{ ids: string[]; total: number }> {
     let base = this.db.selectFrom('person').where('person.status', '=', 'active');
     for (const v of s.values ?? []) {
-      base = base.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('person_value as pv')
-            .select('pv.person_id')
-            .whereRef('pv.person_id', '=', 'person.id')
-            .where('pv.element_id', '=', v.elementId)
-            .where((e) => (v.prefix ? startsWith('pv.value', v.value) : e('pv.value', '=', v.value))),
-        ),
+      // `id in (…)`, not `exists`: the planner then starts from the value index instead of scanning every person.
+      base = base.where('person.id', 'in', (eb) =>
+        eb
+          .selectFrom('person_value as pv')
+          .select('pv.person_id')
+          .where('pv.element_id', '=', v.elementId)
+          .where((e) => (v.prefix ? startsWith('pv.value', v.value) : e('pv.value', '=', v.value))),
       );
     }
     if (s.identifierNumber) {
       const n = s.identifierNumber;
-      base = base.where((eb) => eb.exists(eb.selectFrom('identifier as i').select('i.person_id').whereRef('i.person_id', '=', 'person.id').where('i.number', '=', n)));
+      base = base.where('person.id', 'in', (eb) => eb.selectFrom('identifier as i').select('i.person_id').where('i.number', '=', n));
     }
     // A residence in force on asOf: inside one of the area prefixes, or at a dwelling of one of the buildings.
     const residing = (where: { readonly areas?: readonly string[]; readonly buildings?: readonly string[] }) =>
