@@ -111,7 +111,8 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
     }
     if (c.codeMap !== undefined) {
       const map = ctx.profile.codeMaps?.[c.codeMap];
-      const mapped = map?.map[value] ?? (map?.passThrough ? value : undefined);
+      // The transformed cell first; then the cell as written, for a map whose keys keep what a transform changes (full-width brackets, traditional characters).
+      const mapped = map?.map[value] ?? map?.map[raw.trim()] ?? (map?.passThrough ? value : undefined);
       if (mapped === undefined || !map || !ctx.isCode(map.table, mapped)) {
         reject(c, value, 'UNKNOWN_LOCAL_CODE', `${c.column}: "${value}" is not a known code of ${c.codeMap}`);
         continue;
