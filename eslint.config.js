@@ -40,6 +40,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/feed/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        [['**/api/**', '**/cli/**'], 'the feed never depends on its callers'],
+        [['kysely', 'fastify', 'pg', 'better-sqlite3'], 'Kysely and drivers stay inside src/store; HTTP routes stay in src/api'],
+      ]),
+    },
+  },
+  {
     files: ['src/store/**/*.ts'],
     rules: { 'no-restricted-imports': restrict([[['**/services/**', '**/api/**', '**/cli/**'], 'the store knows nothing of its callers']]) },
   },

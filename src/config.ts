@@ -40,6 +40,14 @@ export interface Config {
   readonly loginRateLimitPerMinute: number;
   /** The password of the demo accounts `serve` creates with the demo street; empty = generate and print one. */
   readonly demoPassword: string;
+  /** `serve` also delivers the change feed to webhook and NATS subscriptions (default true). */
+  readonly dispatcher: boolean;
+  /** How often the dispatcher looks for new events when idle, in ms (default 100). */
+  readonly dispatcherPollMs: number;
+  /** NATS server for subscriptions delivered through JetStream (nats://host:4222); empty = none. */
+  readonly natsUrl: string;
+  /** Webhook URLs may be plain http:// to hosts other than loopback (default false: https only). */
+  readonly webhookAllowHttp: boolean;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/populus.db';
@@ -98,6 +106,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   if (cookieSecureRaw !== 'true' && cookieSecureRaw !== 'false') invalid('POPULUS_COOKIE_SECURE', cookieSecureRaw, 'true or false');
   const demoPassword = env['POPULUS_DEMO_PASSWORD'] ?? '';
   if (demoPassword !== '' && demoPassword.length < 12) invalid('POPULUS_DEMO_PASSWORD', '***', 'at least 12 characters (or unset, to generate one)');
+  const onOff = (variable: string, fallback: 'on' | 'off'): boolean => {
+    const v = env[variable] ?? fallback;
+    if (v !== 'on' && v !== 'off') invalid(variable, v, 'on or off');
+    return v === 'on';
+  };
   return Object.freeze({
     identity: Object.freeze({
       idleTimeoutMinutes: int('POPULUS_IDLE_TIMEOUT_MINUTES', '15', 1, 1440, 'minutes from 1 to 1440'),
@@ -105,16 +118,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       passwordMaxAgeDays,
     }),
     auditRetentionDays: int('POPULUS_AUDIT_RETENTION_DAYS', '180', 180, 36500, 'a number of days, at least 180'),
-    auditThread: (() => {
-      const v = env['POPULUS_AUDIT_THREAD'] ?? 'on';
-      if (v !== 'on' && v !== 'off') invalid('POPULUS_AUDIT_THREAD', v, 'on or off');
-      return v === 'on';
-    })(),
+    auditThread: onOff('POPULUS_AUDIT_THREAD', 'on'),
     auditWindowMs: int('POPULUS_AUDIT_WINDOW_MS', '1', 0, 100, 'milliseconds from 0 to 100'),
     cookieSecure: cookieSecureRaw === 'true',
     rateLimitPerMinute: int('POPULUS_RATE_LIMIT_PER_MINUTE', '6000', 0, 10_000_000, 'requests per minute (0 = no limit)'),
     loginRateLimitPerMinute: int('POPULUS_LOGIN_RATE_LIMIT_PER_MINUTE', '20', 1, 10_000, 'login attempts per minute from 1 to 10000'),
     demoPassword,
+    dispatcher: onOff('POPULUS_DISPATCHER', 'on'),
+    dispatcherPollMs: int('POPULUS_DISPATCHER_POLL_MS', '100', 10, 60_000, 'milliseconds from 10 to 60000'),
+    natsUrl: (() => {
+      const v = env['NATS_URL'] ?? '';
+      if (v !== '' && !/^(nats|tls|wss?):\/\/.+/.test(v)) invalid('NATS_URL', redactUrl(v), 'nats://host:4222 (or empty)');
+      return v;
+    })(),
+    webhookAllowHttp: onOff('POPULUS_WEBHOOK_ALLOW_HTTP', 'off'),
     demo,
     demoScale,
     databaseUrl: parseDatabaseUrl(overrides.databaseUrl !== undefined ? '--database' : 'DATABASE_URL', databaseUrl),

@@ -15,12 +15,16 @@ import { seedReference } from './store/reference-seed.ts';
 import { openStore, type Store } from './store/store.ts';
 import { accessServicesFromCatalogue, type AccessServices } from './access/access-services.ts';
 import { DEFAULT_IDENTITY_POLICY } from './access/identity-policy.ts';
+import { createFeedServices, type FeedServices } from './feed/feed-services.ts';
+import { loadElements } from './reference/catalogue-loader.ts';
 
 export interface Platform {
   readonly store: Store;
   readonly services: Services;
   /** Identity, remits, masking and the audit log. */
   readonly access: AccessServices;
+  /** The change feed: the gate deliveries go through, the outbox, subscriptions. */
+  readonly feed: FeedServices;
   close(): Promise<void>;
 }
 
@@ -42,11 +46,12 @@ export async function openPlatform(config: Config, options: { migrate: boolean }
     const migration = options.migrate ? await migrateStore(store) : undefined;
     const services = servicesFor(store, config.homeArea);
     const access = accessFor(store, config);
+    const feed = feedFor(store, config.homeArea, access, { services, webhookAllowHttp: config.webhookAllowHttp, natsUrl: config.natsUrl });
     const close = async (): Promise<void> => {
       await access.audit.close();
       await store.close();
     };
-    return { store, services, access, migration, close };
+    return { store, services, access, feed, migration, close };
   } catch (e) {
     await store.close();
     throw e;
@@ -67,10 +72,28 @@ export function accessFor(store: Store, config: Pick<Config, 'homeArea' | 'ident
   });
 }
 
+/** The change feed's services of a node. */
+export function feedFor(
+  store: Store,
+  homeArea: string,
+  access: Pick<AccessServices, 'policy' | 'audit'>,
+  options: { readonly services?: Pick<Services, 'sources'>; readonly webhookAllowHttp?: boolean; readonly natsUrl?: string } = {},
+): FeedServices {
+  const dataDir = defaultDataDir();
+  return createFeedServices(createDataAccess(store, homeArea.slice(0, 6)), access, {
+    elements: loadElements(dataDir),
+    kinds: loadKinds(dataDir),
+    dispatch: { district: homeArea.slice(0, 6), ...(options.natsUrl ? { natsUrl: options.natsUrl } : {}) },
+    ...(options.services ? { profiles: options.services.sources } : {}),
+    ...(options.webhookAllowHttp === undefined ? {} : { allowHttpWebhooks: options.webhookAllowHttp }),
+  });
+}
+
 export async function buildServer(config: Config, platform: Platform): Promise<FastifyInstance> {
   return buildApp({
     services: platform.services,
     access: platform.access,
+    feed: platform.feed,
     logLevel: config.logLevel,
     bodyLimitBytes: config.bodyLimitBytes,
     cookieSecure: config.cookieSecure,

@@ -64,7 +64,7 @@ const sortedUnique = (xs: readonly string[]): string[] => [...new Set(xs)].sort(
 export function entryProblems(e: AuditEntryInput): string[] {
   const problems: string[] = [];
   if (!/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/.test(e.action)) problems.push(`action "${e.action}" is not a dotted lower-case name`);
-  if (!/^(user|token):[0-9a-f-]{1,64}$|^system$/.test(e.actor)) problems.push(`actor "${e.actor}" is not user:<id>, token:<id> or system`);
+  if (!/^(user|token|subscription):[0-9a-f-]{1,64}$|^system$/.test(e.actor)) problems.push(`actor "${e.actor}" is not user:<id>, token:<id>, subscription:<id> or system`);
   if (e.purpose === '') problems.push('every entry has a purpose');
   if (e.at !== undefined && new Date(e.at).toISOString() !== e.at) problems.push(`at "${e.at}" is not an ISO instant with milliseconds`);
   if (e.detail != null) {

@@ -30,6 +30,10 @@ export const OPERATIONS = [
   'account.manage',
   /** The GB 11643 checker (no data is stored or read). */
   'id.check',
+  /** The pull feed and its Server-Sent Events stream (what is delivered is still cut to the remit by FeedGate). */
+  'feed.read',
+  /** Subscriptions to the change feed. Department officers and tokens: their own department's only. */
+  'subscription.manage',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -51,13 +55,15 @@ export const OPERATION_ROLES: Readonly<Record<Operation, readonly Role[]>> = {
   'audit.read': ['auditor'],
   'account.manage': ['platform-admin'],
   'id.check': STAFF,
+  'feed.read': ['department-officer'],
+  'subscription.manage': ['platform-admin', 'department-officer'],
 };
 
 /** Operations that only a signed-in person may perform, never a department system's token. */
 const USERS_ONLY: ReadonlySet<Operation> = new Set(['audit.read', 'account.manage', 'reference.write', 'review.decide']);
 
 export function mayPerform(p: Principal, op: Operation): boolean {
-  if (p.actor.kind === 'token' && USERS_ONLY.has(op)) return false;
+  if (p.actor.kind !== 'user' && USERS_ONLY.has(op)) return false;
   return OPERATION_ROLES[op].includes(p.role);
 }
 

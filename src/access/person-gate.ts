@@ -15,6 +15,7 @@ import type { AuditService, DataUse } from './audit.service.ts';
 import { entryOf } from './audit.service.ts';
 import { HOUSEHOLD_ELEMENT, identifierElement, RESIDENCE_ELEMENT, type FilteredView, type PersonViewFilter } from './person-view-filter.ts';
 import type { Access, Subject } from './remit-policy.ts';
+import { actorRef } from './principal.ts';
 
 export interface PersonGateDeps {
   readonly persons: PersonService;
@@ -178,6 +179,7 @@ export class PersonGate {
   private writeContext(access: Access, action: string, elementIds: readonly string[], sourceOf: (e: string) => string | undefined, requestId: string | null): WriteContext {
     return {
       sourceFor: (e) => sourceOf(e) ?? 'manual',
+      cause: { kind: 'user', actor: actorRef(access.principal) },
       within: async (repos: Repositories, personId: string) => {
         const entry = entryOf({ principal: access.principal, purpose: access.purpose }, { action, personIds: [personId], elementIds: [...elementIds].sort(), result: 'ok', requestId });
         await this.deps.audit.appendWithin(repos.audit, [entry]);

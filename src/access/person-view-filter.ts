@@ -12,6 +12,7 @@ import type { CategoryResult } from '../domain/population-category.ts';
 import type { HouseholdMember, Identifier, PersonValue, Residence } from '../domain/registry/types.ts';
 import type { DataElement } from '../domain/standard/types.ts';
 import { maskKindOf, maskValue } from './masking.ts';
+import { CATEGORY_ELEMENT, HOUSEHOLD_ELEMENT, IDENTIFIER_ELEMENT, identifierElement, RESIDENCE_ELEMENT } from '../domain/registry/element-ids.ts';
 
 /** The parts of a person view the filter knows (PersonService's PersonView has this shape). */
 export interface PersonViewParts {
@@ -41,14 +42,7 @@ export interface FilterResult<V extends PersonViewParts> {
   readonly unmasked: string[];
 }
 
-export const IDENTIFIER_ELEMENT = { citizen: 'person.citizenIdNumber', other: 'person.otherIdentityDocument' } as const;
-export const RESIDENCE_ELEMENT = { registered: 'person.registeredAddress', actual: 'person.actualResidence' } as const;
-export const HOUSEHOLD_ELEMENT = 'person.relationshipToHead';
-export const CATEGORY_ELEMENT = 'person.populationCategory';
-
-export function identifierElement(type: string): string {
-  return type === 'CN_ID' ? IDENTIFIER_ELEMENT.citizen : IDENTIFIER_ELEMENT.other;
-}
+export { CATEGORY_ELEMENT, HOUSEHOLD_ELEMENT, IDENTIFIER_ELEMENT, identifierElement, RESIDENCE_ELEMENT };
 
 export class PersonViewFilter {
   private readonly elements: ReadonlyMap<string, DataElement>;

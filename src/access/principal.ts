@@ -50,7 +50,8 @@ export interface ApiToken {
  * limited to the token's purposes.
  */
 export interface Principal {
-  readonly actor: { readonly kind: 'user' | 'token'; readonly id: string };
+  /** A signed-in user, a department system's API token, or a department's feed subscription (what it is delivered). */
+  readonly actor: { readonly kind: 'user' | 'token' | 'subscription'; readonly id: string };
   readonly role: Role;
   readonly departmentId: string | null;
   readonly areaCodes: readonly string[];
@@ -81,6 +82,19 @@ export function principalOfToken(t: ApiToken): Principal {
     buildingIds: [],
     personId: null,
     purposes: t.purposes,
+  };
+}
+
+/** A feed subscription receives as its department's officer would, for the one purpose it was made for. */
+export function principalOfSubscription(s: { readonly id: string; readonly departmentId: string; readonly purpose: string }): Principal {
+  return {
+    actor: { kind: 'subscription', id: s.id },
+    role: 'department-officer',
+    departmentId: s.departmentId,
+    areaCodes: [],
+    buildingIds: [],
+    personId: null,
+    purposes: [s.purpose],
   };
 }
 

@@ -172,7 +172,7 @@ export class RemitPolicy {
       if (p.departmentId === null) return [];
       return (this.remits.byDepartment.get(p.departmentId) ?? []).map((grant) => ({ grant, fromDepartment: true }));
     }
-    if (p.actor.kind === 'token') return [];
+    if (p.actor.kind !== 'user') return [];
     return (this.remits.byRole.get(p.role) ?? []).map((grant) => ({ grant, fromDepartment: false }));
   }
 

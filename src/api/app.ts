@@ -12,6 +12,7 @@ import rateLimit from '@fastify/rate-limit';
 import { createHash } from 'node:crypto';
 import type { Services } from '../services/services.ts';
 import type { AccessServices } from '../access/access-services.ts';
+import type { FeedServices } from '../feed/feed-services.ts';
 import { PersonGate } from '../access/person-gate.ts';
 import { PopulusError } from '../domain/errors.ts';
 import { registerAuth, SESSION_COOKIE } from './auth.ts';
@@ -30,6 +31,8 @@ import { housingRoutes } from './routes/housing.routes.ts';
 import { personRoutes } from './routes/person.routes.ts';
 import { standardRoutes, standardSchemas } from './routes/standard.routes.ts';
 import { sourceRoutes, sourceSchemas } from './routes/source.routes.ts';
+import { feedRoutes, feedSchemas } from './routes/feed.routes.ts';
+import { inboundRoutes } from './routes/inbound.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -38,6 +41,8 @@ export interface AppOptions {
   readonly access: AccessServices;
   /** The door to personal data (built from services and access when not given). */
   readonly gate?: PersonGate;
+  /** The change feed (its routes are served when given). */
+  readonly feed?: FeedServices;
   /** Secure attribute of the session cookie (default true). */
   readonly cookieSecure?: boolean;
   /** Requests per minute per token, session or address; 0 = no limit (default 6000). */
@@ -85,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   app.addSchema({ $id: 'Error', ...ErrorBody });
   for (const s of [...standardSchemas, AreaSchema, ...registrySchemas, ...sourceSchemas, ...sessionSchemas, ...auditSchemas, ...accountSchemas, ...reviewSchemas]) app.addSchema(s);
+  if (options.feed) for (const s of feedSchemas) app.addSchema(s);
   registerErrorHandling(app);
 
   const { services, access } = options;
@@ -132,9 +138,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(housingRoutes(services, gate));
       await api.register(personRoutes(gate));
       await api.register(sourceRoutes(services, access));
+      await api.register(inboundRoutes({ sources: services.sources, pushes: services.pushes }));
       await api.register(reviewRoutes(services, access, gate));
       await api.register(auditRoutes(access));
       await api.register(accountRoutes(access));
+      if (options.feed) await api.register(feedRoutes(options.feed));
       api.get('/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, () => app.swagger());
     },
     { prefix: API_PREFIX },

@@ -17,6 +17,7 @@ import { auditCommand } from './commands/audit.command.ts';
 import { matchCommand } from './commands/match.command.ts';
 import { reviewCommand } from './commands/review.command.ts';
 import { personsCommand } from './commands/persons.command.ts';
+import { feedCommand } from './commands/feed.command.ts';
 
 export function program(): Command {
   return new Command('populus')
@@ -36,6 +37,7 @@ export function program(): Command {
     .addCommand(personsCommand())
     .addCommand(userCommand())
     .addCommand(auditCommand())
+    .addCommand(feedCommand())
     .showHelpAfterError('(add --help for usage)');
 }
 

@@ -12,6 +12,9 @@ import { birthDateAndSex } from '../domain/id-number.ts';
 import { recomputeCurrent } from '../services/current-values.ts';
 import type { MappedRow } from './map/map-record.ts';
 import type { MatchOutcome, PersonMatcher } from './person-matcher.ts';
+import type { ChangeCause } from '../domain/feed/change-event.ts';
+import { identifierElement } from '../domain/registry/element-ids.ts';
+import { ChangeEvents } from '../services/change-events.ts';
 
 export interface ChunkContext {
   readonly sourceId: string;
@@ -21,6 +24,8 @@ export interface ChunkContext {
   readonly matcher: PersonMatcher;
   /** The node's street, where a household of unknown registration is placed. */
   readonly homeArea: string;
+  /** What the change events of the chunk name as their cause; default the import of batchId. */
+  readonly cause?: ChangeCause;
 }
 
 export interface ChunkOutcome {
@@ -105,6 +110,14 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
   });
   outcome.linked = [...personOf.values()].filter((p) => p.rule !== 'new').length;
   await repos.ingest.insertPersons(created, ctx.batchId);
+  const events = new ChangeEvents(ctx.cause ?? { kind: 'import', batchId: ctx.batchId, sourceId: ctx.sourceId });
+  events.personsCreated(created);
+  // A record newly linked to a person who existed before it (a new person's created event names its source already).
+  const createdHere = new Set(created);
+  for (const { row, record } of changed) {
+    const p = personOf.get(row);
+    if (p && record?.person_id !== p.personId && !createdHere.has(p.personId)) events.linked(p.personId, ctx.sourceId, p.rule);
+  }
   if (possible.length > 0) await repos.ingest.insertReviewItems(possible);
   outcome.reviews = possible.length;
 
@@ -129,6 +142,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
     }
   }
   await repos.ingest.insertIdentifiers(identifierRows, ctx.batchId);
+  for (const i of identifierRows) events.element(i.personId, { element: identifierElement(i.type), old: null, new: i.number, source: ctx.sourceId });
   if (clashes.length > 0) await repos.ingest.insertReviewItems(clashes);
   outcome.identifierClashes = clashes.length;
 
@@ -164,11 +178,13 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
   }
   // Current values first, from what is stored plus this chunk's observations, then the observations themselves.
   const pending = observations.map((o) => ({ personId: o.personId, elementId: o.elementId, sourceId: o.sourceId, value: o.value, observedAt: o.observedAt, recordedAt }));
-  outcome.conflicts = (await recomputeCurrent(repos, pending, ctx.batchId, { pending, newPersons })).conflictsOpened;
+  outcome.conflicts = (await recomputeCurrent(repos, pending, ctx.batchId, { pending, newPersons, events })).conflictsOpened;
   await repos.ingest.insertObservations(observations);
 
   // Residences the source reports: a different place ends the source's earlier one on the extract date.
-  const open = byPerson(await repos.ingest.openResidencesFrom(storedPersons, ctx.sourceId));
+  // Every source's residences in force: the source's own are what it moves; a place another source reports already is no move of the person.
+  const openAll = byPerson(await repos.ingest.openResidencesFrom(storedPersons, null));
+  const open = new Map([...openAll].map(([p, list]) => [p, list.filter((r) => r.sourceId === ctx.sourceId)]));
   const toEnd: string[] = [];
   const toInsert: { id: string; personId: string; kind: string; areaCode: string; address: string | null; dwellingId: string | null; validFrom: string | null }[] = [];
   for (const { row } of changed) {
@@ -181,13 +197,22 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
       toEnd.push(...current.map((o) => o.id));
       const id = newId();
       toInsert.push({ id, personId, kind: r.kind, areaCode: r.areaCode, address: r.address, dwellingId: r.dwellingId, validFrom: ctx.observedAt });
-      open.set(personId, [...mine, { id, personId, kind: r.kind, areaCode: r.areaCode, address: r.address }]);
+      const left = current[0];
+      const knownElsewhere = (openAll.get(personId) ?? []).some((o) => o.sourceId !== ctx.sourceId && o.kind === r.kind && o.areaCode === r.areaCode);
+      if (!knownElsewhere) events.moved(personId, {
+        kind: r.kind,
+        from: left ? { areaCode: left.areaCode, address: left.address, dwellingId: null } : null,
+        to: { areaCode: r.areaCode, address: r.address, dwellingId: r.dwellingId },
+        sourceId: ctx.sourceId,
+      });
+      open.set(personId, [...mine, { id, personId, kind: r.kind, areaCode: r.areaCode, address: r.address, sourceId: ctx.sourceId }]);
     }
   }
   await repos.ingest.endResidences(toEnd, ctx.observedAt, ctx.batchId);
   await repos.ingest.insertResidences(toInsert, ctx.sourceId, ctx.batchId);
 
-  await applyHouseholds(repos, changed.map((c) => c.row), personOf, newPersons, ctx);
+  await applyHouseholds(repos, changed.map((c) => c.row), personOf, newPersons, ctx, events);
+  await events.flush(repos);
 
   await repos.ingest.upsertSourceRecords(
     changed.map(({ row, record }) => ({
@@ -233,7 +258,14 @@ function byPerson<T extends { personId: string }>(rows: readonly T[]): Map<strin
 }
 
 /** Household membership the source reports: the household by its number (created when new), the member's relationship; a move ends the earlier membership. */
-async function applyHouseholds(repos: Repositories, rows: readonly MappedRow[], personOf: ReadonlyMap<MappedRow, { personId: string }>, newPersons: ReadonlySet<string>, ctx: ChunkContext): Promise<void> {
+async function applyHouseholds(
+  repos: Repositories,
+  rows: readonly MappedRow[],
+  personOf: ReadonlyMap<MappedRow, { personId: string }>,
+  newPersons: ReadonlySet<string>,
+  ctx: ChunkContext,
+  events: ChangeEvents,
+): Promise<void> {
   const withHousehold = rows.filter((r) => r.household !== null && personOf.has(r));
   if (withHousehold.length === 0) return;
   const numbers = [...new Set(withHousehold.map((r) => r.household?.number ?? ''))];
@@ -261,6 +293,7 @@ async function applyHouseholds(repos: Repositories, rows: readonly MappedRow[], 
     toEnd.push(...current.map((m) => m.id));
     const id = newId();
     toInsert.push({ id, householdId, personId, relationship, validFrom: ctx.observedAt });
+    events.household(personId, { householdId, relationship, fromHouseholdId: current.find((m) => m.householdId !== householdId)?.householdId ?? null, sourceId: ctx.sourceId });
     open.set(personId, [{ id, personId, householdId, relationship }]);
   }
   await repos.ingest.endMemberships(toEnd, ctx.observedAt, ctx.batchId);

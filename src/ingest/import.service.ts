@@ -19,14 +19,14 @@ import { checkIdNumber } from '../domain/id-number.ts';
 import type { MappingProfile } from '../domain/ingest/profile.ts';
 import { profileElements } from '../domain/ingest/profile.ts';
 import type { DataElement } from '../domain/standard/types.ts';
-import type { DataAccess } from '../store/repositories.ts';
+import type { DataAccess, Repositories } from '../store/repositories.ts';
 import type { BatchRow } from '../store/ingest.repository.ts';
 import { newId, nowIso } from '../store/clock.ts';
 import type { SourceService } from '../services/source.service.ts';
 import { openSourceFile, isIngestFileError, sampleRecords, type HeaderInfo, type SourceRecord } from './read/record-reader.ts';
-import { mapRecord, type MappingContext, type MappedRow, type Rejection, type TransformResult } from './map/map-record.ts';
+import { mapRecord, type MapResult, type MappingContext, type MappedRow, type Rejection, type TransformResult } from './map/map-record.ts';
 import type { TransformStep } from './transform/transform-registry.ts';
-import { applyChunk } from './apply-chunk.ts';
+import { applyChunk, type ChunkContext, type ChunkOutcome } from './apply-chunk.ts';
 import { endUnseenRecords } from './end-records.ts';
 import { NO_MATCHER, type PersonMatcher } from './person-matcher.ts';
 import { rollbackBatch } from './rollback.ts';
@@ -275,6 +275,22 @@ export class ImportService {
     const done = await data.repos.ingest.findBatch(batchId);
     if (!done) throw new Error('import batch vanished');
     return toReport(done);
+  }
+
+  /**
+   * The pipeline for records that arrive other than in a file (changes pushed by a department
+   * system, src/ingest/push-changes.ts): `map` maps one record with the profile, `apply` writes
+   * mapped rows as one chunk in the caller's transaction — the steps, matcher and home area of a file import.
+   */
+  async pipelineFor(profile: MappingProfile): Promise<{
+    map(record: SourceRecord): MapResult;
+    apply(repos: Repositories, rows: readonly MappedRow[], chunk: Omit<ChunkContext, 'matcher' | 'homeArea'>): Promise<ChunkOutcome>;
+  }> {
+    const ctx = await this.mappingContext(profile);
+    return {
+      map: (record) => mapRecord(record, ctx),
+      apply: (repos, rows, chunk) => applyChunk(repos, rows, { ...chunk, matcher: this.deps.matcher ?? NO_MATCHER, homeArea: this.deps.homeArea }),
+    };
   }
 
   /** Loads the standard address database (committee, address, housing use per dwelling). */

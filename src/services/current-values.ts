@@ -9,6 +9,8 @@ import { survive, type Reported } from '../domain/survivorship.ts';
 import type { Repositories } from '../store/repositories.ts';
 import type { CurrentWrite, StoredCurrent } from '../store/ingest.repository.ts';
 import { newId } from '../store/clock.ts';
+import type { ChangeCause } from '../domain/feed/change-event.ts';
+import { ChangeEvents } from './change-events.ts';
 
 export interface PersonElement {
   readonly personId: string;
@@ -29,6 +31,13 @@ export interface RecomputeOptions {
   readonly pending?: readonly PendingObservation[];
   /** Persons created in this unit of work, with nothing stored about them yet: nothing is read for them. */
   readonly newPersons?: ReadonlySet<string>;
+  /**
+   * Where the changed current values are recorded as change events; the caller flushes them with
+   * the rest of its unit of work. Without it, they are appended here, with `cause`.
+   */
+  readonly events?: ChangeEvents;
+  /** What caused the change (without `events`); default an import of `batchId`, else the system. */
+  readonly cause?: ChangeCause;
 }
 
 export interface RecomputeResult {
@@ -158,6 +167,13 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
     }
   }
   await repos.ingest.replaceCurrent(cleared, writes);
+  const events = options.events ?? new ChangeEvents(options.cause ?? (batchId !== null ? { kind: 'import', batchId } : { kind: 'system' }));
+  for (const w of writes) {
+    const old = before.get(pairKey(w.personId, w.elementId))?.value ?? null;
+    if (old !== w.value) events.element(w.personId, { element: w.elementId, old, new: w.value, source: w.sourceId });
+  }
+  for (const c of cleared) events.element(c.personId, { element: c.elementId, old: before.get(pairKey(c.personId, c.elementId))?.value ?? null, new: null, source: null });
+  if (!options.events) await events.flush(repos);
   if (newItems.length > 0) await repos.ingest.insertReviewItems(newItems);
   if (superseded.length > 0) await repos.ingest.resolveReviewItems(superseded, 'superseded');
   return { conflictsOpened: newItems.length };

@@ -12,6 +12,7 @@ import type { DataAccess, Repositories } from '../store/repositories.ts';
 import type { OwnedRows, PersonRow, PersonValueRow } from '../store/merge.repository.ts';
 import { newId, nowIso } from '../store/clock.ts';
 import { recomputeCurrent } from './current-values.ts';
+import { ChangeEvents } from './change-events.ts';
 
 export interface MergeOptions {
   readonly reason?: string | undefined;
@@ -144,8 +145,11 @@ export class MergeService {
     await repos.merges.setItemsStatus(moved.openItems, 'superseded');
     await repos.merges.markMerged(loserId, survivorId);
     await repos.merges.deleteValues(loserId);
-    await recomputeAll(repos, survivorId);
     const id = newId();
+    const events = new ChangeEvents({ kind: 'merge', mergeId: id, actor });
+    await recomputeAll(repos, survivorId, events);
+    events.merged({ mergeId: id, survivorId, mergedId: loserId });
+    await events.flush(repos);
     await repos.merges.insertMerge({
       id,
       district: this.district,
@@ -177,11 +181,16 @@ export class MergeService {
     const newPerson = newId();
     await repos.merges.insertPerson(newPerson, this.district);
     await repos.merges.moveRows(moved, personId, newPerson);
-    await recomputeAll(repos, personId);
-    await recomputeAll(repos, newPerson);
+    const mergeId = newId();
+    const events = new ChangeEvents({ kind: 'merge', mergeId, actor });
+    events.personsCreated([newPerson]);
+    await recomputeAll(repos, personId, events);
+    await recomputeAll(repos, newPerson, events);
+    events.unmerged({ mergeId, survivorId: personId, restoredId: newPerson });
+    await events.flush(repos);
     const now = nowIso();
     await repos.merges.insertMerge({
-      id: newId(),
+      id: mergeId,
       district: this.district,
       survivor_id: personId,
       loser_id: newPerson,
@@ -215,18 +224,23 @@ export class MergeService {
     await repos.reviews.reopen(await repos.reviews.itemsOfMerge(mergeId));
     // Survivorship decides again from the observations each person holds now: the state before the
     // merge when nothing arrived since, and what arrived since stays with the survivor.
-    await recomputeAll(repos, row.loser_id);
-    await recomputeAll(repos, row.survivor_id);
+    const events = new ChangeEvents({ kind: 'merge', mergeId, actor });
+    await recomputeAll(repos, row.loser_id, events);
+    await recomputeAll(repos, row.survivor_id, events);
+    events.unmerged({ mergeId, survivorId: row.survivor_id, restoredId: row.loser_id });
+    await events.flush(repos);
     await repos.merges.markUndone(mergeId, actor, reason);
   }
 }
 
 /** Recomputes every current value of the person (each element it has an observation or a value for). */
-async function recomputeAll(repos: Repositories, personId: string): Promise<void> {
+async function recomputeAll(repos: Repositories, personId: string, events: ChangeEvents): Promise<void> {
   const elements = await repos.merges.elementsOf(personId);
   await recomputeCurrent(
     repos,
     elements.map((elementId) => ({ personId, elementId })),
+    null,
+    { events },
   );
 }
 

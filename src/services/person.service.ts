@@ -12,6 +12,9 @@ import type { HouseholdMember, Identifier, Person, PersonValue, Residence } from
 import type { DataAccess, Repositories } from '../store/repositories.ts';
 import type { ObservationWrite } from '../store/ingest.repository.ts';
 import { recomputeCurrent } from './current-values.ts';
+import { ChangeEvents } from './change-events.ts';
+import type { ChangeCause } from '../domain/feed/change-event.ts';
+import { identifierElement } from '../domain/registry/element-ids.ts';
 import { asOf as reportsAsOf, survive, type Reported } from '../domain/survivorship.ts';
 import { kindsOf, type KindDefinition } from '../domain/kinds.ts';
 import { newId } from '../store/clock.ts';
@@ -66,7 +69,11 @@ const MANUAL_SOURCE = 'manual';
 export interface WriteContext {
   readonly sourceFor?: (elementId: string) => string;
   readonly within?: (repos: Repositories, personId: string) => Promise<void>;
+  /** What the change events name as the cause (the access layer passes the user or token); default the system. */
+  readonly cause?: ChangeCause;
 }
+
+const eventsOf = (ctx: WriteContext): ChangeEvents => new ChangeEvents(ctx.cause ?? { kind: 'system' });
 
 /** Where a search may find anyone at all (areas of residence, buildings, one person); absent = anywhere. */
 export interface SearchBound {
@@ -97,13 +104,16 @@ export class PersonService {
     const id = newId();
     await this.data.transaction(async (repos) => {
       await repos.persons.insertPerson(id, this.district);
+      const events = eventsOf(ctx);
+      events.personsCreated([id]);
       const derived: ObservationWrite[] = [];
       for (const i of input.identifiers ?? []) {
-        const facts = await this.addIdentifierIn(repos, id, i);
+        const facts = await this.addIdentifierIn(repos, id, i, events);
         if (facts) derived.push(...derivedFromIdNumber(id, facts));
       }
-      await this.writeValuesIn(repos, id, input.values ?? {}, derived, ctx);
-      for (const r of input.residences ?? []) await this.addResidenceIn(repos, id, r);
+      await this.writeValuesIn(repos, id, input.values ?? {}, derived, ctx, events);
+      for (const r of input.residences ?? []) await this.addResidenceIn(repos, id, r, events);
+      await events.flush(repos);
       await ctx.within?.(repos, id);
     });
     return this.get(id, undefined, read);
@@ -166,7 +176,9 @@ export class PersonService {
   async updateValues(id: string, values: Readonly<Record<string, string | null>>, ctx: WriteContext = {}, read: ReadOptions = {}): Promise<PersonView> {
     await this.data.transaction(async (repos) => {
       if (!(await repos.persons.findPerson(id))) throw personNotFound(id);
-      await this.writeValuesIn(repos, id, values, [], ctx);
+      const events = eventsOf(ctx);
+      await this.writeValuesIn(repos, id, values, [], ctx, events);
+      await events.flush(repos);
       await repos.persons.touch(id);
       await ctx.within?.(repos, id);
     });
@@ -176,8 +188,10 @@ export class PersonService {
   async addIdentifier(personId: string, input: IdentifierInput, ctx: WriteContext = {}): Promise<Identifier> {
     return this.data.transaction(async (repos) => {
       if (!(await repos.persons.findPerson(personId))) throw personNotFound(personId);
-      const facts = await this.addIdentifierIn(repos, personId, input);
-      if (facts) await this.writeValuesIn(repos, personId, {}, derivedFromIdNumber(personId, facts));
+      const events = eventsOf(ctx);
+      const facts = await this.addIdentifierIn(repos, personId, input, events);
+      if (facts) await this.writeValuesIn(repos, personId, {}, derivedFromIdNumber(personId, facts), {}, events);
+      await events.flush(repos);
       await repos.persons.touch(personId);
       const all = await repos.persons.listIdentifiers(personId);
       const created = all.find((x) => x.type === input.type && x.number === (facts?.number ?? normaliseDocumentNumber(input.number)));
@@ -190,7 +204,9 @@ export class PersonService {
   async addResidence(personId: string, input: ResidenceInput, ctx: WriteContext = {}): Promise<Residence> {
     return this.data.transaction(async (repos) => {
       if (!(await repos.persons.findPerson(personId))) throw personNotFound(personId);
-      const residence = await this.addResidenceIn(repos, personId, input);
+      const events = eventsOf(ctx);
+      const residence = await this.addResidenceIn(repos, personId, input, events);
+      await events.flush(repos);
       await repos.persons.touch(personId);
       await ctx.within?.(repos, personId);
       return residence;
@@ -207,6 +223,9 @@ export class PersonService {
         throw new PopulusError('CONFLICTING_PERIOD', `the residence began on ${r.validFrom}; it cannot end on or before that`, { validFrom: r.validFrom });
       }
       await repos.persons.endResidence(residenceId, validTo);
+      const events = eventsOf(ctx);
+      events.moved(personId, { kind: r.kind, from: { areaCode: r.areaCode, address: r.addressText, dwellingId: r.dwellingId }, to: null, sourceId: MANUAL_SOURCE });
+      await events.flush(repos);
       await repos.persons.touch(personId);
       await ctx.within?.(repos, personId);
       return { ...r, validTo };
@@ -234,7 +253,14 @@ export class PersonService {
   }
 
   /** Records each value as an observation (with any derived ones), then lets survivorship decide the current values. */
-  private async writeValuesIn(repos: Repositories, personId: string, values: Readonly<Record<string, string | null>>, extra: readonly ObservationWrite[] = [], ctx: WriteContext = {}): Promise<void> {
+  private async writeValuesIn(
+    repos: Repositories,
+    personId: string,
+    values: Readonly<Record<string, string | null>>,
+    extra: readonly ObservationWrite[],
+    ctx: WriteContext,
+    events: ChangeEvents,
+  ): Promise<void> {
     const today = todayIso();
     const sourceOf = (elementId: string): string => ctx.sourceFor?.(elementId) ?? MANUAL_SOURCE;
     const writes: ObservationWrite[] = [...extra];
@@ -248,11 +274,11 @@ export class PersonService {
       writes.push({ personId, elementId, value, sourceId: sourceOf(elementId), method: 'api', observedAt: today, batchId: null });
     }
     await repos.ingest.insertObservations(writes);
-    await recomputeCurrent(repos, writes);
+    await recomputeCurrent(repos, writes, null, { events });
   }
 
   /** Checks and stores one identifier; returns what a GB 11643 number says, for derived values. */
-  private async addIdentifierIn(repos: Repositories, personId: string, input: IdentifierInput): Promise<IdNumberFacts | undefined> {
+  private async addIdentifierIn(repos: Repositories, personId: string, input: IdentifierInput, events: ChangeEvents): Promise<IdNumberFacts | undefined> {
     const today = todayIso();
     await this.standard.requireCode(repos, 'identifier-type', input.type, today);
     for (const [field, d] of [['validFrom', input.validFrom], ['validTo', input.validTo]] as const) {
@@ -297,10 +323,11 @@ export class PersonService {
       validFrom: input.validFrom ?? null,
       validTo: input.validTo ?? null,
     });
+    events.element(personId, { element: identifierElement(input.type), old: null, new: number, source: MANUAL_SOURCE });
     return facts;
   }
 
-  private async addResidenceIn(repos: Repositories, personId: string, input: ResidenceInput): Promise<Residence> {
+  private async addResidenceIn(repos: Repositories, personId: string, input: ResidenceInput, events: ChangeEvents): Promise<Residence> {
     if (input.kind !== 'registered' && input.kind !== 'actual') {
       throw new PopulusError('INVALID_VALUE', 'a residence is registered (户籍地) or actual (居住地)', { field: 'kind' });
     }
@@ -334,6 +361,7 @@ export class PersonService {
       validTo: input.validTo ?? null,
     };
     await repos.persons.insertResidence({ ...residence, district: this.district });
+    events.moved(personId, { kind: residence.kind, from: null, to: { areaCode, address: addressText, dwellingId: residence.dwellingId }, sourceId: MANUAL_SOURCE });
     return residence;
   }
 }

@@ -13,6 +13,7 @@ import { MergeService } from './merge.service.ts';
 import { DuplicatesService } from './duplicates.service.ts';
 import { ReevaluationService } from './reevaluation.service.ts';
 import { ImportService } from '../ingest/import.service.ts';
+import { PushService } from '../ingest/push-changes.ts';
 import { compileTransforms, unknownTransforms } from '../ingest/transform/transform-registry.ts';
 import type { PersonMatcher } from '../ingest/person-matcher.ts';
 import { RegistryMatcher } from '../ingest/registry-matcher.ts';
@@ -27,6 +28,8 @@ export interface Services {
   readonly idNumbers: IdNumberService;
   readonly sources: SourceService;
   readonly imports: ImportService;
+  /** Single changes pushed by department systems (with an idempotency key), through the import pipeline. */
+  readonly pushes: PushService;
   readonly reviews: ReviewService;
   /** Merging two persons who are one, and undoing it. */
   readonly merges: MergeService;
@@ -45,6 +48,7 @@ export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, h
   const merges = new MergeService(data, homeArea.slice(0, 6));
   const registryMatcher = matcher instanceof RegistryMatcher ? matcher : RegistryMatcher.shipped();
   const reviews = new ReviewService(data, merges);
+  const imports = new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, matcher: matcher ?? registryMatcher });
   return {
     sources,
     kinds,
@@ -52,7 +56,8 @@ export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, h
     reviews,
     duplicates: new DuplicatesService(data, merges, registryMatcher.rules),
     reevaluation: new ReevaluationService(data, merges, reviews, registryMatcher.rules),
-    imports: new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, matcher: matcher ?? registryMatcher }),
+    imports,
+    pushes: new PushService({ data, sources, imports }),
     standard,
     areas: new AreaService(data),
     housing: new HousingService(data, standard),

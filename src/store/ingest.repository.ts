@@ -538,17 +538,14 @@ export class IngestRepository {
   }
 
   /** Residences in force that the source reported, by person. */
-  async openResidencesFrom(personIds: readonly string[], sourceId: string): Promise<{ id: string; personId: string; kind: string; areaCode: string; address: string | null }[]> {
-    const rows = await this.byList(personIds, (list) =>
-      this.db
-        .selectFrom('residence')
-        .select(['id', 'person_id', 'kind', 'area_code', 'address_text'])
-        .where('source_id', '=', sourceId)
-        .where('valid_to', 'is', null)
-        .where(this.inList('person_id', list))
-        .execute(),
-    );
-    return rows.map((r) => ({ id: r.id, personId: r.person_id, kind: r.kind, areaCode: r.area_code, address: r.address_text }));
+  /** Residences in force (not ended) of the persons: of one source, or of every source (with the source of each). */
+  async openResidencesFrom(personIds: readonly string[], sourceId: string | null): Promise<{ id: string; personId: string; kind: string; areaCode: string; address: string | null; sourceId: string | null }[]> {
+    const rows = await this.byList(personIds, (list) => {
+      let q = this.db.selectFrom('residence').select(['id', 'person_id', 'kind', 'area_code', 'address_text', 'source_id']).where('valid_to', 'is', null).where(this.inList('person_id', list));
+      if (sourceId !== null) q = q.where('source_id', '=', sourceId);
+      return q.execute();
+    });
+    return rows.map((r) => ({ id: r.id, personId: r.person_id, kind: r.kind, areaCode: r.area_code, address: r.address_text, sourceId: r.source_id }));
   }
 
   async insertResidences(

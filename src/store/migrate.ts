@@ -6,6 +6,7 @@ import { foundation } from './migrations/0001-foundation.ts';
 import { ingest } from './migrations/0002-ingest.ts';
 import { access } from './migrations/0003-access.ts';
 import { review } from './migrations/0004-review.ts';
+import { feed } from './migrations/0005-feed.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -13,6 +14,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002-ingest': ingest(dialect),
     '0003-access': access(dialect),
     '0004-review': review(dialect),
+    '0005-feed': feed(dialect),
   };
 }
 

@@ -172,6 +172,44 @@ export class PersonRepository {
     return out;
   }
 
+  /**
+   * What the access policy needs of several persons at once (the change feed's deliveries): the
+   * areas and buildings of their residences in force on `asOf`, and their current values of the
+   * given elements (to tell their kinds).
+   */
+  async subjectFacts(
+    personIds: readonly string[],
+    asOf: string,
+    elementIds: readonly string[],
+  ): Promise<Map<string, { areaCodes: Set<string>; buildingIds: Set<string>; values: Map<string, string> }>> {
+    const out = new Map<string, { areaCodes: Set<string>; buildingIds: Set<string>; values: Map<string, string> }>();
+    const ids = [...new Set(personIds)];
+    for (const id of ids) out.set(id, { areaCodes: new Set(), buildingIds: new Set(), values: new Map() });
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const rows = await this.db
+        .selectFrom('residence as r')
+        .leftJoin('dwelling as d', 'd.id', 'r.dwelling_id')
+        .select(['r.person_id', 'r.area_code', 'd.building_id'])
+        .where('r.person_id', 'in', part)
+        .where((e) => e.or([e('r.valid_from', 'is', null), e('r.valid_from', '<=', asOf)]))
+        .where((e) => e.or([e('r.valid_to', 'is', null), e('r.valid_to', '>', asOf)]))
+        .execute();
+      for (const r of rows) {
+        const f = out.get(r.person_id);
+        if (!f) continue;
+        f.areaCodes.add(r.area_code);
+        if (r.building_id !== null) f.buildingIds.add(r.building_id);
+      }
+      const values = await this.valuesOf(part, elementIds);
+      for (const [personId, m] of values) {
+        const f = out.get(personId);
+        if (f) f.values = m;
+      }
+    }
+    return out;
+  }
+
   /** Persons whose current value of the element is one of the values (at most `limit`). */
   async personsWithValue(elementId: string, values: readonly string[], limit: number): Promise<string[]> {
     const out: string[] = [];

@@ -16,6 +16,8 @@ import { SourceRepository } from './source.repository.ts';
 import { IngestRepository } from './ingest.repository.ts';
 import { MergeRepository } from './merge.repository.ts';
 import { ReviewRepository } from './review.repository.ts';
+import { EventCache, FeedRepository } from './feed.repository.ts';
+import { SubscriptionRepository } from './subscription.repository.ts';
 
 export interface Repositories {
   readonly standard: StandardRepository;
@@ -31,6 +33,10 @@ export interface Repositories {
   readonly reviews: ReviewRepository;
   /** The audit log, for entries that must commit with the change they record (AuditService.appendWithin). */
   readonly audit: AuditRepository;
+  /** The change-event outbox: events append in the transaction of their change. */
+  readonly feed: FeedRepository;
+  /** Subscriptions to the feed, their secrets, delivery attempts and dead letters; pushed changes' idempotency keys. */
+  readonly subscriptions: SubscriptionRepository;
 }
 
 export interface DataAccess {
@@ -40,7 +46,7 @@ export interface DataAccess {
   readiness(): Promise<{ ready: boolean; reason: string | null }>;
 }
 
-export function createRepositories(db: Db, district: string, raw?: BetterSqlite3.Database): Repositories {
+export function createRepositories(db: Db, district: string, raw?: BetterSqlite3.Database, events?: EventCache): Repositories {
   return {
     standard: new StandardRepository(db),
     areas: new AreaRepository(db),
@@ -52,14 +58,17 @@ export function createRepositories(db: Db, district: string, raw?: BetterSqlite3
     merges: new MergeRepository(db),
     reviews: new ReviewRepository(db, district),
     audit: new AuditRepository(db, raw),
+    feed: new FeedRepository(db, district, events, raw),
+    subscriptions: new SubscriptionRepository(db),
   };
 }
 
 /** @param district the 6-digit county code written as the distribution key of new rows */
 export function createDataAccess(store: Store, district: string): DataAccess {
+  const events = new EventCache();
   return {
-    repos: createRepositories(store.db, district, store.sqlite),
-    transaction: (work) => store.db.transaction().execute((tx) => work(createRepositories(tx, district, store.sqlite))),
+    repos: createRepositories(store.db, district, store.sqlite, events),
+    transaction: (work) => store.db.transaction().execute((tx) => work(createRepositories(tx, district, store.sqlite, events))),
     async readiness() {
       try {
         const pending = await store.pending();

@@ -143,6 +143,28 @@ export class PolicyOracle {
     return true;
   }
 
+  /**
+   * The elements a department's remit gives for a purpose anywhere (what a subscription may ask
+   * for); the areas and kinds of its rows; whether it may unmask anything.
+   */
+  departmentRemit(departmentId: string, purpose: string): { elements: Set<string>; areas: string[]; kinds: string[] | null; unmask: boolean } | undefined {
+    const rows = (DEPARTMENT_TABLE[departmentId] ?? []).filter((r) => r.purposes.includes(purpose));
+    if (rows.length === 0) return undefined;
+    const elements = new Set(this.catalogue.filter((e) => rows.some((r) => this.has(r, e.id))).map((e) => e.id));
+    const kinds = rows.some((r) => r.kinds === undefined) ? null : rows.flatMap((r) => r.kinds ?? []);
+    return { elements, areas: rows.map((r) => r.area ?? ''), kinds, unmask: rows.some((r) => (r.unmask ?? []).length > 0) };
+  }
+
+  /** Who reads the pull feed (issue 7): departments — their officers and their systems' tokens. Nobody else. */
+  mayReadFeed(p: Principal): boolean {
+    return p.role === 'department-officer';
+  }
+
+  /** Who manages subscriptions: departments (their own) and platform administrators (any department's). */
+  mayManageSubscriptions(p: Principal): boolean {
+    return p.role === 'department-officer' || (p.role === 'platform-admin' && p.actor.kind === 'user');
+  }
+
   expect(p: Principal, purpose: string | undefined, s: Subject, elementId: string): Expected {
     if (purpose === undefined || !this.purposes(p).has(purpose)) return { purposeOk: false, read: false, unmask: false, write: 'denied' };
     const rows = this.rows(p).filter((r) => r.purposes.includes(purpose) && this.covers(p, r, s));

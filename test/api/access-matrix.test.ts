@@ -5,6 +5,9 @@
  * the operations (reference data, housing, sources, imports, review, audit, accounts) against a
  * role table written here, and the rules every route shares: credentials, CSRF, purposes,
  * masking, audit before answer, the audit entry committed with its change, rate limits, headers.
+ * The change feed too: the pull feed gives each caller exactly the events about persons the oracle
+ * lets it see, with exactly the readable elements; subscriptions are refused exactly when they ask
+ * for elements outside the department's remit, and a pull subscription reads what the oracle says.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,13 +18,14 @@ import type { AccessServices } from '../../src/access/access-services.ts';
 import type { Principal, Role } from '../../src/access/principal.ts';
 import type { Subject } from '../../src/access/remit-policy.ts';
 import { computeCheckChar } from '../../src/domain/id-number.ts';
-import { migrateStore, servicesFor } from '../../src/main.ts';
+import { feedFor, migrateStore, servicesFor } from '../../src/main.ts';
 import { loadElements } from '../../src/reference/catalogue-loader.ts';
 import { defaultDataDir } from '../../src/reference/data-dir.ts';
 import { loadPurposes } from '../../src/access/remit-loader.ts';
 import type { Services } from '../../src/services/services.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
-import { PolicyOracle } from '../access/policy-oracle.ts';
+import { createDataAccess } from '../../src/store/repositories.ts';
+import { DEPARTMENT_TABLE, PolicyOracle } from '../access/policy-oracle.ts';
 import { signedIn, testAccess, withToken, type Client } from '../support/api-client.ts';
 
 const elements = loadElements(defaultDataDir());
@@ -71,7 +75,7 @@ describe('API access matrix', () => {
     await migrateStore(store);
     services = servicesFor(store, '310105004');
     access = testAccess(store);
-    app = await buildApp({ services, access, logLevel: 'silent', rateLimitPerMinute: 0 });
+    app = await buildApp({ services, access, feed: feedFor(store, '310105004', access), logLevel: 'silent', rateLimitPerMinute: 0 });
     // Civil affairs owns marital status (marriage registration): its writes through the API are recorded as from its source.
     await services.sources.define({ id: 'civil-db', departmentId: 'civil-affairs', nameZh: '民政系统', nameEn: 'civil affairs system', level: 'district', owns: ['person.maritalStatus'] });
     for (const p of PEOPLE) {
@@ -284,6 +288,7 @@ describe('API access matrix', () => {
     { req: { method: 'GET', url: '/api/v1/users' }, allowed: ['platform-admin'] },
     { req: { method: 'GET', url: '/api/v1/tokens' }, allowed: ['platform-admin'] },
     { req: { method: 'POST', url: '/api/v1/id-numbers/check', payload: { number: '310108198001010119' } }, allowed: ['platform-admin', 'street-admin', 'committee-worker', 'department-officer', 'token'] },
+    { req: { method: 'GET', url: '/api/v1/subscriptions' }, allowed: ['platform-admin', 'department-officer', 'token'] },
   ];
 
   test('operations other than personal data follow the role table', async () => {
@@ -391,5 +396,112 @@ describe('API access matrix', () => {
     assert.ok(r.headers['content-security-policy']);
     const extra = await (callers[0] as Caller).client.withPurpose('PLATFORM_ADMINISTRATION')({ method: 'POST', url: '/api/v1/persons/search', payload: { name: '王芳', role: 'platform-admin' } });
     assert.equal(extra.json().code, 'VALIDATION_FAILED', 'unknown fields are refused, not ignored');
+  });
+
+  type FeedEvent = { id: string; type: string; subject?: string; data: { kind?: string; elements?: { element: string; new: string | null }[] } };
+
+  /** The elements an event tells about its person. */
+  function disclosed(e: FeedEvent): string[] {
+    switch (e.type) {
+      case 'cn.populus.person.created':
+      case 'cn.populus.person.updated':
+        return (e.data.elements ?? []).map((c) => c.element);
+      case 'cn.populus.residence.moved':
+        return [e.data.kind === 'registered' ? 'person.registeredAddress' : 'person.actualResidence'];
+      case 'cn.populus.household.changed':
+        return ['person.relationshipToHead'];
+      default:
+        return [];
+    }
+  }
+
+  /** Checks one page of the feed against the oracle for a principal and purpose: exactly the visible persons, exactly the readable elements, masked unless allowed. */
+  async function checkFeed(principal: Principal, purpose: string, events: FeedEvent[], unmask: boolean, label: string, only?: readonly string[]): Promise<void> {
+    const raw = new Map((await createDataAccess(store, '310105').repos.feed.after(0, 100_000)).map((e) => [e.id, e]));
+    const want = people.filter((k) => elements.some((el) => oracle.expect(principal, purpose, k.subject, el.id).read)).map((k) => k.personId).sort();
+    assert.deepEqual([...new Set(events.flatMap((e) => (e.subject ? [e.subject] : [])))].sort(), want, `${label}: persons`);
+    for (const e of events) {
+      const k = people.find((p) => p.personId === e.subject) as Known;
+      const may = (el: string): boolean => oracle.expect(principal, purpose, k.subject, el).read && (only === undefined || only.length === 0 || only.includes(el));
+      for (const el of disclosed(e)) assert.ok(may(el), `${label}: ${e.type} discloses ${el}`);
+      const source = raw.get(e.id);
+      if (source && (source.type === 'cn.populus.person.created' || source.type === 'cn.populus.person.updated')) {
+        assert.deepEqual(disclosed(e), source.data.elements.map((c) => c.element).filter(may), `${label}: every readable element of the change, no other`);
+      }
+      for (const ch of e.data.elements ?? []) {
+        if (ch.new === null) continue;
+        if (ch.element === 'person.citizenIdNumber') assert.equal(ch.new === k.idNumber, unmask && oracle.expect(principal, purpose, k.subject, ch.element).unmask, `${label}: ID masking`);
+        if (ch.element === 'person.phone') assert.equal(/^\d{11}$/.test(ch.new), unmask && oracle.expect(principal, purpose, k.subject, ch.element).unmask, `${label}: phone masking`);
+      }
+    }
+  }
+
+  test('the pull feed gives each caller exactly the events about persons the oracle lets it see, with only the elements it allows', async () => {
+    const head = (await createDataAccess(store, '310105').repos.feed.head()).seq;
+    let pages = 0;
+    for (const c of callers) {
+      const purposes = [...oracle.purposes(c.principal)];
+      if (!oracle.mayReadFeed(c.principal)) {
+        const r = await c.client.withPurpose(purposes[0] ?? null)('/api/v1/feed?after=0');
+        assert.equal(r.statusCode, 403, `${c.label}: ${r.body.slice(0, 200)}`);
+        assert.equal(r.json().code, 'NOT_ALLOWED', c.label);
+        continue;
+      }
+      for (const purpose of purposes) {
+        for (const unmask of [false, true]) {
+          const label = `${c.label} / ${purpose}${unmask ? ' / unmask' : ''}`;
+          const r = await c.client.withPurpose(purpose)(`/api/v1/feed?after=0&limit=1000${unmask ? '&unmask=true' : ''}`);
+          assert.equal(r.statusCode, 200, `${label}: ${r.body.slice(0, 200)}`);
+          assert.equal(r.json().next, head, `${label}: every event scanned`);
+          await checkFeed(c.principal, purpose, r.json().events as FeedEvent[], unmask, label);
+          pages++;
+        }
+      }
+    }
+    assert.ok(pages >= 10, `${pages} feed pages checked`);
+  });
+
+  test('subscriptions: refused exactly when they ask for elements outside the remit, naming them (fast-check); a pull subscription reads what the oracle says', async () => {
+    const admin = callers.find((c) => c.label === 'platform admin') as Caller;
+    const combos = Object.entries(DEPARTMENT_TABLE).flatMap(([d, rows]) => [...new Set(rows.flatMap((r) => r.purposes))].map((p) => [d, p] as const));
+    const ids = elements.map((e) => e.id);
+    let refused = 0;
+    let created = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...combos), fc.subarray(ids, { maxLength: 5 }), async ([departmentId, purpose], asked) => {
+        const remit = oracle.departmentRemit(departmentId, purpose);
+        assert.ok(remit, `${departmentId} / ${purpose}`);
+        const r = await admin.client({ method: 'POST', url: '/api/v1/subscriptions', payload: { departmentId, name: 'matrix', channel: 'pull', purpose, elements: asked } });
+        const outside = asked.filter((e) => !remit.elements.has(e)).sort();
+        const label = `${departmentId} / ${purpose} / ${asked.join(',')}`;
+        if (outside.length > 0) {
+          assert.equal(r.statusCode, 403, `${label}: ${r.body.slice(0, 300)}`);
+          assert.equal(r.json().code, 'SUBSCRIPTION_OUTSIDE_REMIT', label);
+          assert.deepEqual((r.json().details.outside as { value: string }[]).map((o) => o.value).sort(), outside, label);
+          refused++;
+        } else {
+          assert.equal(r.statusCode, 201, `${label}: ${r.body.slice(0, 300)}`);
+          assert.equal((await admin.client({ method: 'DELETE', url: `/api/v1/subscriptions/${r.json().subscription.id as string}` })).statusCode, 204);
+          created++;
+        }
+      }),
+      { numRuns: 120, seed: 20261127 },
+    );
+    assert.ok(refused > 0 && created > 0, `${refused} refused, ${created} created`);
+
+    for (const [departmentId, purpose] of combos) {
+      const label = `${departmentId} / ${purpose} subscription`;
+      const r = await admin.client({ method: 'POST', url: '/api/v1/subscriptions', payload: { departmentId, name: 'matrix pull', channel: 'pull', purpose } });
+      assert.equal(r.statusCode, 201, `${label}: ${r.body.slice(0, 300)}`);
+      const id = r.json().subscription.id as string;
+      const reader = await withToken(app, access, departmentId, [purpose], null);
+      const page = await reader(`/api/v1/feed?subscription=${id}&after=0&limit=1000`);
+      assert.equal(page.statusCode, 200, `${label}: ${page.body.slice(0, 300)}`);
+      const principal: Principal = { actor: { kind: 'subscription', id }, role: 'department-officer', departmentId, areaCodes: [], buildingIds: [], personId: null, purposes: [purpose] };
+      await checkFeed(principal, purpose, page.json().events as FeedEvent[], false, label);
+      const [otherDepartment, otherPurpose] = combos.find(([d]) => d !== departmentId) ?? ['', ''];
+      const stranger = await withToken(app, access, otherDepartment, [otherPurpose], null);
+      assert.equal((await stranger(`/api/v1/feed?subscription=${id}`)).json().code, 'SUBSCRIPTION_NOT_FOUND', `${label}: another department cannot read it`);
+    }
   });
 });

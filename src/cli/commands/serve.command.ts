@@ -8,6 +8,7 @@ import { loadConfig } from '../../config.ts';
 import { buildServer, migrateStore, openPlatform } from '../../main.ts';
 import { openStore } from '../../store/store.ts';
 import { createDemoAccounts } from '../../access/demo-accounts.ts';
+import { dispatcherFor } from './feed.command.ts';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -34,8 +35,10 @@ export function serveCommand(): Command {
         console.log('No users yet: create the first administrator with `npx populus user add admin --role platform-admin` (every API route but health needs a login or a token).');
       }
       const app = await buildServer(config, platform);
+      const dispatcher = config.dispatcher ? dispatcherFor(platform, config, (level, message, fields) => app.log[level]({ ...fields }, `feed: ${message}`)) : undefined;
       const close = async (): Promise<void> => {
         await app.close();
+        await dispatcher?.stop();
         await platform.close();
       };
       process.once('SIGINT', () => void close());
@@ -44,6 +47,10 @@ export function serveCommand(): Command {
       const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
       console.log(`Populus is serving http://${shownHost}:${config.port}/api/v1 (database: ${platform.store.description})`);
       console.log(`OpenAPI: http://${shownHost}:${config.port}/api/v1/openapi.json`);
+      if (dispatcher) {
+        dispatcher.start({ pollMs: config.dispatcherPollMs });
+        console.log(`Delivering the change feed to subscriptions${config.natsUrl !== '' ? ' (and NATS JetStream)' : ''}; POPULUS_DISPATCHER=off to leave it to \`populus feed dispatch\``);
+      }
     });
 }
 
