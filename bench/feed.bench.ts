@@ -3,7 +3,7 @@
  * dispatcher (remit cut, masking, audit, signing, one commit per delivery).
  *
  *   npm run bench -- feed [--backend sqlite|pg|both] [--pg ADMIN_URL] [--subscribers 5] [--rate 200]
- *                         [--seconds 3] [--batch 50] [--backlog 5000] [--backlog-batch B] [--concurrency 16] [--runs single,batched,backlog]
+ *                         [--seconds 3] [--batch 50] [--backlog 5000] [--backlog-batch B] [--concurrency N] [--runs single,batched,backlog]
  *   full size (issue 7): --subscribers 20 --rate 1000 --seconds 10 --batch 100 --backlog 100000 --backlog-batch 500
  *
  * 1. latency: events are committed at a steady rate (one transaction every 10 ms) while
@@ -41,7 +41,9 @@ const batch = Number(option('batch', '50'));
 /** A backlog is drained in bigger batches: a subscriber catching up asks for more per request. */
 const backlogBatch = Number(option('backlog-batch', String(batch)));
 const backlog = Number(option('backlog', '5000'));
-const concurrency = Number(option('concurrency', '16'));
+/** The dispatcher's own default (every subscription at once, 16 to 64) unless given. */
+const concurrencyOption = option('concurrency', '');
+const concurrency = concurrencyOption === '' ? undefined : Number(concurrencyOption);
 const runs = option('runs', 'single,batched,backlog').split(',');
 const HOME = '310105004';
 const COMMITTEE = '310105004002';
@@ -151,7 +153,7 @@ async function runBackend(name: string, databaseUrl: string, sink: Awaited<Retur
         n++;
         return { type: 'cn.populus.person.updated', personId: persons[n % persons.length] ?? '', data: { elements: [{ element: 'person.maritalStatus', old: '10', new: String(10 + (n % 4) * 10), source: null }] }, cause: { kind: 'system', reason: 'bench' }, areas: [] };
       });
-    const dispatcher = (): Dispatcher => new Dispatcher({ feed, district: HOME.slice(0, 6), concurrency, log: () => undefined });
+    const dispatcher = (): Dispatcher => new Dispatcher({ feed, district: HOME.slice(0, 6), ...(concurrency === undefined ? {} : { concurrency }), log: () => undefined });
 
     // 1. Latency at a steady commit rate, single and batched.
     for (const [run, batchMax] of [
@@ -229,7 +231,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-printTable(`feed: commit → webhook on loopback, ${subscribers} subscribers, dispatcher concurrency ${concurrency} (${machine()})`, [
+printTable(`feed: commit → webhook on loopback, ${subscribers} subscribers, dispatcher concurrency ${concurrency ?? `default (${Math.min(64, Math.max(16, subscribers))})`} (${machine()})`, [
   ...rows.map((r) => ({
     backend: r.backend,
     run: r.run,

@@ -38,7 +38,7 @@ export interface DispatcherOptions {
   /** The JetStream stream and subject prefix (default the channel's: POPULUS_FEED, `populus`). */
   readonly natsStream?: string;
   readonly natsSubjectPrefix?: string;
-  /** Subscriptions worked at once (default 16: most of a delivery is waiting — for the audit commit, the receiver). */
+  /** Subscriptions worked at once (default: all of them, 16 to 64 — most of a delivery is waiting, for the audit commit, the receiver). */
   readonly concurrency?: number;
   /** Per-request timeout, ms (default 10 s). */
   readonly timeoutMs?: number;
@@ -209,7 +209,8 @@ export class Dispatcher {
     let delivered = 0;
     let progressed = false;
     let nextDue: number | undefined;
-    await pool(subs, this.deps.concurrency ?? 16, async (s) => {
+    // Every subscription at once up to 64 (a delivery mostly waits: for its audit commit, for the receiver); one waiting for the next pass waits a whole pass.
+    await pool(subs, this.deps.concurrency ?? Math.min(64, Math.max(16, subs.length)), async (s) => {
       if (this.busy.has(s.id)) return;
       this.busy.add(s.id);
       try {
