@@ -134,6 +134,40 @@ export function toReport(b: BatchRow, identicalTo: string | null = null): Import
   return { batchId: b.id, status: b.status, identicalTo, ...countsOf(b) };
 }
 
+/** A new import batch's row: running, every counter at zero (a file import or a push). */
+export function runningBatch(b: {
+  readonly id: string;
+  readonly sourceId: string;
+  readonly profileVersion: number;
+  readonly fileName: string;
+  readonly sha256: string;
+  readonly extract: string;
+  readonly observedAt: string;
+  readonly startedAt: string;
+}): Parameters<Repositories['ingest']['insertBatch']>[0] {
+  return {
+    id: b.id,
+    source_id: b.sourceId,
+    profile_version: b.profileVersion,
+    file_name: b.fileName,
+    file_sha256: b.sha256,
+    extract: b.extract,
+    status: 'running',
+    rows_read: 0,
+    rows_rejected: 0,
+    rows_unchanged: 0,
+    persons_created: 0,
+    persons_linked: 0,
+    records_ended: 0,
+    conflicts: 0,
+    observed_at: b.observedAt,
+    last_row: 0,
+    started_at: b.startedAt,
+    finished_at: null,
+    error: null,
+  };
+}
+
 export class ImportService {
   /** Imports running in this process, for progress and for telling a crashed batch from a live one. */
   private readonly live = new Map<string, ImportProgress>();
@@ -185,25 +219,7 @@ export class ImportService {
     }
     if (!resumed) {
       await data.repos.ingest.insertBatch({
-        id: batchId,
-        source_id: source.id,
-        profile_version: version,
-        file_name: file,
-        file_sha256: sha256,
-        extract: profile.extract,
-        status: 'running',
-        rows_read: 0,
-        rows_rejected: 0,
-        rows_unchanged: 0,
-        persons_created: 0,
-        persons_linked: 0,
-        records_ended: 0,
-        conflicts: 0,
-        observed_at: observedAt,
-        last_row: 0,
-        started_at: nowIso(),
-        finished_at: null,
-        error: null,
+        ...runningBatch({ id: batchId, sourceId: source.id, profileVersion: version, fileName: file, sha256, extract: profile.extract, observedAt, startedAt: nowIso() }),
       });
     } else {
       await data.repos.ingest.updateBatch(batchId, { status: 'running', error: null });

@@ -23,7 +23,7 @@ import type { MappingProfile } from '../domain/ingest/profile.ts';
 import type { SourceService } from '../services/source.service.ts';
 import { newId, nowIso } from '../store/clock.ts';
 import type { DataAccess } from '../store/repositories.ts';
-import type { ImportService } from './import.service.ts';
+import { runningBatch, type ImportService } from './import.service.ts';
 import type { MappedRow } from './map/map-record.ts';
 import type { SourceRecord } from './read/record-reader.ts';
 
@@ -172,27 +172,9 @@ export async function pushChanges(deps: PushDeps, req: PushRequest): Promise<Pus
   try {
     return await deps.data.transaction(async (repos) => {
       const startedAt = nowIso();
-      await repos.ingest.insertBatch({
-        id: batchId,
-        source_id: req.sourceId,
-        profile_version: version,
-        file_name: `push ${key}`.slice(0, 200),
-        file_sha256: sha,
-        extract: 'delta',
-        status: 'running',
-        rows_read: 0,
-        rows_rejected: 0,
-        rows_unchanged: 0,
-        persons_created: 0,
-        persons_linked: 0,
-        records_ended: 0,
-        conflicts: 0,
-        observed_at: observedAt,
-        last_row: 0,
-        started_at: startedAt,
-        finished_at: null,
-        error: null,
-      });
+      await repos.ingest.insertBatch(
+        runningBatch({ id: batchId, sourceId: req.sourceId, profileVersion: version, fileName: `push ${key}`.slice(0, 200), sha256: sha, extract: 'delta', observedAt, startedAt }),
+      );
       const outcome = await pipeline.apply(repos, mapped, { sourceId: req.sourceId, batchId, observedAt, cause: { kind: 'push', sourceId: req.sourceId, batchId } });
       for (const d of outcome.duplicates) {
         rejected.push({ index: d.row - 1, column: profile.recordKey.join('+'), value: null, reason: 'DUPLICATE_KEY', message: 'the same record key as an earlier row of this push' });

@@ -44,6 +44,11 @@ function fromRow(r: Selectable<SubscriptionTable>): Subscription {
   };
 }
 
+/** What an attempt and a dead letter share: which delivery of which subscription. */
+function rangeOf(r: { id: string; subscription_id: string; webhook_id: string; from_seq: number; to_seq: number }): { id: string; subscriptionId: string; webhookId: string; fromSeq: number; toSeq: number } {
+  return { id: r.id, subscriptionId: r.subscription_id, webhookId: r.webhook_id, fromSeq: Number(r.from_seq), toSeq: Number(r.to_seq) };
+}
+
 export type NewSubscription = Pick<
   Subscription,
   'departmentId' | 'name' | 'channel' | 'url' | 'purpose' | 'elements' | 'areas' | 'categories' | 'eventTypes' | 'codeProfile' | 'unmask' | 'batchMax' | 'createdBy'
@@ -193,11 +198,7 @@ export class SubscriptionRepository {
   async attempts(subscriptionId: string, limit = 100): Promise<DeliveryAttempt[]> {
     const rows = await this.db.selectFrom('delivery_attempt').selectAll().where('subscription_id', '=', subscriptionId).orderBy('at', 'desc').limit(limit).execute();
     return rows.map((r) => ({
-      id: r.id,
-      subscriptionId: r.subscription_id,
-      webhookId: r.webhook_id,
-      fromSeq: Number(r.from_seq),
-      toSeq: Number(r.to_seq),
+      ...rangeOf(r),
       attempt: Number(r.attempt),
       at: r.at,
       statusCode: r.status_code === null ? null : Number(r.status_code),
@@ -218,11 +219,7 @@ export class SubscriptionRepository {
   async deadLetters(subscriptionId: string, limit = 100): Promise<DeadLetter[]> {
     const rows = await this.db.selectFrom('dead_letter').selectAll().where('subscription_id', '=', subscriptionId).orderBy('created_at', 'desc').limit(limit).execute();
     return rows.map((r) => ({
-      id: r.id,
-      subscriptionId: r.subscription_id,
-      webhookId: r.webhook_id,
-      fromSeq: Number(r.from_seq),
-      toSeq: Number(r.to_seq),
+      ...rangeOf(r),
       reason: r.reason,
       createdAt: r.created_at,
       replayedAt: r.replayed_at,
