@@ -237,6 +237,8 @@ export class Dispatcher {
   private async drain(id: string): Promise<{ delivered: number; progressed: boolean; nextDue: number | undefined }> {
     const repos = this.deps.feed.data.repos.subscriptions;
     let s = await repos.get(id);
+    const generation = s?.generation ?? 0;
+    let stale = false;
     let delivered = 0;
     let progressed = false;
     let nextDue: number | undefined;
@@ -249,7 +251,8 @@ export class Dispatcher {
       await this.commits.submit([
         async (tx) => {
           for (const a of attempts) await tx.subscriptions.recordAttempt(a);
-          await tx.subscriptions.setDelivery(id, merged);
+          // Not applied when the subscription was rewound (replayed) meanwhile: this drain's state is stale.
+          if (!(await tx.subscriptions.setDelivery(id, merged, generation))) stale = true;
           await also?.(tx);
         },
       ]);
@@ -260,7 +263,7 @@ export class Dispatcher {
       unwritten = { attempts: [...(unwritten?.attempts ?? []), ...(attempt ? [attempt] : [])], state: { ...unwritten?.state, ...state } };
     };
     try {
-      for (let i = 0; i < (this.deps.maxPerPass ?? 16) && s !== undefined && isDelivered(s, this.deps.natsUrl); i++) {
+      for (let i = 0; i < (this.deps.maxPerPass ?? 16) && !stale && s !== undefined && isDelivered(s, this.deps.natsUrl); i++) {
         let plan: Plan;
         try {
           plan = await this.plan(s);
@@ -313,8 +316,13 @@ export class Dispatcher {
       }
     } finally {
       if (unwritten) await write({});
+      if (stale) {
+        // Rewound meanwhile: forget what was read ahead; the next pass starts from the replayed cursor.
+        this.lookahead.delete(id);
+        this.log('info', 'subscription rewound while delivering; starting again from its new cursor', { subscription: id });
+      }
     }
-    return { delivered, progressed, nextDue };
+    return { delivered, progressed: progressed || stale, nextDue };
   }
 
   /** What to do next for a subscription, given its delivery state. */
@@ -567,7 +575,7 @@ export async function replayDeadLetter(deps: DeliveryDeps, deadLetterId: string,
     const dl = (await repos.subscriptions.deadLetters(s.id, 10_000)).find((d) => d.id === deadLetterId);
     if (!dl) continue;
     if (!sentTo(deps, s)) {
-      if (dl.fromSeq - 1 < s.cursor) await repos.subscriptions.setDelivery(s.id, { cursor: dl.fromSeq - 1, ...CLEARED });
+      if (dl.fromSeq - 1 < s.cursor) await repos.subscriptions.rewind(s.id, dl.fromSeq - 1);
       await repos.subscriptions.markReplayed(dl.id, (deps.now?.() ?? new Date()).toISOString());
       return { ok: true, status: null, error: null, durationMs: 0, gone: false, events: 0 };
     }
@@ -590,5 +598,5 @@ export async function replayFrom(deps: DeliveryDeps, subscriptionId: string, seq
   const s = await getSubscription(deps, subscriptionId);
   const head = (await deps.feed.data.repos.feed.head()).seq;
   if (!Number.isInteger(seq) || seq < 1 || seq > head + 1) throw new PopulusError('VALIDATION_FAILED', `seq must be a whole number from 1 to ${head + 1}`, { seq });
-  await deps.feed.data.repos.subscriptions.setDelivery(s.id, { cursor: seq - 1, ...CLEARED });
+  await deps.feed.data.repos.subscriptions.rewind(s.id, seq - 1);
 }

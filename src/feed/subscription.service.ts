@@ -266,7 +266,7 @@ export class SubscriptionService {
     await this.get(caller, id);
     if (!Number.isInteger(seq) || seq < 1) throw new PopulusError('INVALID_VALUE', 'replay starts at a sequence number ≥ 1', { field: 'fromSeq' });
     if (this.deps.actions?.replayFrom) await this.deps.actions.replayFrom(id, seq);
-    else await this.repos.subscriptions.setDelivery(id, { cursor: seq - 1, pendingFrom: null, pendingTo: null, attempts: 0, nextAttemptAt: null });
+    else await this.repos.subscriptions.rewind(id, seq - 1);
     return this.get(caller, id);
   }
 
@@ -300,7 +300,7 @@ export class SubscriptionService {
     let result: unknown = null;
     if (this.deps.actions) result = await this.deps.actions.replayDeadLetter(deadLetterId, id);
     else {
-      if (letter.fromSeq - 1 < s.cursor) await this.repos.subscriptions.setDelivery(id, { cursor: letter.fromSeq - 1, pendingFrom: null, pendingTo: null, attempts: 0, nextAttemptAt: null });
+      if (letter.fromSeq - 1 < s.cursor) await this.repos.subscriptions.rewind(id, letter.fromSeq - 1);
       await this.repos.subscriptions.markReplayed(deadLetterId);
     }
     return { subscription: await this.get(caller, id), result };

@@ -45,6 +45,7 @@ export interface SubscriptionTable {
   last_error: string | null;
   last_delivered_at: string | null;
   delivered: number;
+  generation: number;
   created_by: string;
   created_at: string;
   updated_at: string;

@@ -38,6 +38,7 @@ function fromRow(r: Selectable<SubscriptionTable>): Subscription {
     lastError: r.last_error,
     lastDeliveredAt: r.last_delivered_at,
     delivered: Number(r.delivered),
+    generation: Number(r.generation),
     createdBy: r.created_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -89,6 +90,7 @@ export class SubscriptionRepository {
         last_error: null,
         last_delivered_at: null,
         delivered: 0,
+        generation: 0,
         created_by: s.createdBy,
         created_at: now,
         updated_at: now,
@@ -119,8 +121,11 @@ export class SubscriptionRepository {
     await this.db.updateTable('subscription').set({ status, status_reason: reason, updated_at: nowIso() }).where('id', '=', id).execute();
   }
 
-  /** Updates the delivery state (only the fields given). */
-  async setDelivery(id: string, state: Partial<DeliveryState>): Promise<void> {
+  /**
+   * Updates the delivery state (only the fields given); with `generation`, only if no rewind
+   * happened since that generation was read. Returns whether it was applied.
+   */
+  async setDelivery(id: string, state: Partial<DeliveryState>, generation?: number): Promise<boolean> {
     const set: Partial<Record<keyof SubscriptionTable, unknown>> = {};
     if (state.cursor !== undefined) set.cursor = state.cursor;
     if (state.pendingFrom !== undefined) set.pending_from = state.pendingFrom;
@@ -131,10 +136,30 @@ export class SubscriptionRepository {
     if (state.lastError !== undefined) set.last_error = state.lastError;
     if (state.lastDeliveredAt !== undefined) set.last_delivered_at = state.lastDeliveredAt;
     if (state.delivered !== undefined) set.delivered = state.delivered;
-    if (Object.keys(set).length === 0) return;
-    await this.db
+    if (Object.keys(set).length === 0) return true;
+    let q = this.db
       .updateTable('subscription')
       .set({ ...(set as Partial<SubscriptionTable>), updated_at: nowIso() })
+      .where('id', '=', id);
+    if (generation !== undefined) q = q.where('generation', '=', generation);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Starts delivery again after `cursor` (a replay): the delivery in flight is dropped and the generation raised. */
+  async rewind(id: string, cursor: number): Promise<void> {
+    await this.db
+      .updateTable('subscription')
+      .set((eb) => ({
+        cursor,
+        pending_from: null,
+        pending_to: null,
+        attempts: 0,
+        first_failure_at: null,
+        next_attempt_at: null,
+        generation: eb('generation', '+', 1),
+        updated_at: nowIso(),
+      }))
       .where('id', '=', id)
       .execute();
   }

@@ -352,6 +352,32 @@ for (const backend of await backends()) {
       );
     });
 
+    test('a replay made while the dispatcher is delivering is not undone by it: everything from the replayed sequence is sent again', async () => {
+      const secret = newWebhookSecret();
+      let replay: Promise<void> | undefined;
+      let subId = '';
+      let firstSeq = 0;
+      const r = await receiver(secret, (n) => {
+        // While the second event is being received, an operator replays from the first.
+        if (n === 1) replay = replayFrom(deps(), subId, firstSeq);
+        return 204;
+      });
+      const sub = await subscribe(r.url, [secret]);
+      subId = sub.id;
+      await persons(3);
+      const outbox = await feed.data.repos.feed.after(sub.cursor, 1000);
+      firstSeq = outbox[0]?.seq ?? 0;
+      const d = new Dispatcher(deps());
+      await d.runOnce();
+      await replay;
+      await d.runOnce();
+      const head = (await feed.data.repos.feed.head()).seq;
+      assert.equal((await state(sub.id)).cursor, head, 'delivered through the head in the end');
+      const times = r.received.filter((x) => x.events[0]?.id === outbox[0]?.id).length;
+      assert.equal(times, 2, 'the first event went out again after the replay');
+      assert.ok((await state(sub.id)).generation >= 1);
+    });
+
     test('one dispatcher per database: a second waits while the first holds the lease, and takes over when it stops', async () => {
       const secret = newWebhookSecret();
       const r = await receiver(secret);

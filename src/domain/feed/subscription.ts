@@ -47,6 +47,8 @@ export interface Subscription extends SubscriptionFilter {
   readonly lastDeliveredAt: string | null;
   /** Events delivered and acknowledged, in all. */
   readonly delivered: number;
+  /** Raised by every rewind (replay), so that a dispatcher busy with the subscription notices it. */
+  readonly generation: number;
   readonly createdBy: string;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -71,6 +71,8 @@ export function feed(dialect: Dialect): Migration {
         .addColumn('last_error', t.text)
         .addColumn('last_delivered_at', t.timestamp)
         .addColumn('delivered', big, (c) => c.notNull())
+        // Raised by every rewind (replay): a dispatcher's write about an earlier generation is not applied.
+        .addColumn('generation', t.int, (c) => c.notNull())
         .addColumn('created_by', t.text, (c) => c.notNull())
         .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .addColumn('updated_at', t.timestamp, (c) => c.notNull())
