@@ -3,7 +3,8 @@
  * dispatcher (remit cut, masking, audit, signing, one commit per delivery).
  *
  *   npm run bench -- feed [--backend sqlite|pg|both] [--pg ADMIN_URL] [--subscribers 5] [--rate 200]
- *                         [--seconds 3] [--batch 50] [--backlog 5000] [--backlog-batch B] [--concurrency N] [--runs single,batched,backlog]
+ *                         [--seconds 3] [--batch 50] [--backlog 5000] [--backlog-batch B] [--concurrency N]
+ *                         [--runs single,batched,nats,backlog] [--nats URL]
  *   full size (issue 7): --subscribers 20 --rate 1000 --seconds 10 --batch 100 --backlog 100000 --backlog-batch 500
  *
  * 1. latency: events are committed at a steady rate (one transaction every 10 ms) while
@@ -19,6 +20,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { loadConfig } from '../src/config.ts';
 import { openPlatform } from '../src/main.ts';
 import type { NewChangeEvent } from '../src/domain/feed/change-event.ts';
@@ -44,7 +47,8 @@ const backlog = Number(option('backlog', '5000'));
 /** The dispatcher's own default (every subscription at once, 16 to 64) unless given. */
 const concurrencyOption = option('concurrency', '');
 const concurrency = concurrencyOption === '' ? undefined : Number(concurrencyOption);
-const runs = option('runs', 'single,batched,backlog').split(',');
+const runs = option('runs', 'single,batched,backlog,nats').split(',');
+const natsUrl = option('nats', process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222');
 const HOME = '310105004';
 const COMMITTEE = '310105004002';
 
@@ -90,15 +94,15 @@ async function pgDatabase(): Promise<{ url: string; drop(): Promise<void> } | un
   return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-/** Subscriptions for the police household register, starting after `cursor`. */
-async function subscribe(feed: FeedServices, base: string, batchMax: number, cursor: number): Promise<Subscription[]> {
+/** Subscriptions for the police household register, starting after `cursor` (webhooks to `base`, or NATS when base is null). */
+async function subscribe(feed: FeedServices, base: string | null, batchMax: number, cursor: number): Promise<Subscription[]> {
   const subs: Subscription[] = [];
   for (let i = 0; i < subscribers; i++) {
     const sub = await feed.data.repos.subscriptions.insert({
       departmentId: 'police-household',
       name: `bench ${i}`,
-      channel: 'webhook',
-      url: `${base}/s/${i}`,
+      channel: base === null ? 'nats' : 'webhook',
+      url: base === null ? null : `${base}/s/${i}`,
       purpose: 'HOUSEHOLD_REGISTRATION',
       elements: [],
       areas: [],
@@ -188,7 +192,11 @@ async function runBackend(name: string, databaseUrl: string, sink: Awaited<Retur
       await retire(feed, subs);
     }
 
-    // 2. A backlog drained in batches.
+    // 2. The same steady load through NATS JetStream: every subscription publishes to its
+    // department's subjects; a JetStream consumer (the department's side) notes each arrival.
+    if (runs.includes('nats')) rows.push(...(await natsRun(name, feed, updates)));
+
+    // 3. A backlog drained in batches.
     if (!runs.includes('backlog')) return rows;
     const before = (await feed.data.repos.feed.head()).seq;
     for (let i = 0; i < backlog; i += 1000) await feed.data.repos.feed.append(updates(Math.min(1000, backlog - i)));
@@ -209,6 +217,70 @@ async function runBackend(name: string, databaseUrl: string, sink: Awaited<Retur
     await platform.close();
   }
   return rows;
+}
+
+/** The steady load published through NATS JetStream (a throw-away stream), read back by an ordered consumer. */
+async function natsRun(name: string, feed: FeedServices, updates: (count: number) => NewChangeEvent[]): Promise<Row[]> {
+  let nc;
+  try {
+    nc = await connect({ servers: natsUrl, name: 'populus-bench-reader' });
+  } catch (e) {
+    console.log(`NATS skipped: ${(e as Error).message}`);
+    return [];
+  }
+  const tag = randomBytes(4).toString('hex');
+  const stream = `POPULUS_BENCH_${tag}`;
+  const prefix = `bench${tag}`;
+  const jsm = await jetstreamManager(nc);
+  try {
+    const subs = await subscribe(feed, null, batch, (await feed.data.repos.feed.head()).seq);
+    const d = new Dispatcher({ feed, district: HOME.slice(0, 6), natsUrl, natsStream: stream, natsSubjectPrefix: prefix, ...(concurrency === undefined ? {} : { concurrency }), log: () => undefined });
+    d.start();
+    const total = Math.round(rate * seconds);
+    const expected = total * subscribers;
+    const latencies: number[] = [];
+    // The stream exists once the dispatcher first published; the reader starts then.
+    const reading = (async () => {
+      for (;;) {
+        try {
+          await jsm.streams.info(stream);
+          break;
+        } catch {
+          await sleep(20);
+        }
+      }
+      const consumer = await jetstream(nc).consumers.get(stream);
+      const messages = await consumer.consume();
+      for await (const m of messages) {
+        latencies.push(Date.now() - Date.parse(m.json<{ time: string }>().time));
+        if (latencies.length >= expected) break;
+      }
+      await messages.close();
+    })();
+    const perTick = Math.max(1, Math.round(rate / 100));
+    const t0 = performance.now();
+    let written = 0;
+    while (written < total) {
+      const count = Math.min(perTick, total - written);
+      await feed.data.repos.feed.append(updates(count));
+      written += count;
+      const wait = t0 + (written / rate) * 1000 - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+    const head = (await feed.data.repos.feed.head()).seq;
+    const deadline = performance.now() + 120_000;
+    while (!(await caughtUp(feed, subs, head)) && performance.now() < deadline) await sleep(20);
+    await Promise.race([reading, sleep(30_000)]);
+    const wallS = (performance.now() - t0) / 1000;
+    await d.stop();
+    await retire(feed, subs);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+    return [{ backend: name, run: `NATS JetStream (${rate}/s for ${seconds} s)`, events: total, delivered: sorted.length, requests: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? Number.NaN, wallS }];
+  } finally {
+    await jsm.streams.delete(stream).catch(() => undefined);
+    await nc.close();
+  }
 }
 
 const sink = await startSink();
@@ -248,7 +320,7 @@ printTable(`feed: commit → webhook on loopback, ${subscribers} subscribers, di
 ]);
 const figures: Figures = { subscribers, rate, seconds, batch, backlog, backlogBatch, peakRssMB: peakRssMB() };
 for (const r of rows) {
-  const key = `${r.backend === 'postgres' ? 'pg' : 'sqlite'}${r.run.startsWith('single') ? 'Single' : r.run.startsWith('batched') ? 'Batched' : 'Backlog'}`;
+  const key = `${r.backend === 'postgres' ? 'pg' : 'sqlite'}${r.run.startsWith('single') ? 'Single' : r.run.startsWith('batched') ? 'Batched' : r.run.startsWith('NATS') ? 'Nats' : 'Backlog'}`;
   figures[`${key}P99Ms`] = r.p99Ms;
   figures[`${key}WallS`] = Math.round(r.wallS * 100) / 100;
   figures[`${key}Complete`] = r.delivered >= r.events * subscribers;
