@@ -170,17 +170,8 @@ async function runBackend(name: string, databaseUrl: string, sink: Awaited<Retur
       const d = dispatcher();
       d.start();
       const total = Math.round(rate * seconds);
-      const perTick = Math.max(1, Math.round(rate / 100));
       const t0 = performance.now();
-      let written = 0;
-      while (written < total) {
-        const count = Math.min(perTick, total - written);
-        await feed.data.repos.feed.append(updates(count));
-        written += count;
-        const due = t0 + (written / rate) * 1000;
-        const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
-      }
+      await produce(feed, updates, total);
       const head = (await feed.data.repos.feed.head()).seq;
       const deadline = performance.now() + 120_000;
       while (!(await caughtUp(feed, subs, head)) && performance.now() < deadline) await sleep(20);
@@ -217,6 +208,20 @@ async function runBackend(name: string, databaseUrl: string, sink: Awaited<Retur
     await platform.close();
   }
   return rows;
+}
+
+/** Commits `total` events at `rate` a second, one transaction every 10 ms. */
+async function produce(feed: FeedServices, updates: (count: number) => NewChangeEvent[], total: number): Promise<void> {
+  const perTick = Math.max(1, Math.round(rate / 100));
+  const t0 = performance.now();
+  let written = 0;
+  while (written < total) {
+    const count = Math.min(perTick, total - written);
+    await feed.data.repos.feed.append(updates(count));
+    written += count;
+    const wait = t0 + (written / rate) * 1000 - performance.now();
+    if (wait > 0) await sleep(wait);
+  }
 }
 
 /** The steady load published through NATS JetStream (a throw-away stream), read back by an ordered consumer. */
@@ -257,16 +262,8 @@ async function natsRun(name: string, feed: FeedServices, updates: (count: number
       }
       await messages.close();
     })();
-    const perTick = Math.max(1, Math.round(rate / 100));
     const t0 = performance.now();
-    let written = 0;
-    while (written < total) {
-      const count = Math.min(perTick, total - written);
-      await feed.data.repos.feed.append(updates(count));
-      written += count;
-      const wait = t0 + (written / rate) * 1000 - performance.now();
-      if (wait > 0) await sleep(wait);
-    }
+    await produce(feed, updates, total);
     const head = (await feed.data.repos.feed.head()).seq;
     const deadline = performance.now() + 120_000;
     while (!(await caughtUp(feed, subs, head)) && performance.now() < deadline) await sleep(20);
