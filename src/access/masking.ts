@@ -7,6 +7,7 @@
 import { maskIdNumber } from '../domain/id-number.ts';
 import { maskPhone } from '../domain/standard/value.ts';
 import type { DataElement } from '../domain/standard/types.ts';
+import { IDENTIFIER_ELEMENT } from '../domain/registry/element-ids.ts';
 
 export type MaskKind = 'document-number' | 'phone' | 'none';
 
@@ -15,6 +16,13 @@ export function maskKindOf(element: Pick<DataElement, 'storage' | 'valueType'>):
   if (element.storage === 'identifier') return 'document-number';
   if (element.valueType === 'phone') return 'phone';
   return 'none';
+}
+
+/** How an element id's values are masked, by the catalogue (identity documents are masked even where the catalogue lacks them). */
+export function maskKindOfId(elements: ReadonlyMap<string, Pick<DataElement, 'storage' | 'valueType'>>, elementId: string): MaskKind {
+  const element = elements.get(elementId);
+  if (element) return maskKindOf(element);
+  return elementId === IDENTIFIER_ELEMENT.citizen || elementId === IDENTIFIER_ELEMENT.other ? 'document-number' : 'none';
 }
 
 export function maskValue(kind: MaskKind, value: string): string {

@@ -11,7 +11,7 @@ import { elementsRead, type KindDefinition } from '../domain/kinds.ts';
 import type { CategoryResult } from '../domain/population-category.ts';
 import type { HouseholdMember, Identifier, PersonValue, Residence } from '../domain/registry/types.ts';
 import type { DataElement } from '../domain/standard/types.ts';
-import { maskKindOf, maskValue } from './masking.ts';
+import { maskKindOfId, maskValue } from './masking.ts';
 import { CATEGORY_ELEMENT, HOUSEHOLD_ELEMENT, IDENTIFIER_ELEMENT, identifierElement, RESIDENCE_ELEMENT } from '../domain/registry/element-ids.ts';
 
 /** The parts of a person view the filter knows (PersonService's PersonView has this shape). */
@@ -62,8 +62,7 @@ export class PersonViewFilter {
     const unmasked = new Set<string>();
     const show = (elementId: string, value: string): string => {
       disclosed.add(elementId);
-      const element = this.elements.get(elementId);
-      const kind = element ? maskKindOf(element) : elementId === IDENTIFIER_ELEMENT.citizen || elementId === IDENTIFIER_ELEMENT.other ? 'document-number' : 'none';
+      const kind = maskKindOfId(this.elements, elementId);
       if (kind === 'none') return value;
       if (unmask.has(elementId)) {
         unmasked.add(elementId);

@@ -11,10 +11,10 @@ import { PopulusError } from '../domain/errors.ts';
 import { toCloudEvent, type ChangeEvent, type CloudEvent, type ElementChange } from '../domain/feed/change-event.ts';
 import type { Subscription, SubscriptionFilter } from '../domain/feed/subscription.ts';
 import { kindsOf, type KindDefinition } from '../domain/kinds.ts';
-import { HOUSEHOLD_ELEMENT, IDENTIFIER_ELEMENT, RESIDENCE_ELEMENT } from '../domain/registry/element-ids.ts';
+import { HOUSEHOLD_ELEMENT, RESIDENCE_ELEMENT } from '../domain/registry/element-ids.ts';
 import type { DataElement } from '../domain/standard/types.ts';
 import type { AuditService } from '../access/audit.service.ts';
-import { maskKindOf, maskValue, type MaskKind } from '../access/masking.ts';
+import { maskKindOfId, maskValue } from '../access/masking.ts';
 import { principalOfSubscription, type Principal } from '../access/principal.ts';
 import type { Access, RemitPolicy, Subject } from '../access/remit-policy.ts';
 
@@ -106,18 +106,24 @@ export class FeedGate {
     const persons = new Set<string>();
     const disclosed = new Set<string>();
     const unmasked = new Set<string>();
+    // A person's subject once per delivery (kinds are worked out from values); an event adds the areas it names.
+    const subjects = new Map<string, Subject>();
+    const subjectOf = (personId: string): Subject => {
+      let found = subjects.get(personId);
+      if (!found) {
+        const known = facts.get(personId);
+        found = { personId, areaCodes: [...(known?.areaCodes ?? [])], buildingIds: [...(known?.buildingIds ?? [])], kinds: kindsOf(this.deps.kinds, { values: known?.values ?? new Map(), asOf }) };
+        subjects.set(personId, found);
+      }
+      return found;
+    };
     for (const e of wanted) {
       if (e.personId === null) {
         out.push(toCloudEvent(e, e.data));
         continue;
       }
-      const known = facts.get(e.personId);
-      const subject: Subject = {
-        personId: e.personId,
-        areaCodes: [...new Set([...(known?.areaCodes ?? []), ...e.areas])],
-        buildingIds: [...(known?.buildingIds ?? [])],
-        kinds: kindsOf(this.deps.kinds, { values: known?.values ?? new Map(), asOf }),
-      };
+      const base = subjectOf(e.personId);
+      const subject: Subject = e.areas.length === 0 ? base : { ...base, areaCodes: [...new Set([...base.areaCodes, ...e.areas])] };
       if (!access.canSee(subject)) continue;
       if (f.areas.length > 0 && !subject.areaCodes.some((a) => f.areas.some((p) => a.startsWith(p)))) continue;
       if (f.categories.length > 0 && !subject.kinds.some((k) => f.categories.includes(k))) continue;
@@ -167,7 +173,7 @@ export class FeedGate {
   }
 
   private deliver(c: ElementChange, unmaskable: ReadonlySet<string>, translate: Translate | undefined, unmasked: Set<string>): DeliveredChange {
-    const kind = this.maskKind(c.element);
+    const kind = maskKindOfId(this.elements, c.element);
     let old = c.old;
     let now = c.new;
     let masked = false;
@@ -196,9 +202,4 @@ export class FeedGate {
     return { element: c.element, old, new: now, source: c.source, ...(masked ? { masked: true as const } : {}), ...(standardCode ? { standardCode: true as const } : {}) };
   }
 
-  private maskKind(elementId: string): MaskKind {
-    const element = this.elements.get(elementId);
-    if (element) return maskKindOf(element);
-    return elementId === IDENTIFIER_ELEMENT.citizen || elementId === IDENTIFIER_ELEMENT.other ? 'document-number' : 'none';
-  }
 }
