@@ -50,6 +50,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/apps/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        [['**/api/**', '**/cli/**'], 'applications never depend on their callers'],
+        [['kysely', 'fastify', 'pg', 'better-sqlite3'], 'Kysely and drivers stay inside src/store; HTTP routes stay in src/api'],
+      ]),
+    },
+  },
+  {
     files: ['src/store/**/*.ts'],
     rules: { 'no-restricted-imports': restrict([[['**/services/**', '**/api/**', '**/cli/**'], 'the store knows nothing of its callers']]) },
   },
