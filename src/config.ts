@@ -33,6 +33,8 @@ export interface Config {
   readonly auditWindowMs: number;
   /** SQLite files: write the audit log's group commits on a thread of their own (default true). */
   readonly auditThread: boolean;
+  /** Import files are read and mapped on a thread of their own while the main thread writes (default true). */
+  readonly importThread: boolean;
   /** Session cookies carry the Secure attribute (default true; false only for plain-HTTP development). */
   readonly cookieSecure: boolean;
   /** Requests per minute per token, session or address (0 = no limit), and login attempts per minute per address. */
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     }),
     auditRetentionDays: int('POPULUS_AUDIT_RETENTION_DAYS', '180', 180, 36500, 'a number of days, at least 180'),
     auditThread: onOff('POPULUS_AUDIT_THREAD', 'on'),
+    importThread: onOff('POPULUS_IMPORT_THREAD', 'on'),
     auditWindowMs: int('POPULUS_AUDIT_WINDOW_MS', '1', 0, 100, 'milliseconds from 0 to 100'),
     cookieSecure: cookieSecureRaw === 'true',
     rateLimitPerMinute: int('POPULUS_RATE_LIMIT_PER_MINUTE', '6000', 0, 10_000_000, 'requests per minute (0 = no limit)'),

@@ -9,7 +9,7 @@ import { loadReferenceData } from './reference/reference-data.ts';
 import { defaultAreaCodeHistory } from './reference/area-code-history.ts';
 import { loadKinds } from './reference/kind-loader.ts';
 import { defaultDataDir } from './reference/data-dir.ts';
-import { createServices, type Services } from './services/services.ts';
+import { createServices, type ServiceOptions, type Services } from './services/services.ts';
 import { createDataAccess } from './store/repositories.ts';
 import { seedReference } from './store/reference-seed.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -44,10 +44,11 @@ export async function openPlatform(config: Config, options: { migrate: boolean }
   const store = await openStore(config.databaseUrl);
   try {
     const migration = options.migrate ? await migrateStore(store) : undefined;
-    const services = servicesFor(store, config.homeArea);
+    const services = servicesFor(store, config.homeArea, { importThread: config.importThread });
     const access = accessFor(store, config);
     const feed = feedFor(store, config.homeArea, access, { services, webhookAllowHttp: config.webhookAllowHttp, natsUrl: config.natsUrl });
     const close = async (): Promise<void> => {
+      await services.close();
       await access.audit.close();
       await store.close();
     };
@@ -59,8 +60,8 @@ export async function openPlatform(config: Config, options: { migrate: boolean }
 }
 
 /** Every service over a store, for a node serving `homeArea` (a 9-digit street code). */
-export function servicesFor(store: Store, homeArea: string): Services {
-  return createServices(createDataAccess(store, homeArea.slice(0, 6)), defaultAreaCodeHistory(), homeArea, loadKinds(defaultDataDir()));
+export function servicesFor(store: Store, homeArea: string, options: ServiceOptions = {}): Services {
+  return createServices(createDataAccess(store, homeArea.slice(0, 6)), defaultAreaCodeHistory(), homeArea, loadKinds(defaultDataDir()), undefined, options);
 }
 
 /** The access services of a node, with the identity policy and audit retention of its config. */

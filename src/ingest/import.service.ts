@@ -15,22 +15,22 @@ import { createReadStream } from 'node:fs';
 import { PopulusError } from '../domain/errors.ts';
 import { todayIso, isIsoDate } from '../domain/dates.ts';
 import type { AreaCodeHistory } from '../domain/id-number.ts';
-import { checkIdNumber } from '../domain/id-number.ts';
 import type { MappingProfile } from '../domain/ingest/profile.ts';
 import { profileElements } from '../domain/ingest/profile.ts';
-import type { DataElement } from '../domain/standard/types.ts';
 import type { DataAccess, Repositories } from '../store/repositories.ts';
 import type { BatchRow } from '../store/ingest.repository.ts';
 import { newId, nowIso } from '../store/clock.ts';
 import type { SourceService } from '../services/source.service.ts';
 import { openSourceFile, isIngestFileError, sampleRecords, type HeaderInfo, type SourceRecord } from './read/record-reader.ts';
 import { mapRecord, type MapResult, type MappingContext, type MappedRow, type Rejection, type TransformResult } from './map/map-record.ts';
+import { fileError, importReadError, mapFileInline, type MapFileRequest, type MappedFileJob } from './map/mapped-file.ts';
+import { mappingContextOf, type MappingSpec } from './map/mapping-spec.ts';
+import type { MapThread } from './map/map-thread.ts';
 import type { TransformStep } from './transform/transform-registry.ts';
 import { applyChunk, type ChunkContext, type ChunkOutcome } from './apply-chunk.ts';
 import { endUnseenRecords } from './end-records.ts';
 import { NO_MATCHER, type PersonMatcher } from './person-matcher.ts';
 import { rollbackBatch } from './rollback.ts';
-import { AddressResolver } from './address-resolver.ts';
 import { importHousingRegister, type HousingImportReport } from './housing-import.ts';
 import { draftProfile, type ProfileDraft } from './draft/draft-profile.ts';
 import type { Area, CodeEntry } from '../domain/standard/types.ts';
@@ -117,6 +117,11 @@ export interface ImportDeps {
   readonly matcher?: PersonMatcher;
   /** The node's street (9 digits). */
   readonly homeArea: string;
+  /**
+   * Where files are read and mapped: a thread of their own (the second core maps while this one
+   * writes), or, without it, inline. The thread uses the default area code history and transforms.
+   */
+  readonly mapThread?: MapThread;
 }
 
 /** Rows per transaction: each commit waits for the disk (synchronous=FULL), so thousands of rows go in one. */
@@ -201,7 +206,7 @@ export class ImportService {
       if (lastCommitted && lastCommitted.file_sha256 === sha256) return toReport(lastCommitted, lastCommitted.id);
     }
 
-    const ctx = await this.mappingContext(profile);
+    const spec = await this.mappingSpec(profile);
     const started = Date.now();
     const batchId = resumed?.id ?? options.batchId ?? newId();
     const report = (p: Omit<ImportProgress, 'startedAt'>): void => {
@@ -210,10 +215,15 @@ export class ImportService {
       options.onProgress?.(full);
     };
 
-    // Pass 1: read and map everything, write nothing.
-    let check: Awaited<ReturnType<ImportService['checkFile']>>;
+    // Pass 1: read everything, map and write nothing.
+    const request: MapFileRequest = { path, displayName: file, read: readOptions(profile), skipThrough: resumed?.last_row ?? 0, chunkSize: options.chunkSize ?? DEFAULT_CHUNK };
+    const job: MappedFileJob = this.deps.mapThread ? this.deps.mapThread.start(request, spec) : mapFileInline(request, mappingContextOf(spec, this.deps));
+    let check: { rows: number; size: number };
     try {
-      check = await this.checkFile(path, file, profile, ctx, (rows, bytes, total) => report({ batchId, phase: 'checking', rowsDone: rows, rowsTotal: null, bytesRead: bytes, totalBytes: total }));
+      check = await job.check((rows, bytes, total) => report({ batchId, phase: 'checking', rowsDone: rows, rowsTotal: null, bytesRead: bytes, totalBytes: total }));
+    } catch (e) {
+      job.cancel();
+      throw importReadError(e);
     } finally {
       this.live.delete(batchId);
     }
@@ -228,17 +238,9 @@ export class ImportService {
     try {
       // Pass 2: write chunk by chunk.
       const counters = { rows_read: resumed?.rows_read ?? 0, rows_rejected: resumed?.rows_rejected ?? 0, rows_unchanged: resumed?.rows_unchanged ?? 0, persons_created: resumed?.persons_created ?? 0, persons_linked: resumed?.persons_linked ?? 0, conflicts: resumed?.conflicts ?? 0 };
-      const skipThrough = resumed?.last_row ?? 0;
-      const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
-      let mapped: MappedRow[] = [];
-      let rejected: Rejection[] = [];
-      let lastRow = skipThrough;
-      const flush = async (): Promise<void> => {
-        if (mapped.length === 0 && rejected.length === 0) return;
-        const rows = mapped;
-        const rejections = rejected;
-        mapped = [];
-        rejected = [];
+      const chunkSize = request.chunkSize;
+      const flush = async (rows: readonly MappedRow[], rejections: Rejection[], lastRow: number): Promise<void> => {
+        if (rows.length === 0 && rejections.length === 0) return;
         await data.transaction(async (repos) => {
           const outcome = await applyChunk(repos, rows, { sourceId, batchId, observedAt, matcher: this.deps.matcher ?? NO_MATCHER, homeArea: this.deps.homeArea });
           for (const d of outcome.duplicates) {
@@ -256,16 +258,7 @@ export class ImportService {
         report({ batchId, phase: 'importing', rowsDone: counters.rows_read, rowsTotal: check.rows, bytesRead: 0, totalBytes: check.size });
       };
 
-      const sourceFile = await openSourceFile(path, { displayName: file, ...readOptions(profile) });
-      for await (const record of sourceFile.records) {
-        if (record.row <= skipThrough) continue;
-        lastRow = record.row;
-        const result = mapRecord(record, ctx);
-        if (result.ok) mapped.push(result.row);
-        else rejected.push(...result.rejections);
-        if (mapped.length + rejected.length >= chunkSize) await flush();
-      }
-      await flush();
+      for await (const chunk of job.chunks()) await flush(chunk.mapped, chunk.rejected, chunk.lastRow);
 
       let ended = resumed?.records_ended ?? 0;
       if (profile.extract === 'full') {
@@ -283,8 +276,9 @@ export class ImportService {
       await data.repos.ingest.updateBatch(batchId, { status: 'committed', finished_at: nowIso() });
       report({ batchId, phase: 'done', rowsDone: counters.rows_read, rowsTotal: check.rows, bytesRead: check.size, totalBytes: check.size });
     } catch (e) {
+      job.cancel();
       await data.repos.ingest.updateBatch(batchId, { status: 'interrupted', error: (e as Error).message.slice(0, 500) }).catch(() => undefined);
-      throw isIngestFileError(e) ? fileError(e) : e;
+      throw importReadError(e);
     } finally {
       this.live.delete(batchId);
     }
@@ -414,83 +408,39 @@ export class ImportService {
     return this.deps.data.repos.ingest.listBatches(sourceId, limit);
   }
 
-  /** Pass 1: the file reads to its end, its columns fit the profile; duplicate keys and the row count are known. */
-  private async checkFile(
-    path: string,
-    file: string,
-    profile: MappingProfile,
-    ctx: MappingContext,
-    onProgress: (rows: number, bytes: number, total: number) => void,
-  ): Promise<{ rows: number; size: number }> {
-    let bytes = { b: 0, t: 0 };
-    let sourceFile;
-    try {
-      sourceFile = await openSourceFile(path, { displayName: file, ...readOptions(profile), onProgress: (b, t) => (bytes = { b, t }) });
-    } catch (e) {
-      throw isIngestFileError(e) ? fileError(e) : e;
-    }
-    bytes = { b: bytes.b, t: sourceFile.header.size };
-    const headers = new Set(sourceFile.header.headers);
-    const missing = profile.columns.map((c) => c.column).filter((c) => !headers.has(c));
-    if (missing.length > 0) {
-      await sourceFile.close();
-      throw new PopulusError('PROFILE_MISMATCH', `${file} lacks column(s) ${missing.join(', ')} that the profile maps; nothing was imported`, {
-        file,
-        missing,
-        found: [...headers],
-      });
-    }
-    let rows = 0;
-    try {
-      for await (const record of sourceFile.records) {
-        rows++;
-        void record;
-        if (rows % 5000 === 0) onProgress(rows, bytes.b, bytes.t);
-      }
-    } catch (e) {
-      throw isIngestFileError(e) ? fileError(e) : e;
-    }
-    onProgress(rows, bytes.t, bytes.t);
-    return { rows, size: bytes.t };
+  private async mappingContext(profile: MappingProfile): Promise<MappingContext> {
+    return mappingContextOf(await this.mappingSpec(profile), this.deps);
   }
 
-  private async mappingContext(profile: MappingProfile): Promise<MappingContext> {
+  /** What mapping a file with this profile needs to know, read from the store as plain data. */
+  private async mappingSpec(profile: MappingProfile): Promise<MappingSpec> {
     const repos = this.deps.data.repos;
     const today = todayIso();
-    const elements = new Map<string, DataElement>((await repos.standard.findElements(profileElements(profile))).map((e) => [e.id, e]));
+    const elements = await repos.standard.findElements(profileElements(profile));
     const tables = new Set<string>(['country', 'identifier-type', 'family-relationship', 'household-type']);
-    for (const e of elements.values()) if (e.codeTableId) tables.add(e.codeTableId);
+    for (const e of elements) if (e.codeTableId) tables.add(e.codeTableId);
     for (const m of Object.values(profile.codeMaps ?? {})) tables.add(m.table);
-    const codes = new Map<string, Set<string>>();
+    const codes: Record<string, string[]> = {};
     for (const t of tables) {
       if (t === BOOLEAN_TABLE) continue;
       const { items } = await repos.standard.listEntries(t, { asOf: today, limit: 100_000, offset: 0 });
-      codes.set(t, new Set(items.map((i) => i.code)));
+      codes[t] = items.map((i) => i.code);
     }
-    codes.set(BOOLEAN_TABLE, new Set(['true', 'false']));
-    const areaCodes = new Set<string>();
-    let resolver: AddressResolver | undefined;
+    codes[BOOLEAN_TABLE] = ['true', 'false'];
+    let areaCodes: string[] | null = null;
+    let addresses: MappingSpec['addresses'] = null;
     if (profile.columns.some((c) => 'residence' in c.target)) {
       const all = await (this.areaList ??= repos.areas.all().catch((e: unknown) => {
         this.areaList = undefined;
         throw e;
       }));
-      for (const a of all) areaCodes.add(a.code);
+      areaCodes = all.map((a) => a.code);
       if (profile.columns.some((c) => 'residence' in c.target && c.target.part === 'address')) {
         const registry = await repos.housing.registryOf(this.deps.homeArea.slice(0, 6));
-        resolver = new AddressResolver(all, this.deps.homeArea, registry.buildings, registry.dwellings);
+        addresses = { areas: all, buildings: registry.buildings, dwellings: registry.dwellings };
       }
     }
-    const areas = this.deps.areaHistory;
-    return {
-      profile,
-      transforms: new Map(profile.columns.map((c) => [c.column, this.deps.compileTransforms(['trim', ...(c.transforms ?? [])])])),
-      elements,
-      isCode: (table, code) => codes.get(table)?.has(code) ?? false,
-      checkIdNumber: (n) => checkIdNumber(n, { areas, today }),
-      isArea: (code) => areaCodes.has(code),
-      resolveAddress: (text) => resolver?.resolve(text),
-    };
+    return { profile, elements, codes, areaCodes, addresses, homeArea: this.deps.homeArea, today };
   }
 
   private async resumable(batchId: string, sourceId: string): Promise<BatchRow> {
@@ -535,8 +485,4 @@ function emptyView(id: string, sourceId: string, fileName: string, startedAt: st
 
 function readOptions(profile: MappingProfile): { sheet?: string; encoding?: string } {
   return { ...(profile.read?.sheet !== undefined ? { sheet: profile.read.sheet } : {}), ...(profile.read?.encoding !== undefined ? { encoding: profile.read.encoding } : {}) };
-}
-
-function fileError(e: { code: string; file: string; message: string; messageZh: string }): PopulusError {
-  return new PopulusError('FILE_UNREADABLE', `${e.message}; nothing was imported`, { file: e.file, reason: e.code, messageZh: e.messageZh });
 }

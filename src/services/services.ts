@@ -18,6 +18,7 @@ import { compileTransforms, unknownTransforms } from '../ingest/transform/transf
 import type { PersonMatcher } from '../ingest/person-matcher.ts';
 import { RegistryMatcher } from '../ingest/registry-matcher.ts';
 import type { KindDefinition } from '../domain/kinds.ts';
+import { MapThread } from '../ingest/map/map-thread.ts';
 
 export interface Services {
   readonly standard: StandardService;
@@ -40,15 +41,30 @@ export interface Services {
   /** The kinds of people, as defined in data/catalogue/kinds.json. */
   readonly kinds: readonly KindDefinition[];
   readiness(): Promise<{ ready: boolean; reason: string | null }>;
+  /** Stops what the services started (the import's mapping thread). */
+  close(): Promise<void>;
 }
 
-export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, homeArea: string, kinds: readonly KindDefinition[] = [], matcher?: PersonMatcher): Services {
+export interface ServiceOptions {
+  /** Read and map import files on a thread of their own (the default transforms and area code history). */
+  readonly importThread?: boolean;
+}
+
+export function createServices(
+  data: DataAccess,
+  areaHistory: AreaCodeHistory,
+  homeArea: string,
+  kinds: readonly KindDefinition[] = [],
+  matcher?: PersonMatcher,
+  options: ServiceOptions = {},
+): Services {
   const standard = new StandardService(data);
   const sources = new SourceService(data, unknownTransforms);
   const merges = new MergeService(data, homeArea.slice(0, 6));
   const registryMatcher = matcher instanceof RegistryMatcher ? matcher : RegistryMatcher.shipped();
   const reviews = new ReviewService(data, merges);
-  const imports = new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, matcher: matcher ?? registryMatcher });
+  const mapThread = options.importThread === true ? new MapThread() : undefined;
+  const imports = new ImportService({ data, sources, areaHistory, homeArea, compileTransforms, matcher: matcher ?? registryMatcher, ...(mapThread ? { mapThread } : {}) });
   return {
     sources,
     kinds,
@@ -65,5 +81,8 @@ export function createServices(data: DataAccess, areaHistory: AreaCodeHistory, h
     persons: new PersonService(data, standard, areaHistory, homeArea, kinds),
     idNumbers: new IdNumberService(areaHistory),
     readiness: () => data.readiness(),
+    close: async () => {
+      await mapThread?.close();
+    },
   };
 }

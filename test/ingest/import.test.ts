@@ -1,4 +1,8 @@
-/** The import pipeline on every backend: mapping, rejects, linking by ID number, the owner's value, full extracts, history, resume, rollback. */
+/**
+ * The import pipeline on every backend: mapping, rejects, linking by ID number, the owner's value,
+ * full extracts, history, resume, rollback. On SQLite files are mapped inline, on PostgreSQL in the
+ * mapping thread (POPULUS_IMPORT_THREAD's two ways): the same assertions hold for both.
+ */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,6 +16,7 @@ import type { Services } from '../../src/services/services.ts';
 import { ImportService } from '../../src/ingest/import.service.ts';
 import { compileTransforms } from '../../src/ingest/transform/transform-registry.ts';
 import { defaultAreaCodeHistory } from '../../src/reference/area-code-history.ts';
+import { MapThread } from '../../src/ingest/map/map-thread.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
 import type { Store } from '../../src/store/store.ts';
 import { backends } from '../support/backends.ts';
@@ -60,7 +65,8 @@ function csv(dir: string, name: string, lines: string[]): string {
 }
 
 for (const backend of await backends()) {
-  describe(`import pipeline on ${backend.name}`, { skip: backend.unavailable }, () => {
+  const threaded = backend.name === 'postgres';
+  describe(`import pipeline on ${backend.name}${threaded ? ', files mapped on the mapping thread' : ''}`, { skip: backend.unavailable }, () => {
     let store: Store;
     let s: Services;
     const dir = mkdtempSync(join(tmpdir(), 'populus-import-'));
@@ -73,13 +79,16 @@ for (const backend of await backends()) {
 
     before(async () => {
       store = await backend.open();
-      s = servicesFor(store, HOME);
+      s = servicesFor(store, HOME, { importThread: threaded });
       await s.sources.define({ id: 'police-register', departmentId: 'police-household', nameZh: '公安人口户籍', nameEn: 'police household register', level: 'city', owns: ['person.name', 'person.sex', 'person.birthDate'] });
       await s.sources.define({ id: 'civil-relief', departmentId: 'civil-affairs', nameZh: '民政救助', nameEn: 'civil-affairs relief', level: 'district', owns: ['person.maritalStatus', 'kind.minimumIncome'] });
       assert.deepEqual(await s.sources.addProfile('police-register', policeProfile), { version: 1 });
       assert.deepEqual(await s.sources.addProfile('civil-relief', civilProfile), { version: 1 });
     });
-    after(() => backend.dispose());
+    after(async () => {
+      await s.close();
+      await backend.dispose();
+    });
 
     test('a source cannot claim an element another department owns; a profile is checked against the standard', async () => {
       await assert.rejects(
@@ -298,7 +307,10 @@ for (const backend of await backends()) {
       const rows = Array.from({ length: 9 }, (_, i) => `居民${i},${id(`3101051980010${String(100 + i)}0`.slice(0, 17))},未婚,310105004005,,H9${i},户主`);
       const file = csv(dir, 'police-3.csv', ['姓名,公民身份号码,婚姻状况,户籍地址代码,户籍地址,户号,与户主关系', `张伟,${A},已婚,310105004003,新华路1号,H001,户主`, `王芳,${D},未婚,310104,,,`, ...rows]);
       let calls = 0;
+      const mapThread = threaded ? new MapThread() : undefined;
+      after(() => mapThread?.close());
       const crashing = new ImportService({
+        ...(mapThread ? { mapThread } : {}),
         data: createDataAccess(store, HOME.slice(0, 6)),
         sources: s.sources,
         areaHistory: defaultAreaCodeHistory(),
