@@ -14,8 +14,12 @@ export const ErrorBody = Type.Object(
 export const ErrorRef = Type.Ref('Error');
 
 export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
-export const NullableDate = Type.Union([IsoDate, Type.Null()]);
-export const NullableString = Type.Union([Type.String(), Type.Null()]);
+/**
+ * Nullable values as a JSON Schema type list (`type: [string, null]`), not anyOf: the response
+ * serializer writes a type list directly, while anyOf makes it validate each value to pick a branch.
+ */
+export const NullableDate = Type.Unsafe<string | null>({ type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD or null' });
+export const NullableString = Type.Unsafe<string | null>({ type: ['string', 'null'] });
 export const Uuid = Type.String({ format: 'uuid' });
 
 export const Page = {

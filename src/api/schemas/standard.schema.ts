@@ -1,12 +1,16 @@
-import { Type, type TLiteral, type TUnion } from 'typebox';
+import { Type, type TUnsafe } from 'typebox';
 import { ELEMENT_STORAGES, ENTRY_STATUSES, SENSITIVITIES, VALUE_TYPES, AREA_LEVELS } from '../../domain/standard/types.ts';
 import { IsoDate, NullableDate, NullableString } from './common.schema.ts';
 
-type Literals<T extends readonly string[]> = TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }>;
+type Literals<T extends readonly string[]> = TUnsafe<T[number]>;
 
-/** A string enum as a union of literals (typed, and rendered as anyOf/const in OpenAPI). */
+/**
+ * A string enum, typed as the union of its values and rendered as `{ type: string, enum }`: the
+ * response serializer writes it as a plain string, where a union of literals (anyOf/const) would be
+ * validated branch by branch for every value it writes.
+ */
 function literals<const T extends readonly string[]>(values: T): Literals<T> {
-  return Type.Union(values.map((v) => Type.Literal(v))) as unknown as Literals<T>;
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 }
 
 export const CodeTableSchema = Type.Object(
