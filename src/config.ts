@@ -33,7 +33,7 @@ export interface Config {
   readonly auditWindowMs: number;
   /** SQLite files: write the audit log's group commits on a thread of their own (default true). */
   readonly auditThread: boolean;
-  /** Import files are read and mapped on a thread of their own while the main thread writes (default true). */
+  /** Import files are read and mapped on a thread of their own while the main thread writes (default false: no gain on two cores). */
   readonly importThread: boolean;
   /** Session cookies carry the Secure attribute (default true; false only for plain-HTTP development). */
   readonly cookieSecure: boolean;
@@ -46,10 +46,14 @@ export interface Config {
   readonly dispatcher: boolean;
   /** How often the dispatcher looks for new events when idle, in ms (default 100). */
   readonly dispatcherPollMs: number;
+  /** `serve` also runs due report schedules, every minute (POPULUS_REPORT_SCHEDULER, default on). */
+  readonly reportScheduler: boolean;
   /** NATS server for subscriptions delivered through JetStream (nats://host:4222); empty = none. */
   readonly natsUrl: string;
   /** Webhook URLs may be plain http:// to hosts other than loopback (default false: https only). */
   readonly webhookAllowHttp: boolean;
+  /** The CJK font PDF reports embed: a TTF/OTF, or a TTC collection with the face after `#` (POPULUS_CJK_FONT). */
+  readonly cjkFont: { readonly path: string; readonly name?: string | undefined };
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/populus.db';
@@ -121,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     }),
     auditRetentionDays: int('POPULUS_AUDIT_RETENTION_DAYS', '180', 180, 36500, 'a number of days, at least 180'),
     auditThread: onOff('POPULUS_AUDIT_THREAD', 'on'),
-    importThread: onOff('POPULUS_IMPORT_THREAD', 'on'),
+    importThread: onOff('POPULUS_IMPORT_THREAD', 'off'),
     auditWindowMs: int('POPULUS_AUDIT_WINDOW_MS', '1', 0, 100, 'milliseconds from 0 to 100'),
     cookieSecure: cookieSecureRaw === 'true',
     rateLimitPerMinute: int('POPULUS_RATE_LIMIT_PER_MINUTE', '6000', 0, 10_000_000, 'requests per minute (0 = no limit)'),
@@ -129,12 +133,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     demoPassword,
     dispatcher: onOff('POPULUS_DISPATCHER', 'on'),
     dispatcherPollMs: int('POPULUS_DISPATCHER_POLL_MS', '100', 10, 60_000, 'milliseconds from 10 to 60000'),
+    reportScheduler: onOff('POPULUS_REPORT_SCHEDULER', 'on'),
     natsUrl: (() => {
       const v = env['NATS_URL'] ?? '';
       if (v !== '' && !/^(nats|tls|wss?):\/\/.+/.test(v)) invalid('NATS_URL', redactUrl(v), 'nats://host:4222 (or empty)');
       return v;
     })(),
     webhookAllowHttp: onOff('POPULUS_WEBHOOK_ALLOW_HTTP', 'off'),
+    cjkFont: (() => {
+      const v = env['POPULUS_CJK_FONT'] ?? '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#NotoSansCJKsc-Regular';
+      const [path = '', name] = v.split('#', 2);
+      if (!path.startsWith('/')) invalid('POPULUS_CJK_FONT', v, 'an absolute path to a TTF/OTF font, or to a TTC collection followed by #FaceName (e.g. /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#NotoSansCJKsc-Regular)');
+      return Object.freeze({ path, name: name === undefined || name === '' ? undefined : name });
+    })(),
     demo,
     demoScale,
     databaseUrl: parseDatabaseUrl(overrides.databaseUrl !== undefined ? '--database' : 'DATABASE_URL', databaseUrl),

@@ -17,6 +17,8 @@ import { accessServicesFromCatalogue, type AccessServices } from './access/acces
 import { DEFAULT_IDENTITY_POLICY } from './access/identity-policy.ts';
 import { createFeedServices, type FeedServices } from './feed/feed-services.ts';
 import { loadElements } from './reference/catalogue-loader.ts';
+import { createReportServices, type ReportServices } from './apps/reports/report-services.ts';
+import type { PdfFont } from './apps/reports/render/index.ts';
 
 export interface Platform {
   readonly store: Store;
@@ -25,6 +27,8 @@ export interface Platform {
   readonly access: AccessServices;
   /** The change feed: the gate deliveries go through, the outbox, subscriptions. */
   readonly feed: FeedServices;
+  /** Reports and forms: definitions, runs, schedules, templates (src/apps/reports). */
+  readonly reports: ReportServices;
   close(): Promise<void>;
 }
 
@@ -47,12 +51,13 @@ export async function openPlatform(config: Config, options: { migrate: boolean }
     const services = servicesFor(store, config.homeArea, { importThread: config.importThread });
     const access = accessFor(store, config);
     const feed = feedFor(store, config.homeArea, access, { services, webhookAllowHttp: config.webhookAllowHttp, natsUrl: config.natsUrl });
+    const reports = reportsFor(store, config.homeArea, services, access, { pdfFont: config.cjkFont });
     const close = async (): Promise<void> => {
       await services.close();
       await access.audit.close();
       await store.close();
     };
-    return { store, services, access, feed, migration, close };
+    return { store, services, access, feed, reports, migration, close };
   } catch (e) {
     await store.close();
     throw e;
@@ -90,11 +95,17 @@ export function feedFor(
   });
 }
 
+/** The reports application of a node (issue 8). */
+export function reportsFor(store: Store, homeArea: string, services: Services, access: AccessServices, options: { readonly pdfFont?: PdfFont } = {}): ReportServices {
+  return createReportServices({ data: createDataAccess(store, homeArea.slice(0, 6)), homeArea, services, access, elements: loadElements(defaultDataDir()), ...options });
+}
+
 export async function buildServer(config: Config, platform: Platform): Promise<FastifyInstance> {
   return buildApp({
     services: platform.services,
     access: platform.access,
     feed: platform.feed,
+    reports: platform.reports,
     logLevel: config.logLevel,
     bodyLimitBytes: config.bodyLimitBytes,
     cookieSecure: config.cookieSecure,

@@ -34,6 +34,16 @@ export const OPERATIONS = [
   'feed.read',
   /** Subscriptions to the change feed. Department officers and tokens: their own department's only. */
   'subscription.manage',
+  /** Report definitions and form templates: list and read them (no personal data). */
+  'report.read',
+  /**
+   * Running reports and filling forms, and reading kept runs. The figures are still cut to the
+   * remit of the purpose (the engine's job); department officers run their own department's
+   * definitions or those whose purpose their remit holds. Never residents, collectors or auditors.
+   */
+  'report.run',
+  /** Defining reports (new versions), their schedules, and uploading form templates. Department officers: their own department's only. */
+  'report.define',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -57,6 +67,9 @@ export const OPERATION_ROLES: Readonly<Record<Operation, readonly Role[]>> = {
   'id.check': STAFF,
   'feed.read': ['department-officer'],
   'subscription.manage': ['platform-admin', 'department-officer'],
+  'report.read': STAFF,
+  'report.run': ['platform-admin', 'street-admin', 'committee-worker', 'department-officer'],
+  'report.define': ['platform-admin', 'street-admin', 'department-officer'],
 };
 
 /** Operations that only a signed-in person may perform, never a department system's token. */

@@ -33,6 +33,8 @@ import { standardRoutes, standardSchemas } from './routes/standard.routes.ts';
 import { sourceRoutes, sourceSchemas } from './routes/source.routes.ts';
 import { feedRoutes, feedSchemas } from './routes/feed.routes.ts';
 import { inboundRoutes } from './routes/inbound.routes.ts';
+import { reportRoutes, reportSchemas } from './routes/report.routes.ts';
+import type { ReportServices } from '../apps/reports/report-services.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -43,6 +45,8 @@ export interface AppOptions {
   readonly gate?: PersonGate;
   /** The change feed (its routes are served when given). */
   readonly feed?: FeedServices;
+  /** Reports and forms (their routes are served when given). */
+  readonly reports?: ReportServices;
   /** Secure attribute of the session cookie (default true). */
   readonly cookieSecure?: boolean;
   /** Requests per minute per token, session or address; 0 = no limit (default 6000). */
@@ -91,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema({ $id: 'Error', ...ErrorBody });
   for (const s of [...standardSchemas, AreaSchema, ...registrySchemas, ...sourceSchemas, ...sessionSchemas, ...auditSchemas, ...accountSchemas, ...reviewSchemas]) app.addSchema(s);
   if (options.feed) for (const s of feedSchemas) app.addSchema(s);
+  if (options.reports) for (const s of reportSchemas) app.addSchema(s);
   registerErrorHandling(app);
 
   const { services, access } = options;
@@ -143,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(auditRoutes(access));
       await api.register(accountRoutes(access));
       if (options.feed) await api.register(feedRoutes(options.feed));
+      if (options.reports) await api.register(reportRoutes(options.reports));
       api.get('/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, () => app.swagger());
     },
     { prefix: API_PREFIX },

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
-import { feedFor, servicesFor } from '../main.ts';
+import { feedFor, reportsFor, servicesFor } from '../main.ts';
 import { accessServicesFromCatalogue } from '../access/access-services.ts';
 import { openStore } from '../store/store.ts';
 
@@ -15,7 +15,8 @@ export async function generateOpenApi(): Promise<string> {
   const store = await openStore('sqlite::memory:');
   try {
     const access = accessServicesFromCatalogue(store, '310105004');
-    const app = await buildApp({ services: servicesFor(store, '310105004'), access, feed: feedFor(store, '310105004', access), logLevel: 'silent' });
+    const services = servicesFor(store, '310105004');
+    const app = await buildApp({ services, access, feed: feedFor(store, '310105004', access), reports: reportsFor(store, '310105004', services, access), logLevel: 'silent' });
     await app.ready();
     const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;
     await app.close();

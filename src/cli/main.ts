@@ -18,6 +18,7 @@ import { matchCommand } from './commands/match.command.ts';
 import { reviewCommand } from './commands/review.command.ts';
 import { personsCommand } from './commands/persons.command.ts';
 import { feedCommand } from './commands/feed.command.ts';
+import { reportCommand } from './commands/report.command.ts';
 
 export function program(): Command {
   return new Command('populus')
@@ -38,6 +39,7 @@ export function program(): Command {
     .addCommand(userCommand())
     .addCommand(auditCommand())
     .addCommand(feedCommand())
+    .addCommand(reportCommand())
     .showHelpAfterError('(add --help for usage)');
 }
 

@@ -7,6 +7,7 @@ import { ingest } from './migrations/0002-ingest.ts';
 import { access } from './migrations/0003-access.ts';
 import { review } from './migrations/0004-review.ts';
 import { feed } from './migrations/0005-feed.ts';
+import { reports } from './migrations/0006-reports.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -15,6 +16,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-access': access(dialect),
     '0004-review': review(dialect),
     '0005-feed': feed(dialect),
+    '0006-reports': reports(dialect),
   };
 }
 

@@ -18,6 +18,8 @@ import { MergeRepository } from './merge.repository.ts';
 import { ReviewRepository } from './review.repository.ts';
 import { EventCache, FeedRepository } from './feed.repository.ts';
 import { SubscriptionRepository } from './subscription.repository.ts';
+import { ReportRepository } from './report.repository.ts';
+import { ReportStoreRepository } from './report-store.repository.ts';
 
 export interface Repositories {
   readonly standard: StandardRepository;
@@ -37,6 +39,10 @@ export interface Repositories {
   readonly feed: FeedRepository;
   /** Subscriptions to the feed, their secrets, delivery attempts and dead letters; pushed changes' idempotency keys. */
   readonly subscriptions: SubscriptionRepository;
+  /** Report definitions, runs, schedules and form templates (src/apps/reports). */
+  readonly reports: ReportStoreRepository;
+  /** Bulk reads of persons, residences and values for the report engine. */
+  readonly reportReads: ReportRepository;
 }
 
 export interface DataAccess {
@@ -60,6 +66,8 @@ export function createRepositories(db: Db, district: string, raw?: BetterSqlite3
     audit: new AuditRepository(db, raw),
     feed: new FeedRepository(db, district, events, raw),
     subscriptions: new SubscriptionRepository(db),
+    reports: new ReportStoreRepository(db),
+    reportReads: new ReportRepository(db, raw),
   };
 }
 

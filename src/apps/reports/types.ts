@@ -51,6 +51,8 @@ export interface ResultRow {
   readonly role: 'data' | 'subtotal' | 'total';
   /** Nesting depth of the row label for grouped tables (0 = top). */
   readonly level: number;
+  /** Tables: the row's label in both languages (cells[0] holds its Chinese text). Added by the engine (R1). */
+  readonly label?: Label;
 }
 
 /** What a run produced: everything a renderer needs, nothing it must look up. */

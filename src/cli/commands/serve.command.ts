@@ -9,6 +9,7 @@ import { buildServer, migrateStore, openPlatform } from '../../main.ts';
 import { openStore } from '../../store/store.ts';
 import { createDemoAccounts } from '../../access/demo-accounts.ts';
 import { dispatcherFor } from './feed.command.ts';
+import { startScheduler } from '../../apps/reports/schedule.service.ts';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -36,8 +37,10 @@ export function serveCommand(): Command {
       }
       const app = await buildServer(config, platform);
       const dispatcher = config.dispatcher ? dispatcherFor(platform, config, (level, message, fields) => app.log[level]({ ...fields }, `feed: ${message}`)) : undefined;
+      const scheduler = config.reportScheduler ? startScheduler(platform.reports.schedules, (message, fields) => app.log.info({ ...fields }, `reports: ${message}`)) : undefined;
       const close = async (): Promise<void> => {
         await app.close();
+        await scheduler?.stop();
         await dispatcher?.stop();
         await platform.close();
       };

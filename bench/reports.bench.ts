@@ -1,0 +1,169 @@
+/**
+ * Benchmark `reports` (issue 8): the monthly actual-population report for the whole street
+ * (median and p99 over `--runs` runs, each a full service run: engine, audit entry, kept run with
+ * its hash and comparison), the same rendered as XLSX, and every shipped report for every
+ * committee of the street (17 at scale 1) — on SQLite, PostgreSQL or both.
+ *
+ *   npm run bench -- reports [--scale 1] [--db FILE.db] [--backend sqlite|pg|both] [--runs 10] [--pg ADMIN_URL]
+ *
+ * The demo street is generated and imported first (minutes at scale 1); `--db FILE.db` keeps the
+ * SQLite database in that file and reuses it when it already holds persons, so the import is paid
+ * once. PostgreSQL imports into a throw-away database (created on the server of the admin URL,
+ * default POPULUS_BENCH_PG or postgres://postgres@127.0.0.1:5432/postgres, dropped afterwards).
+ *
+ * Targets: the monthly street report in ≤ 1 s, and all shipped reports for all committees in
+ * ≤ 30 s, on SQLite.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateDemo } from '../src/demo/demo-generator.ts';
+import { loadConfig } from '../src/config.ts';
+import { openPlatform, type Platform } from '../src/main.ts';
+import { loadDemo } from '../src/ingest/load-demo.ts';
+import { cliRunner } from '../src/cli/commands/report.command.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './lib/storage-postgres.ts';
+import { peakRssMB, printResult, printTable, type Figures } from './lib/report.ts';
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+const scale = Number(option('scale', '1'));
+const backend = option('backend', 'sqlite');
+const runs = Math.max(1, Number(option('runs', '10')));
+const dbFile = option('db', '');
+const adminUrl = option('pg', process.env['POPULUS_BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const HOME = '310105004';
+const AS_OF = '2024-12-31';
+
+const percentile = (xs: readonly number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
+
+let demoDir: string | undefined;
+const work = mkdtempSync(join(tmpdir(), 'populus-bench-reports-'));
+
+async function demo(): Promise<string> {
+  if (demoDir) return demoDir;
+  const dir = join(work, 'demo');
+  const t = performance.now();
+  await generateDemo({ seed: 'xinhua', outDir: dir, scale, noise: 1 });
+  console.log(`generated the demo street at scale ${scale} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  demoDir = dir;
+  return dir;
+}
+
+async function ensureLoaded(platform: Platform): Promise<number> {
+  if ((await platform.services.persons.search({ limit: 1, offset: 0 })).total > 0) {
+    console.log('the database already holds the demo street: import skipped');
+    return 0;
+  }
+  const dir = await demo();
+  const t = performance.now();
+  await loadDemo(platform.services, dir);
+  const s = (performance.now() - t) / 1000;
+  console.log(`imported in ${s.toFixed(1)} s`);
+  return s;
+}
+
+async function measure(kind: 'sqlite' | 'pg'): Promise<Figures> {
+  let throwaway: ThrowawayDatabase | undefined;
+  let url: string;
+  if (kind === 'sqlite') url = `sqlite:${dbFile !== '' ? resolve(dbFile) : join(work, 'reports.db')}`;
+  else {
+    throwaway = await createThrowawayDatabase(adminUrl);
+    url = throwaway.url;
+  }
+  const platform = await openPlatform(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }));
+  try {
+    const importS = await ensureLoaded(platform);
+    const { reports } = platform.reports;
+    const definitions = (await reports.list()).map((i) => i.definition);
+    const monthly = definitions.find((d) => d.id === 'actual-population-monthly');
+    if (!monthly) throw new Error('the shipped actual-population-monthly definition is missing');
+    const runOne = async (id: string, departmentId: string, area: string) =>
+      reports.run(cliRunner(departmentId, 'bench'), { definitionId: id, areaCode: area, asOf: AS_OF, format: 'xlsx', requestId: null });
+
+    await runOne(monthly.id, monthly.departmentId, HOME); // warm-up: caches, prepared statements
+    const times: number[] = [];
+    let persons = 0;
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      const o = await runOne(monthly.id, monthly.departmentId, HOME);
+      times.push(performance.now() - t);
+      persons = o.result.personCount;
+    }
+    const last = await runOne(monthly.id, monthly.departmentId, HOME);
+    const tx = performance.now();
+    const meta = await reports.metaFor(last.result, {}, 'monthly');
+    await reports.render(last.result, 'xlsx', meta);
+    const xlsxMs = performance.now() - tx;
+
+    const committees = (await platform.services.areas.children(HOME)).map((a) => a.code);
+    const perReport: Record<string, string | number>[] = [];
+    const tAll = performance.now();
+    let failures = 0;
+    for (const d of definitions) {
+      const t = performance.now();
+      let counted = 0;
+      for (const c of committees) {
+        try {
+          counted += (await runOne(d.id, d.departmentId, c)).result.personCount;
+        } catch (e) {
+          failures++;
+          if (failures <= 5) console.log(`  ${d.id} ${c}: ${(e as Error).message}`);
+        }
+      }
+      perReport.push({ report: d.id, committees: committees.length, persons: counted, seconds: (performance.now() - t) / 1000 });
+    }
+    const allS = (performance.now() - tAll) / 1000;
+    printTable(`${kind}: every shipped report for every committee (as of ${AS_OF})`, perReport);
+    const figures: Figures = {
+      backend: kind,
+      scale,
+      persons,
+      importS: Number(importS.toFixed(1)),
+      monthlyStreetMs: Number(percentile(times, 50).toFixed(1)),
+      monthlyStreetP99Ms: Number(percentile(times, 99).toFixed(1)),
+      monthlyXlsxMs: Number(xlsxMs.toFixed(1)),
+      reports: definitions.length,
+      committees: committees.length,
+      allCommitteesS: Number(allS.toFixed(2)),
+      failures,
+      peakRssMB: peakRssMB(),
+    };
+    printTable(`${kind}: figures`, [
+      { figure: 'monthly report, whole street, median (ms)', value: figures['monthlyStreetMs'] as number, target: '≤ 1000' },
+      { figure: 'monthly report, whole street, p99 (ms)', value: figures['monthlyStreetP99Ms'] as number, target: '' },
+      { figure: 'monthly report as XLSX (ms)', value: figures['monthlyXlsxMs'] as number, target: '' },
+      { figure: `all ${definitions.length} reports × ${committees.length} committees (s)`, value: allS, target: '≤ 30' },
+      { figure: 'persons in the monthly report', value: persons, target: '' },
+      { figure: 'peak RSS (MB)', value: figures['peakRssMB'] as number, target: '' },
+    ]);
+    return figures;
+  } finally {
+    await platform.close();
+    await throwaway?.drop();
+  }
+}
+
+const kinds: ('sqlite' | 'pg')[] = backend === 'both' ? ['sqlite', 'pg'] : backend === 'pg' ? ['pg'] : ['sqlite'];
+const results: Figures[] = [];
+try {
+  for (const k of kinds) results.push(await measure(k));
+} finally {
+  if (existsSync(work)) rmSync(work, { recursive: true, force: true });
+}
+const sqlite = results.find((r) => r['backend'] === 'sqlite');
+const pgFigures = results.find((r) => r['backend'] === 'pg');
+const base = sqlite ?? pgFigures ?? {};
+printResult({
+  ...base,
+  ...(pgFigures && sqlite
+    ? { pgMonthlyStreetMs: pgFigures['monthlyStreetMs'] ?? null, pgAllCommitteesS: pgFigures['allCommitteesS'] ?? null }
+    : {}),
+  peakRssMB: peakRssMB(),
+});

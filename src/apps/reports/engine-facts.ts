@@ -1,0 +1,157 @@
+/**
+ * What the report engine knows about each person of an area on the reference date, built in bulk
+ * from the report repository's rows: the residences, identifiers and household in force that
+ * day, the element values of that day (current values, or survivorship over the observations
+ * valid by then), the population category and kinds. Pure.
+ */
+import { kindsOf, type KindDefinition } from '../../domain/kinds.ts';
+import { populationCategory, type PopulationCategory, type CategoryResult } from '../../domain/population-category.ts';
+import { survive, type Reported } from '../../domain/survivorship.ts';
+import type { ReportRows, ReportDwellingRow, ReportIdentifierRow, ReportResidenceRow } from '../../store/report.repository.ts';
+
+export interface PersonFacts {
+  readonly id: string;
+  readonly values: ReadonlyMap<string, string>;
+  readonly category: CategoryResult;
+  readonly kinds: readonly string[];
+  readonly registered: ReportResidenceRow | undefined;
+  readonly actual: ReportResidenceRow | undefined;
+  /** The residence that places the person in the report: the actual one, or the registered one for 户在人不在. */
+  readonly placing: ReportResidenceRow | undefined;
+  readonly dwelling: ReportDwellingRow | undefined;
+  readonly identifiers: readonly ReportIdentifierRow[];
+  readonly householdId: string | null;
+  readonly householdNo: string | null;
+}
+
+const validOn = (r: { validFrom: string | null; validTo: string | null }, date: string): boolean =>
+  (r.validFrom === null || r.validFrom <= date) && (r.validTo === null || date < r.validTo);
+
+function group<T extends { personId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    let l = out.get(r.personId);
+    if (!l) out.set(r.personId, (l = []));
+    l.push(r);
+  }
+  return out;
+}
+
+/** The residence of a kind in force on the date; the latest-starting one when several overlap (as population-category.ts decides). */
+function inForce(list: readonly ReportResidenceRow[], kind: string, date: string): ReportResidenceRow | undefined {
+  let best: ReportResidenceRow | undefined;
+  for (const r of list) if (r.kind === kind && validOn(r, date) && (!best || (r.validFrom ?? '') > (best.validFrom ?? ''))) best = r;
+  return best;
+}
+
+/** Values of the date per person: the current values as stored, or survivorship over the observations valid by then. */
+export function valuesByPerson(
+  rows: Pick<ReportRows, 'values' | 'observations'>,
+  owners: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  const put = (p: string, e: string, v: string): void => {
+    let m = out.get(p);
+    if (!m) out.set(p, (m = new Map()));
+    m.set(e, v);
+  };
+  for (const v of rows.values) put(v.personId, v.elementId, v.value);
+  if (rows.observations.length > 0) {
+    const byPair = new Map<string, Reported[]>();
+    for (const o of rows.observations) {
+      const k = `${o.personId}\u0000${o.elementId}`;
+      let l = byPair.get(k);
+      if (!l) byPair.set(k, (l = []));
+      l.push(o);
+    }
+    const none = new Set<string>();
+    for (const [k, list] of byPair) {
+      const [p = '', e = ''] = k.split('\u0000');
+      const c = survive(list, owners.get(e) ?? none).current;
+      if (c) put(p, e, c.value);
+    }
+  }
+  return out;
+}
+
+export function personFacts(
+  rows: ReportRows,
+  homeArea: string,
+  asOf: string,
+  kinds: readonly KindDefinition[],
+  owners: ReadonlyMap<string, ReadonlySet<string>>,
+): PersonFacts[] {
+  const residences = group(rows.residences);
+  const identifiers = group(rows.identifiers);
+  const memberships = group(rows.memberships);
+  const dwellings = new Map(rows.dwellings.map((d) => [d.id, d]));
+  const values = valuesByPerson(rows, owners);
+  const empty = new Map<string, string>();
+  return rows.personIds.map((id) => {
+    const res = residences.get(id) ?? [];
+    const ids = (identifiers.get(id) ?? []).filter((i) => i.validFrom === null || i.validFrom <= asOf);
+    const category = populationCategory({
+      homeArea,
+      asOf,
+      identifiers: ids,
+      residences: res.map((r) => ({
+        kind: r.kind === 'registered' ? 'registered' : 'actual',
+        areaCode: r.areaCode,
+        validFrom: r.validFrom,
+        validTo: r.validTo,
+      })),
+    });
+    const registered = inForce(res, 'registered', asOf);
+    const actual = inForce(res, 'actual', asOf);
+    const placing = category.status === 'determined' && category.category === 'REGISTERED_ABSENT' ? registered : actual;
+    const v = values.get(id) ?? empty;
+    const m = (memberships.get(id) ?? [])
+      .filter((x) => validOn(x, asOf))
+      .sort((a, b) => (b.validFrom ?? '').localeCompare(a.validFrom ?? ''))[0];
+    return {
+      id,
+      values: v,
+      category,
+      kinds: kindsOf(kinds, { values: v, asOf }),
+      registered,
+      actual,
+      placing,
+      dwelling: actual?.dwellingId ? dwellings.get(actual.dwellingId) : undefined,
+      identifiers: ids,
+      householdId: m?.householdId ?? null,
+      householdNo: m?.householdNo ?? null,
+    };
+  });
+}
+
+/** The determined category, or undefined. */
+export function categoryOf(f: PersonFacts): PopulationCategory | undefined {
+  return f.category.status === 'determined' ? f.category.category : undefined;
+}
+
+/** Shanghai residence permit on the date: valid, expired, or none recorded. */
+export function residencePermitOf(f: PersonFacts, asOf: string): 'valid' | 'expired' | 'none' {
+  const permits = f.identifiers.filter((i) => i.type === 'SH_RESIDENCE_PERMIT');
+  if (permits.length === 0) return 'none';
+  return permits.some((p) => validOn(p, asOf)) ? 'valid' : 'expired';
+}
+
+/** The area codes of the residences in force (the remit's subject). */
+export function residenceAreas(f: PersonFacts): string[] {
+  const out: string[] = [];
+  if (f.registered) out.push(f.registered.areaCode);
+  if (f.actual) out.push(f.actual.areaCode);
+  if (f.dwelling) out.push(f.dwelling.areaCode);
+  return out;
+}
+
+/** The same persons with more values (a roster's columns, read once the persons are chosen). */
+export function withValues(persons: readonly PersonFacts[], more: ReadonlyMap<string, ReadonlyMap<string, string>>): PersonFacts[] {
+  return persons.map((p) => {
+    const extra = more.get(p.id);
+    if (!extra) return p;
+    const values = new Map(p.values);
+    for (const [k, v] of extra) values.set(k, v);
+    return { ...p, values };
+  });
+}

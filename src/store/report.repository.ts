@@ -1,0 +1,315 @@
+/**
+ * Bulk reads for the report engine (src/apps/reports/engine.ts): the persons who live or are
+ * registered in an area on a date, in one query per table — their residences in force that day,
+ * identifiers, household memberships and dwellings only when the report needs them, and only the
+ * element values it reads, either current (person_value) or every observation valid by the date
+ * (the engine decides the value of that day by survivorship). Merged-away persons are left out.
+ * Reads are narrow on purpose: at a street's scale, turning rows into JavaScript values is the cost.
+ * No business rules here: which residence is in force, the category and the remit are decided
+ * by the engine.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery } from 'kysely';
+import type { Db } from './store.ts';
+
+export interface ReportResidenceRow {
+  readonly personId: string;
+  readonly kind: string;
+  readonly areaCode: string;
+  readonly dwellingId: string | null;
+  readonly addressText: string | null;
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
+}
+
+export interface ReportIdentifierRow {
+  readonly personId: string;
+  readonly type: string;
+  readonly number: string;
+  readonly issuingCountry: string;
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
+}
+
+export interface ReportMembershipRow {
+  readonly personId: string;
+  readonly householdId: string;
+  readonly householdNo: string | null;
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
+}
+
+export interface ReportDwellingRow {
+  readonly id: string;
+  readonly housingUse: string | null;
+  readonly buildingId: string;
+  /** The area of the building (committee or grid). */
+  readonly areaCode: string;
+  readonly address: string;
+}
+
+export interface ReportValueRow {
+  readonly personId: string;
+  readonly elementId: string;
+  readonly value: string;
+}
+
+export interface ReportObservationRow {
+  readonly personId: string;
+  readonly elementId: string;
+  readonly sourceId: string;
+  readonly value: string | null;
+  readonly observedAt: string | null;
+  readonly recordedAt: string;
+  readonly seq: number;
+}
+
+export interface ReportRows {
+  readonly personIds: readonly string[];
+  readonly residences: readonly ReportResidenceRow[];
+  readonly identifiers: readonly ReportIdentifierRow[];
+  readonly memberships: readonly ReportMembershipRow[];
+  readonly dwellings: readonly ReportDwellingRow[];
+  /** Current values (when read current). */
+  readonly values: readonly ReportValueRow[];
+  /** Observations valid by the date (when read as of a date). */
+  readonly observations: readonly ReportObservationRow[];
+}
+
+export interface ReportReadOptions {
+  /** Persons with a residence in force on `asOf` whose area code (or, for a grid, whose dwelling's building's area code) starts with this. */
+  readonly areaPrefix: string;
+  /** Reference date YYYY-MM-DD: only residences and memberships in force that day are read. */
+  readonly asOf: string;
+  readonly elementIds: readonly string[];
+  /** Current values, or the observations valid on or before `asOf`. */
+  readonly values: 'current' | 'asOf';
+  /**
+   * Identifiers: 'all' with their numbers (a roster shows them); 'foreign' = only those of
+   * persons who hold some document other than a citizen ID (enough to tell 境外 from the rest).
+   */
+  readonly identifiers: 'all' | 'foreign';
+  readonly memberships: boolean;
+  readonly dwellings: boolean;
+  /** The residences' address text (rosters showing addresses). */
+  readonly addresses: boolean;
+}
+
+type Row = unknown[];
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** The SQL of each read; `@lo`/`@hi` bound the area code range, `@asOf` the date. The same text runs on both backends after renaming parameters. */
+function statements(
+  o: ReportReadOptions,
+): Record<'persons' | 'residences' | 'identifiers' | 'memberships' | 'dwellings' | 'values', string | null> {
+  const inForce = (t: string): string =>
+    `(${t}.valid_from is null or ${t}.valid_from <= @asOf) and (${t}.valid_to is null or ${t}.valid_to > @asOf)`;
+  const grid = o.areaPrefix.length > 12;
+  const area = grid
+    ? `select ra.person_id from residence ra where ${inForce('ra')} and ((ra.area_code >= @lo and ra.area_code < @hi) or ra.dwelling_id in (select da.id from dwelling da join building ba on ba.id = da.building_id where ba.area_code >= @lo and ba.area_code < @hi))`
+    : `select ra.person_id from residence ra where ${inForce('ra')} and ra.area_code >= @lo and ra.area_code < @hi`;
+  const marks = o.elementIds.map((_, i) => `@e${i}`).join(', ');
+  // A whole street (or several committees): scanning the tables and keeping the area's persons in JavaScript beats
+  // thousands of index look-ups; below it (committees, grids) the area's persons are looked up.
+  const whole = o.areaPrefix.length < 12;
+  const of = (column: string): string => (whole ? '' : ` and ${column} in (${area})`);
+  return {
+    persons: whole
+      ? `select p.id from person p where p.merged_into is null`
+      : `select p.id from person p where p.merged_into is null and p.id in (${area})`,
+    // One row per distinct fact: several sources often report the same residence.
+    residences: `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, ${o.addresses ? 'r.address_text' : 'null'}, r.valid_from, r.valid_to from residence r where ${inForce('r')}${of('r.person_id')}`,
+    identifiers:
+      o.identifiers === 'all'
+        ? `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, i.number from identifier i where 1 = 1${of('i.person_id')}`
+        : `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, '' from identifier i where i.person_id in (select x.person_id from identifier x where x.type <> 'CN_ID'${of('x.person_id')})`,
+    memberships: o.memberships
+      ? `select m.person_id, m.household_id, h.household_no, m.valid_from, m.valid_to from household_member m join household h on h.id = m.household_id where ${inForce('m')}${of('m.person_id')}`
+      : null,
+    dwellings: o.dwellings
+      ? `select d.id, d.housing_use, d.building_id, b.area_code, b.road, b.lane, b.number, d.unit, d.room from dwelling d join building b on b.id = d.building_id where d.id in (select r.dwelling_id from residence r where r.dwelling_id is not null and ${inForce('r')}${of('r.person_id')})`
+      : null,
+    values:
+      o.elementIds.length === 0
+        ? null
+        : o.values === 'current'
+          ? `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks})${of('v.person_id')}`
+          : `select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_id, ob.observed_at, ob.recorded_at from observation ob where ob.element_id in (${marks})${of('ob.person_id')} and (ob.observed_at is null or ob.observed_at <= @asOf)`,
+  };
+}
+
+function parameters(o: ReportReadOptions): Record<string, string> {
+  return { lo: o.areaPrefix, hi: `${o.areaPrefix}~`, asOf: o.asOf, ...Object.fromEntries(o.elementIds.map((e, i) => [`e${i}`, e])) };
+}
+
+/** Rows (arrays, in the column order of the statements) into the shapes the engine reads. */
+function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statements>) => Row[]): ReportRows {
+  let personIds = get('persons').map((r) => str(r[0]));
+  const rawResidences = get('residences');
+  if (o.areaPrefix.length < 12) {
+    // Whole-street reads scan every person: keep those with a residence in force in the area.
+    const here = new Set(rawResidences.filter((r) => str(r[2]).startsWith(o.areaPrefix)).map((r) => str(r[0])));
+    personIds = personIds.filter((id) => here.has(id));
+  }
+  const known = new Set(personIds);
+  const mine = (r: Row, i = 0): boolean => known.has(str(r[i]));
+  const residences = rawResidences
+    .filter((r) => mine(r))
+    .map((r) => ({
+      personId: str(r[0]),
+      kind: str(r[1]),
+      areaCode: str(r[2]),
+      dwellingId: strOrNull(r[3]),
+      addressText: strOrNull(r[4]),
+      validFrom: strOrNull(r[5]),
+      validTo: strOrNull(r[6]),
+    }));
+  const identifiers = get('identifiers')
+    .filter((r) => mine(r))
+    .map((r) => ({
+      personId: str(r[0]),
+      type: str(r[1]),
+      issuingCountry: str(r[2]),
+      validFrom: strOrNull(r[3]),
+      validTo: strOrNull(r[4]),
+      number: str(r[5] ?? ''),
+    }));
+  const memberships = get('memberships')
+    .filter((r) => mine(r))
+    .map((r) => ({
+      personId: str(r[0]),
+      householdId: str(r[1]),
+      householdNo: strOrNull(r[2]),
+      validFrom: strOrNull(r[3]),
+      validTo: strOrNull(r[4]),
+    }));
+  const dwellingIds = new Set(residences.flatMap((r) => (r.dwellingId ? [r.dwellingId] : [])));
+  const dwellings = get('dwellings')
+    .filter((r) => dwellingIds.has(str(r[0])))
+    .map((r) => ({
+      id: str(r[0]),
+      housingUse: strOrNull(r[1]),
+      buildingId: str(r[2]),
+      areaCode: str(r[3]),
+      address: `${str(r[4])}${str(r[5])}${str(r[6])}${str(r[7])}${str(r[8])}`,
+    }));
+  const raw = get('values');
+  const values: ReportValueRow[] =
+    o.values === 'current' ? raw.filter((r) => mine(r)).map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) })) : [];
+  const observations: ReportObservationRow[] =
+    o.values === 'asOf'
+      ? raw
+          .filter((r) => mine(r, 1))
+          .map((r) => ({
+            personId: str(r[1]),
+            elementId: str(r[2]),
+            value: strOrNull(r[3]),
+            sourceId: strOrNull(r[4]) ?? 'unknown',
+            observedAt: strOrNull(r[5]),
+            recordedAt: str(r[6]),
+            seq: Number(r[0]),
+          }))
+      : [];
+  return { personIds, residences, identifiers, memberships, dwellings, values, observations };
+}
+
+export class ReportRepository {
+  /**
+   * @param raw the SQLite connection under `db`, for the hot read (prepared statements returning
+   *   arrays; DESIGN.md allows it behind the repository); PostgreSQL runs the same SQL through Kysely.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly raw?: BetterSqlite3.Database,
+  ) {}
+
+  async read(o: ReportReadOptions): Promise<ReportRows> {
+    const sqls = statements(o);
+    const params = parameters(o);
+    const raw = this.raw;
+    if (raw && !this.db.isTransaction) {
+      return this.db.connection().execute(() =>
+        Promise.resolve(
+          toRows(o, (name) => {
+            const text = sqls[name];
+            return text === null ? [] : (raw.prepare(text).raw(true).all(params) as Row[]);
+          }),
+        ),
+      );
+    }
+    const results = new Map<string, Row[]>();
+    for (const [name, text] of Object.entries(sqls)) {
+      if (text === null) continue;
+      // Named parameters → positional ones ($1…) for PostgreSQL through Kysely's raw SQL.
+      const values: string[] = [];
+      const positional = text.replace(/@([a-zA-Z0-9]+)/g, (_, key: string) => {
+        const v = params[key];
+        if (v === undefined) throw new Error(`report read: no value for @${key}`);
+        values.push(v);
+        return `$${values.length}`;
+      });
+      const out = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(positional, values));
+      results.set(
+        name,
+        out.rows.map((row) => Object.values(row)),
+      );
+    }
+    return toRows(o, (name) => results.get(name) ?? []);
+  }
+
+  /**
+   * Element values of some persons only (a roster's columns, read after the report has chosen its
+   * persons): current values, or the observations valid by `asOf`.
+   */
+  async valuesOf(
+    personIds: readonly string[],
+    elementIds: readonly string[],
+    values: 'current' | 'asOf',
+    asOf: string,
+  ): Promise<Pick<ReportRows, 'values' | 'observations'>> {
+    if (personIds.length === 0 || elementIds.length === 0) return { values: [], observations: [] };
+    const raw = this.raw;
+    const marks = elementIds.map((_, i) => `@e${i}`).join(', ');
+    const ids = raw ? 'select value from json_each(@ids)' : 'select unnest(@ids::uuid[])';
+    const text =
+      values === 'current'
+        ? `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks}) and v.person_id in (${ids})`
+        : `select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_id, ob.observed_at, ob.recorded_at from observation ob where ob.element_id in (${marks}) and ob.person_id in (${ids}) and (ob.observed_at is null or ob.observed_at <= @asOf)`;
+    const params: Record<string, unknown> = { asOf, ...Object.fromEntries(elementIds.map((e, i) => [`e${i}`, e])) };
+    let rows: Row[];
+    if (raw && !this.db.isTransaction) {
+      rows = await this.db.connection().execute(() =>
+        Promise.resolve(
+          raw
+            .prepare(text)
+            .raw(true)
+            .all({ ...params, ids: JSON.stringify(personIds) }) as Row[],
+        ),
+      );
+    } else {
+      const bound: unknown[] = [];
+      const positional = text.replace(/@([a-zA-Z0-9]+)/g, (_, key: string) => {
+        bound.push(key === 'ids' ? [...personIds] : params[key]);
+        return `$${bound.length}`;
+      });
+      rows = (await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(positional, bound))).rows.map((row) =>
+        Object.values(row),
+      );
+    }
+    if (values === 'current')
+      return { values: rows.map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) })), observations: [] };
+    return {
+      values: [],
+      observations: rows.map((r) => ({
+        personId: str(r[1]),
+        elementId: str(r[2]),
+        value: strOrNull(r[3]),
+        sourceId: strOrNull(r[4]) ?? 'unknown',
+        observedAt: strOrNull(r[5]),
+        recordedAt: str(r[6]),
+        seq: Number(r[0]),
+      })),
+    };
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * A small demo street (scale 0.02) loaded through the import pipeline into an in-memory SQLite
+ * store, with the reports application built over it: what the reports' service, API and CLI
+ * tests share (one import per test file).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateDemo } from '../../src/demo/demo-generator.ts';
+import { loadDemo } from '../../src/ingest/load-demo.ts';
+import { migrateStore, servicesFor } from '../../src/main.ts';
+import type { Services } from '../../src/services/services.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { createDataAccess } from '../../src/store/repositories.ts';
+import type { AccessServices } from '../../src/access/access-services.ts';
+import { createReportServices, type ReportServices } from '../../src/apps/reports/report-services.ts';
+import { loadElements } from '../../src/reference/catalogue-loader.ts';
+import { defaultDataDir } from '../../src/reference/data-dir.ts';
+import { testAccess } from './api-client.ts';
+
+export const HOME = '310105004';
+
+export interface ReportDemo {
+  readonly store: Store;
+  readonly services: Services;
+  readonly access: AccessServices;
+  readonly reports: ReportServices;
+  /** The generated demo folder (truth/ holds the ground truth). */
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+/** Generates and loads the demo street at `scale` into `databaseUrl` (default in memory). */
+export async function reportDemo(scale = 0.02, databaseUrl = 'sqlite::memory:', clock?: () => Date): Promise<ReportDemo> {
+  const root = await mkdtemp(join(tmpdir(), 'populus-report-demo-'));
+  const dir = join(root, 'demo');
+  await generateDemo({ seed: 'xinhua', outDir: dir, scale, noise: 1 });
+  const store = await openStore(databaseUrl);
+  await migrateStore(store);
+  const services = servicesFor(store, HOME);
+  await loadDemo(services, dir);
+  const access = testAccess(store, HOME, clock);
+  const reports = createReportServices({
+    data: createDataAccess(store, HOME.slice(0, 6)),
+    homeArea: HOME,
+    services,
+    access,
+    elements: loadElements(defaultDataDir()),
+    ...(clock ? { clock } : {}),
+  });
+  return {
+    store,
+    services,
+    access,
+    reports,
+    dir,
+    async close() {
+      await access.audit.close();
+      await store.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
