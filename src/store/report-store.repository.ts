@@ -5,7 +5,7 @@
  * decides everything.
  */
 import type { Db } from './store.ts';
-import type { ReportRunTable, ReportScheduleTable, ReportTemplateTable } from './report-tables.ts';
+import type { ReportDefinitionTable, ReportRunTable, ReportScheduleTable, ReportTemplateTable } from './report-tables.ts';
 import './report-tables.ts';
 
 export interface StoredDefinition {
@@ -369,15 +369,7 @@ export class ReportStoreRepository {
   }
 }
 
-function definitionOf(r: {
-  id: string;
-  version: number;
-  department_id: string;
-  purpose: string;
-  definition: string;
-  created_by: string;
-  created_at: string;
-}): StoredDefinition {
+function definitionOf(r: ReportDefinitionTable): StoredDefinition {
   return {
     id: r.id,
     version: Number(r.version),
