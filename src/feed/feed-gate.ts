@@ -69,6 +69,11 @@ export interface DeliveredChange extends ElementChange {
 
 export class FeedGate {
   private readonly elements: ReadonlyMap<string, DataElement>;
+  /**
+   * A person's kinds, worked out once per facts read: the facts cache hands every subscriber
+   * delivering the same events the same facts object, so twenty subscriptions compute them once.
+   */
+  private readonly kindsOfFacts = new WeakMap<object, { readonly asOf: string; readonly kinds: string[] }>();
 
   constructor(private readonly deps: FeedGateDeps) {
     this.elements = new Map(deps.elements.map((e) => [e.id, e]));
@@ -112,10 +117,22 @@ export class FeedGate {
       let found = subjects.get(personId);
       if (!found) {
         const known = facts.get(personId);
-        found = { personId, areaCodes: [...(known?.areaCodes ?? [])], buildingIds: [...(known?.buildingIds ?? [])], kinds: kindsOf(this.deps.kinds, { values: known?.values ?? new Map(), asOf }) };
+        found = { personId, areaCodes: [...(known?.areaCodes ?? [])], buildingIds: [...(known?.buildingIds ?? [])], kinds: this.kindsOf(known, asOf) };
         subjects.set(personId, found);
       }
       return found;
+    };
+    // What the subscriber may read (and unmask) of a person, once per subject of the delivery.
+    const allowed = new Map<Subject, { readable: ReadonlySet<string>; unmaskable: ReadonlySet<string> }>();
+    const allowedOf = (subject: Subject): { readable: ReadonlySet<string>; unmaskable: ReadonlySet<string> } => {
+      let a = allowed.get(subject);
+      if (!a) {
+        let readable = access.readable(subject);
+        if (f.elements.length > 0) readable = new Set([...readable].filter((x) => f.elements.includes(x)));
+        a = { readable, unmaskable: s.unmask ? access.unmaskable(subject) : new Set<string>() };
+        allowed.set(subject, a);
+      }
+      return a;
     };
     for (const e of wanted) {
       if (e.personId === null) {
@@ -127,9 +144,7 @@ export class FeedGate {
       if (!access.canSee(subject)) continue;
       if (f.areas.length > 0 && !subject.areaCodes.some((a) => f.areas.some((p) => a.startsWith(p)))) continue;
       if (f.categories.length > 0 && !subject.kinds.some((k) => f.categories.includes(k))) continue;
-      let readable = access.readable(subject);
-      if (f.elements.length > 0) readable = new Set([...readable].filter((x) => f.elements.includes(x)));
-      const unmaskable = s.unmask ? access.unmaskable(subject) : new Set<string>();
+      const { readable, unmaskable } = allowedOf(subject);
       const data = this.cut(e, readable, unmaskable, translate, disclosed, unmasked);
       if (data === undefined) continue;
       persons.add(e.personId);
@@ -142,6 +157,15 @@ export class FeedGate {
       );
     }
     return out;
+  }
+
+  private kindsOf(known: { readonly values: ReadonlyMap<string, string> } | undefined, asOf: string): string[] {
+    if (!known) return kindsOf(this.deps.kinds, { values: new Map(), asOf });
+    const hit = this.kindsOfFacts.get(known);
+    if (hit && hit.asOf === asOf) return hit.kinds;
+    const kinds = kindsOf(this.deps.kinds, { values: known.values, asOf });
+    this.kindsOfFacts.set(known, { asOf, kinds });
+    return kinds;
   }
 
   /** An event's data as this subscriber may see it, or undefined when nothing of it is for them. */
