@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   POPULATION_CATEGORIES,
   populationCategory,
+  preferResidence,
   type CategoryResult,
   type IdentifierFact,
   type PopulationCategory,
@@ -161,5 +162,25 @@ describe('facts known only to county level, and lapsed documents', () => {
 
   test('an expired foreign passport still marks its holder as from abroad', () => {
     assert.deepEqual(run([passport('USA', '2010-01-01', '2020-01-01')], [actual('310105004001')]), { status: 'determined', category: 'FROM_ABROAD' });
+  });
+});
+
+describe('two residences of a kind starting the same day', () => {
+  test('the same one counts whatever order they come in: the more precise area, then the smaller code', () => {
+    const cn = [{ type: 'CN_ID', issuingCountry: 'CHN', validFrom: null, validTo: null }];
+    const here = { kind: 'actual' as const, areaCode: '310105004003', validFrom: '2020-01-01', validTo: null };
+    const district = { kind: 'actual' as const, areaCode: '310105', validFrom: '2020-01-01', validTo: null };
+    const elsewhere = { kind: 'actual' as const, areaCode: '310104001001', validFrom: '2020-01-01', validTo: null };
+    const registered = { kind: 'registered' as const, areaCode: '310105004001', validFrom: '2010-01-01', validTo: null };
+    const of = (residences: ResidenceFact[]) => populationCategory({ homeArea: '310105004', asOf: '2024-12-31', identifiers: cn, residences });
+    for (const order of [[here, district, elsewhere], [elsewhere, district, here], [district, elsewhere, here]]) {
+      assert.deepEqual(of([registered, ...order]), of([registered, here, elsewhere, district]));
+    }
+    // 310104001001 < 310105004003: the smaller code wins the tie between two committees, so the person lives elsewhere.
+    assert.equal(of([registered, here, elsewhere]).status, 'determined');
+    assert.deepEqual(of([registered, here, elsewhere]), of([registered, elsewhere, here]));
+    assert.equal(preferResidence(here, district), true);
+    assert.equal(preferResidence(district, here), false);
+    assert.equal(preferResidence({ ...here, validFrom: '2021-01-01' }, elsewhere), true);
   });
 });

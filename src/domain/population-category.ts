@@ -78,12 +78,27 @@ function isNonMainland(identifiers: readonly IdentifierFact[]): boolean {
   return identifiers.some((i) => NON_MAINLAND_DOCUMENTS.has(i.type) || (i.type === 'PASSPORT' && i.issuingCountry !== 'CHN'));
 }
 
-/** The residence of the kind in force on the date; the latest-starting one when several overlap. */
+/**
+ * Which of two residences in force counts: the later-starting; on the same start, the more precise
+ * area (a committee over its district), then the smaller code — never the order rows happen to come
+ * in, which differs between backends and queries.
+ */
+type Placed = { readonly validFrom: string | null; readonly areaCode: string; readonly dwellingId?: string | null };
+export function preferResidence(a: Placed, b: Placed): boolean {
+  const fa = a.validFrom ?? '';
+  const fb = b.validFrom ?? '';
+  if (fa !== fb) return fa > fb;
+  if (a.areaCode.length !== b.areaCode.length) return a.areaCode.length > b.areaCode.length;
+  if (a.areaCode !== b.areaCode) return a.areaCode < b.areaCode;
+  return (a.dwellingId ?? '') < (b.dwellingId ?? '');
+}
+
+/** The residence of the kind in force on the date; the latest-starting one when several overlap (ties: `preferResidence`). */
 function current(residences: readonly ResidenceFact[], kind: ResidenceKind, date: string): ResidenceFact | undefined {
   let best: ResidenceFact | undefined;
   for (const r of residences) {
     if (r.kind !== kind || !validOn(r, date)) continue;
-    if (!best || (r.validFrom ?? '') > (best.validFrom ?? '')) best = r;
+    if (!best || preferResidence(r, best)) best = r;
   }
   return best;
 }

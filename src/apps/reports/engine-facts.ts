@@ -5,7 +5,7 @@
  * valid by then), the population category and kinds. Pure.
  */
 import { kindsOf, type KindDefinition } from '../../domain/kinds.ts';
-import { populationCategory, type PopulationCategory, type CategoryResult } from '../../domain/population-category.ts';
+import { populationCategory, preferResidence, type PopulationCategory, type CategoryResult } from '../../domain/population-category.ts';
 import { survive, type Reported } from '../../domain/survivorship.ts';
 import type { ReportRows, ReportDwellingRow, ReportIdentifierRow, ReportResidenceRow } from '../../store/report.repository.ts';
 
@@ -40,7 +40,7 @@ function group<T extends { personId: string }>(rows: readonly T[]): Map<string, 
 /** The residence of a kind in force on the date; the latest-starting one when several overlap (as population-category.ts decides). */
 function inForce(list: readonly ReportResidenceRow[], kind: string, date: string): ReportResidenceRow | undefined {
   let best: ReportResidenceRow | undefined;
-  for (const r of list) if (r.kind === kind && validOn(r, date) && (!best || (r.validFrom ?? '') > (best.validFrom ?? ''))) best = r;
+  for (const r of list) if (r.kind === kind && validOn(r, date) && (!best || preferResidence(r, best))) best = r;
   return best;
 }
 
