@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { ResidenceKind } from '../domain/population-category.ts';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { HouseholdMember, Identifier, ObservationMethod, Person, PersonValue, Residence } from '../domain/registry/types.ts';
-import type { HouseholdMemberTable, IdentifierTable, PersonTable, PersonValueTable, ResidenceTable } from './database.ts';
+import type { IdentifierTable, PersonTable, PersonValueTable, ResidenceTable } from './database.ts';
 import { toMember } from './household.repository.ts';
 import type { Db } from './store.ts';
 import { nowIso } from './clock.ts';
@@ -74,13 +74,49 @@ export interface PersonBundle {
   readonly memberships: HouseholdMember[];
 }
 
+/**
+ * The person view's read on SQLite: named columns returned as arrays (`raw`), mapped by position
+ * below — building an object per row with every column was most of a person read's cost.
+ */
 const BUNDLE_SQL = {
-  person: 'select * from person where id = ?',
-  values: 'select * from person_value where person_id = ? order by element_id',
-  identifiers: 'select * from identifier where person_id = ? order by type',
-  residences: 'select * from residence where person_id = ? order by valid_from',
-  memberships: 'select * from household_member where person_id = ? order by created_at',
+  person: 'select id, status, merged_into, created_at, updated_at from person where id = ?',
+  values: 'select element_id, value, source_id, method, observed_at, recorded_at, status from person_value where person_id = ? order by element_id',
+  identifiers: 'select id, person_id, type, number, issuing_country, issuing_area, valid_from, valid_to from identifier where person_id = ? order by type',
+  residences: 'select id, person_id, kind, dwelling_id, area_code, address_text, valid_from, valid_to from residence where person_id = ? order by valid_from',
+  memberships: 'select id, household_id, person_id, relationship, valid_from, valid_to from household_member where person_id = ? order by created_at',
 } as const;
+type Cell = string | null;
+const rawPerson = (r: Cell[]): Person => ({ id: r[0] as string, status: r[1] as Person['status'], mergedInto: r[2] as string | null, createdAt: r[3] as string, updatedAt: r[4] as string });
+const rawValue = (r: Cell[]): PersonValue => ({
+  elementId: r[0] as string,
+  value: r[1] as string,
+  sourceId: (r[2] ?? null),
+  method: r[3] as ObservationMethod,
+  observedAt: (r[4] ?? null),
+  recordedAt: r[5] as string,
+  status: (r[6] ?? null) === 'owner' ? 'owner' : 'unconfirmed',
+});
+const rawIdentifier = (r: Cell[]): Identifier => ({
+  id: r[0] as string,
+  personId: r[1] as string,
+  type: r[2] as string,
+  number: r[3] as string,
+  issuingCountry: r[4] as string,
+  issuingArea: (r[5] ?? null),
+  validFrom: (r[6] ?? null),
+  validTo: (r[7] ?? null),
+});
+const rawResidence = (r: Cell[]): Residence => ({
+  id: r[0] as string,
+  personId: r[1] as string,
+  kind: r[2] as ResidenceKind,
+  dwellingId: (r[3] ?? null),
+  areaCode: r[4] as string,
+  addressText: (r[5] ?? null),
+  validFrom: (r[6] ?? null),
+  validTo: (r[7] ?? null),
+});
+const rawMember = (r: Cell[]): HouseholdMember => ({ id: r[0] as string, householdId: r[1] as string, personId: r[2] as string, relationship: r[3] as string, validFrom: (r[4] ?? null), validTo: (r[5] ?? null) });
 type BundleStatements = { readonly [K in keyof typeof BUNDLE_SQL]: BetterSqlite3.Statement };
 const bundleStatements = new WeakMap<BetterSqlite3.Database, BundleStatements>();
 
@@ -103,23 +139,24 @@ export class PersonRepository {
         let st = bundleStatements.get(raw);
         if (!st) {
           st = {
-            person: raw.prepare(BUNDLE_SQL.person),
-            values: raw.prepare(BUNDLE_SQL.values),
-            identifiers: raw.prepare(BUNDLE_SQL.identifiers),
-            residences: raw.prepare(BUNDLE_SQL.residences),
-            memberships: raw.prepare(BUNDLE_SQL.memberships),
+            person: raw.prepare(BUNDLE_SQL.person).raw(true),
+            values: raw.prepare(BUNDLE_SQL.values).raw(true),
+            identifiers: raw.prepare(BUNDLE_SQL.identifiers).raw(true),
+            residences: raw.prepare(BUNDLE_SQL.residences).raw(true),
+            memberships: raw.prepare(BUNDLE_SQL.memberships).raw(true),
           };
           bundleStatements.set(raw, st);
         }
-        let row = st.person.get(id) as Selectable<PersonTable> | undefined;
-        for (let hops = 0; row?.status === 'merged' && row.merged_into !== null && hops < maxHops; hops++) row = st.person.get(row.merged_into) as Selectable<PersonTable> | undefined;
+        let row = st.person.get(id) as Cell[] | undefined;
+        for (let hops = 0; row !== undefined && row[1] === 'merged' && row[2] !== null && hops < maxHops; hops++) row = st.person.get(row[2]) as Cell[] | undefined;
         if (!row) return undefined;
+        const person = rawPerson(row);
         return {
-          person: toPerson(row),
-          values: (st.values.all(row.id) as Selectable<PersonValueTable>[]).map(toValue),
-          identifiers: (st.identifiers.all(row.id) as Selectable<IdentifierTable>[]).map(toIdentifier),
-          residences: (st.residences.all(row.id) as Selectable<ResidenceTable>[]).map(toResidence),
-          memberships: (st.memberships.all(row.id) as Selectable<HouseholdMemberTable>[]).map(toMember),
+          person,
+          values: (st.values.all(person.id) as Cell[][]).map(rawValue),
+          identifiers: (st.identifiers.all(person.id) as Cell[][]).map(rawIdentifier),
+          residences: (st.residences.all(person.id) as Cell[][]).map(rawResidence),
+          memberships: (st.memberships.all(person.id) as Cell[][]).map(rawMember),
         };
       });
     }
