@@ -63,6 +63,24 @@ export function searchBound(access: Access): SearchBound {
   return {};
 }
 
+/**
+ * The gate over the platform's services and access services: the one way it is built (the API,
+ * and the reports' form templates, read persons through a gate made here).
+ */
+export function personGateFor(
+  services: { readonly persons: PersonGateDeps['persons']; readonly households: PersonGateDeps['households']; readonly housing: { dwellingsOf: PersonGateDeps['dwellingsOf'] }; readonly sources: { ownerSourceOf: PersonGateDeps['ownerSourceOf'] } },
+  access: { readonly views: PersonGateDeps['views']; readonly audit: PersonGateDeps['audit'] },
+): PersonGate {
+  return new PersonGate({
+    persons: services.persons,
+    households: services.households,
+    views: access.views,
+    audit: access.audit,
+    dwellingsOf: (ids) => services.housing.dwellingsOf(ids),
+    ownerSourceOf: (ids) => services.sources.ownerSourceOf(ids),
+  });
+}
+
 export class PersonGate {
   constructor(private readonly deps: PersonGateDeps) {}
 

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Services } from '../services/services.ts';
 import type { AccessServices } from '../access/access-services.ts';
 import type { FeedServices } from '../feed/feed-services.ts';
-import { PersonGate } from '../access/person-gate.ts';
+import { personGateFor, type PersonGate } from '../access/person-gate.ts';
 import { PopulusError } from '../domain/errors.ts';
 import { registerAuth, SESSION_COOKIE } from './auth.ts';
 import { accountRoutes, accountSchemas } from './routes/account.routes.ts';
@@ -121,16 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       new PopulusError('RATE_LIMITED', `too many requests: at most ${ctx.max} a minute; try again in ${Math.ceil(ctx.ttl / 1000)} s`, { retryAfterSeconds: Math.ceil(ctx.ttl / 1000) }),
   });
   registerAuth(app, access);
-  const gate =
-    options.gate ??
-    new PersonGate({
-      persons: services.persons,
-      households: services.households,
-      views: access.views,
-      audit: access.audit,
-      dwellingsOf: (ids) => services.housing.dwellingsOf(ids),
-      ownerSourceOf: (ids) => services.sources.ownerSourceOf(ids),
-    });
+  const gate = options.gate ?? personGateFor(services, access);
 
   await app.register(healthRoutes(services));
   await app.register(healthRoutes(services), { prefix: API_PREFIX });

@@ -59,7 +59,7 @@ export interface CategoryInput {
 /** Documents that only people who are not mainland citizens hold. */
 const NON_MAINLAND_DOCUMENTS = new Set(['HKMO_PERMIT', 'TW_PERMIT', 'HMT_RESIDENCE_PERMIT', 'FOREIGN_PERMANENT_RESIDENCE']);
 
-function validOn(p: { validFrom: string | null; validTo: string | null }, date: string): boolean {
+export function validOn(p: { readonly validFrom: string | null; readonly validTo: string | null }, date: string): boolean {
   return (p.validFrom === null || p.validFrom <= date) && (p.validTo === null || date < p.validTo);
 }
 
@@ -93,9 +93,9 @@ export function preferResidence(a: Placed, b: Placed): boolean {
   return (a.dwellingId ?? '') < (b.dwellingId ?? '');
 }
 
-/** The residence of the kind in force on the date; the latest-starting one when several overlap (ties: `preferResidence`). */
-function current(residences: readonly ResidenceFact[], kind: ResidenceKind, date: string): ResidenceFact | undefined {
-  let best: ResidenceFact | undefined;
+/** The residence of the kind in force on the date; the latest-starting one when several overlap (ties: `preferResidence`). Person views and reports both decide by it. */
+export function residenceInForce<R extends Placed & { readonly kind: string; readonly validTo: string | null }>(residences: readonly R[], kind: ResidenceKind, date: string): R | undefined {
+  let best: R | undefined;
   for (const r of residences) {
     if (r.kind !== kind || !validOn(r, date)) continue;
     if (!best || preferResidence(r, best)) best = r;
@@ -106,8 +106,8 @@ function current(residences: readonly ResidenceFact[], kind: ResidenceKind, date
 export function populationCategory(input: CategoryInput): CategoryResult {
   const { homeArea, asOf } = input;
   const province = homeArea.slice(0, 2);
-  const registered = current(input.residences, 'registered', asOf);
-  const actual = current(input.residences, 'actual', asOf);
+  const registered = residenceInForce(input.residences, 'registered', asOf);
+  const actual = residenceInForce(input.residences, 'actual', asOf);
   const registeredHere = registered !== undefined && isWithin(registered.areaCode, homeArea);
   if (actual !== undefined && isCoarserThanHome(actual.areaCode, homeArea)) {
     return { status: 'undetermined', reason: `the actual residence is known only to area ${actual.areaCode}, not to the street` };

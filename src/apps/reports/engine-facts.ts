@@ -5,7 +5,7 @@
  * valid by then), the population category and kinds. Pure.
  */
 import { kindsOf, type KindDefinition } from '../../domain/kinds.ts';
-import { populationCategory, preferResidence, type PopulationCategory, type CategoryResult } from '../../domain/population-category.ts';
+import { populationCategory, residenceInForce, validOn, type PopulationCategory, type CategoryResult } from '../../domain/population-category.ts';
 import { survive, type Reported } from '../../domain/survivorship.ts';
 import type { ReportRows, ReportDwellingRow, ReportIdentifierRow, ReportResidenceRow } from '../../store/report.repository.ts';
 
@@ -24,8 +24,6 @@ export interface PersonFacts {
   readonly householdNo: string | null;
 }
 
-const validOn = (r: { validFrom: string | null; validTo: string | null }, date: string): boolean =>
-  (r.validFrom === null || r.validFrom <= date) && (r.validTo === null || date < r.validTo);
 
 function group<T extends { personId: string }>(rows: readonly T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -37,12 +35,6 @@ function group<T extends { personId: string }>(rows: readonly T[]): Map<string, 
   return out;
 }
 
-/** The residence of a kind in force on the date; the latest-starting one when several overlap (as population-category.ts decides). */
-function inForce(list: readonly ReportResidenceRow[], kind: string, date: string): ReportResidenceRow | undefined {
-  let best: ReportResidenceRow | undefined;
-  for (const r of list) if (r.kind === kind && validOn(r, date) && (!best || preferResidence(r, best))) best = r;
-  return best;
-}
 
 /** Values of the date per person: the current values as stored, or survivorship over the observations valid by then. */
 export function valuesByPerson(
@@ -101,8 +93,8 @@ export function personFacts(
         validTo: r.validTo,
       })),
     });
-    const registered = inForce(res, 'registered', asOf);
-    const actual = inForce(res, 'actual', asOf);
+    const registered = residenceInForce(res, 'registered', asOf);
+    const actual = residenceInForce(res, 'actual', asOf);
     const placing = category.status === 'determined' && category.category === 'REGISTERED_ABSENT' ? registered : actual;
     const v = values.get(id) ?? empty;
     const m = (memberships.get(id) ?? [])

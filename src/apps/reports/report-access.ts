@@ -20,24 +20,22 @@ import type { ReportDefinitionHeader } from './types.ts';
 export function runAccess(policy: RemitPolicy, p: Principal, def: ReportDefinitionHeader): Access {
   if (!mayPerform(p, 'report.run'))
     throw new PopulusError('NOT_ALLOWED', `your role (${p.role}) may not run reports`, { operation: 'report.run' });
-  const held = policy.purposesOf(p);
-  if (p.role === 'department-officer' && p.departmentId !== def.departmentId && !held.has(def.purpose)) {
+  // The one purpose check of the remit (RemitPolicy.check); the messages here only say more.
+  const check = policy.check(p, def.purpose);
+  if (p.role === 'department-officer' && p.departmentId !== def.departmentId && !check.ok) {
     throw new PopulusError(
       'NOT_ALLOWED',
       `the report ${def.id} serves ${def.departmentId} for ${def.purpose}, which is not within your remit`,
       { operation: 'report.run', reportId: def.id },
     );
   }
-  if (!held.has(def.purpose)) {
-    throw new PopulusError(
-      'PURPOSE_NOT_ALLOWED',
-      `the report ${def.id} is produced for ${def.purpose}, which is not within your remit (yours: ${[...held].sort().join(', ') || 'none'})`,
-      {
-        purpose: def.purpose,
-      },
-    );
+  if (!check.ok) {
+    const held = [...policy.purposesOf(p)].sort().join(', ') || 'none';
+    throw new PopulusError('PURPOSE_NOT_ALLOWED', `the report ${def.id} is produced for ${def.purpose}, which is not within your remit (yours: ${held})`, {
+      purpose: def.purpose,
+    });
   }
-  return policy.access(p, def.purpose);
+  return check.access;
 }
 
 /** Whether a principal may define (version) a report or template of this department. */

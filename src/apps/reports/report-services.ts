@@ -4,7 +4,7 @@
  * root (src/main.ts) calls this once.
  */
 import type { AccessServices } from '../../access/access-services.ts';
-import { PersonGate } from '../../access/person-gate.ts';
+import { personGateFor } from '../../access/person-gate.ts';
 import type { DataElement } from '../../domain/standard/types.ts';
 import type { Services } from '../../services/services.ts';
 import type { DataAccess } from '../../store/repositories.ts';
@@ -62,14 +62,7 @@ export function definitionLanguage(dataDir?: string, definitionsDir?: string): D
 
 export function createReportServices(o: ReportServicesOptions): ReportServices {
   const { services, access } = o;
-  const gate = new PersonGate({
-    persons: services.persons,
-    households: services.households,
-    views: access.views,
-    audit: access.audit,
-    dwellingsOf: (ids) => services.housing.dwellingsOf(ids),
-    ownerSourceOf: (ids) => services.sources.ownerSourceOf(ids),
-  });
+  const gate = personGateFor(services, access);
   const elementsById = new Map(o.elements.map((e) => [e.id, e]));
   const names = new Map<string, string | undefined>();
   const codeName = async (elementId: string, code: string): Promise<string | undefined> => {
