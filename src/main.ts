@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { buildApp } from './api/app.ts';
+import { CONSOLE_DIST } from './api/console.ts';
 import { loadReferenceData } from './reference/reference-data.ts';
 import { defaultAreaCodeHistory } from './reference/area-code-history.ts';
 import { loadKinds } from './reference/kind-loader.ts';
@@ -111,5 +112,6 @@ export async function buildServer(config: Config, platform: Platform): Promise<F
     cookieSecure: config.cookieSecure,
     rateLimitPerMinute: config.rateLimitPerMinute,
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+    consoleDir: CONSOLE_DIST,
   });
 }

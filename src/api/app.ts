@@ -35,6 +35,7 @@ import { feedRoutes, feedSchemas } from './routes/feed.routes.ts';
 import { inboundRoutes } from './routes/inbound.routes.ts';
 import { reportRoutes, reportSchemas } from './routes/report.routes.ts';
 import type { ReportServices } from '../apps/reports/report-services.ts';
+import { registerConsole } from './console.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -56,6 +57,8 @@ export interface AppOptions {
   readonly logLevel?: LogLevel;
   readonly bodyLimitBytes?: number;
   readonly version?: string;
+  /** The built web console to serve at / (web/dist); not served when absent. */
+  readonly consoleDir?: string;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -144,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   );
+  if (options.consoleDir !== undefined) await registerConsole(app, options.consoleDir);
   app.addHook('onClose', async () => {
     await access.audit.drain();
   });

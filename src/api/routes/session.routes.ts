@@ -11,6 +11,7 @@ import type { SessionInfo } from '../../access/identity.service.ts';
 import { PopulusError } from '../../domain/errors.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from '../auth.ts';
 import { errors } from '../schemas/common.schema.ts';
+import { mayPerform, OPERATIONS } from '../../access/operations.ts';
 
 const SessionView = Type.Object(
   {
@@ -18,6 +19,7 @@ const SessionView = Type.Object(
     stage: Type.String({ description: 'active; second-factor (send the TOTP code); password-change (the password has expired)' }),
     csrfToken: Type.String({ description: 'send back as the x-csrf-token header on every POST, PUT, PATCH and DELETE' }),
     purposes: Type.Array(Type.String(), { description: 'the purposes this user may state (x-purpose header)' }),
+    operations: Type.Array(Type.String(), { description: 'the operations this user’s role may perform (report.run, review.decide, …): what the console offers' }),
     idleExpiresAt: Type.String(),
     absoluteExpiresAt: Type.String(),
   },
@@ -39,6 +41,7 @@ export function sessionRoutes(o: SessionRouteOptions): FastifyPluginAsyncTypebox
     stage: s.stage,
     csrfToken: s.csrfToken,
     purposes: [...policy.purposesOf(s.principal)].sort(),
+    operations: OPERATIONS.filter((op) => mayPerform(s.principal, op)),
     idleExpiresAt: s.idleExpiresAt,
     absoluteExpiresAt: s.absoluteExpiresAt,
   });

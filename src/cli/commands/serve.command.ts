@@ -9,6 +9,7 @@ import { buildServer, migrateStore, openPlatform } from '../../main.ts';
 import { openStore } from '../../store/store.ts';
 import { createDemoAccounts } from '../../access/demo-accounts.ts';
 import { dispatcherFor } from './feed.command.ts';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../../api/console.ts';
 import { startScheduler } from '../../apps/reports/schedule.service.ts';
 
 export function serveCommand(): Command {
@@ -35,6 +36,7 @@ export function serveCommand(): Command {
       if ((await platform.access.identity.listUsers()).length === 0) {
         console.log('No users yet: create the first administrator with `npx populus user add admin --role platform-admin` (every API route but health needs a login or a token).');
       }
+      await ensureConsoleBuilt((message) => console.log(message)).catch((e: unknown) => console.error(`the web console could not be built: ${e instanceof Error ? e.message : String(e)}; serving the API only`));
       const app = await buildServer(config, platform);
       const dispatcher = config.dispatcher ? dispatcherFor(platform, config, (level, message, fields) => app.log[level]({ ...fields }, `feed: ${message}`)) : undefined;
       const scheduler = config.reportScheduler ? startScheduler(platform.reports.schedules, (message, fields) => app.log.info({ ...fields }, `reports: ${message}`)) : undefined;
@@ -50,6 +52,7 @@ export function serveCommand(): Command {
       const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
       console.log(`Populus is serving http://${shownHost}:${config.port}/api/v1 (database: ${platform.store.description})`);
       console.log(`OpenAPI: http://${shownHost}:${config.port}/api/v1/openapi.json`);
+      if (existsSync(join(CONSOLE_DIST, 'index.html'))) console.log(`Web console: http://${shownHost}:${config.port}/`);
       if (dispatcher) {
         dispatcher.start({ pollMs: config.dispatcherPollMs });
         console.log(`Delivering the change feed to subscriptions${config.natsUrl !== '' ? ' (and NATS JetStream)' : ''}; POPULUS_DISPATCHER=off to leave it to \`populus feed dispatch\``);
