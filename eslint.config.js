@@ -2,6 +2,7 @@
 // api/cli → services → domain; store implements what services need; the domain imports nothing
 // with I/O. Prettier owns formatting.
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const restrict = (patterns) => ['error', { patterns: patterns.map(([group, message]) => ({ group, message })) }];
 
@@ -17,6 +18,21 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The web console: the same bug-catching rules, the rules of hooks, and no server code.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { '@typescript-eslint': tseslint.plugin, 'react-hooks': reactHooks },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      'no-restricted-imports': restrict([[['**/src/**', '../../src/*', '../../../src/*'], 'the console talks to the server only through the public API (web/src/api/client.ts)']]),
     },
   },
   {

@@ -35,6 +35,9 @@ describe('web console: the frame', () => {
     assert.equal(await page.getByTestId('user-name').textContent(), '街道人口办');
     assert.equal(await page.getByTestId('user-role').textContent(), '街道管理员');
     assert.equal(await page.getByTestId('user-area').textContent(), '新华路街道');
+    await page.getByText('街道实有人口办公室').waitFor();
+    assert.equal(await page.getByTestId('user-department').textContent(), '街道实有人口办公室', 'the department by name, from the standard');
+    await page.getByTestId('purpose').getByText(/用途：(实有人口服务管理|信息采集核查|数据质量维护|人口统计)/).waitFor();
     await shot(page, 'shell', 'street-admin');
     const menu = await page.getByTestId('main-menu').innerText();
     assert.match(menu, /人员查询/);

@@ -24,6 +24,7 @@ import { useSession, useUser } from '../session/session';
 import { useLang, useT } from '../i18n/i18n';
 import { common, roleKey } from '../i18n/common';
 import { useAreaName } from '../components/area-name';
+import { useCodeNames, useDepartmentNames } from '../components/reference-names';
 
 interface Item {
   readonly path: string;
@@ -63,6 +64,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const narrow = !screens.md;
   const [drawer, setDrawer] = useState(false);
   const areaName = useAreaName(session.user.areaCodes[0]);
+  const purposeName = useCodeNames('purpose');
+  const departmentName = useDepartmentNames();
   const items = MENU.filter((m) => may(m.operation)).map((m) => ({ key: m.path, icon: m.icon, label: <Link to={m.path} onClick={() => setDrawer(false)}>{t(m.label)}</Link> }));
   const menu = <Menu mode="inline" selectedKeys={[selectedKey(location.pathname)]} items={items} style={{ borderInlineEnd: 0 }} data-testid="main-menu" />;
   const u = session.user;
@@ -85,7 +88,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
           <Space size={6} wrap data-testid="who" style={{ flex: 1, minWidth: 0, padding: '8px 0' }}>
             <Typography.Text strong data-testid="user-name">{u.displayName}</Typography.Text>
             <Tag color="blue" data-testid="user-role">{t(roleKey(u.role))}</Tag>
-            {u.departmentId && <Tag data-testid="user-department">{u.departmentId}</Tag>}
+            {u.departmentId && <Tag data-testid="user-department">{departmentName(u.departmentId)}</Tag>}
             {areaName && <Tag color="green" data-testid="user-area">{areaName}</Tag>}
           </Space>
           {session.purposes.length > 0 && (
@@ -94,9 +97,9 @@ export function AppLayout({ children }: { children: ReactNode }) {
                 size="small"
                 value={purpose}
                 onChange={choosePurpose}
-                style={{ minWidth: 180 }}
+                style={{ minWidth: 200, maxWidth: narrow ? '100%' : 280 }}
                 data-testid="purpose"
-                options={session.purposes.map((p) => ({ value: p, label: `${t('purpose')}: ${p}` }))}
+                options={session.purposes.map((p) => ({ value: p, label: `${t('purpose')}：${purposeName(p)}` }))}
               />
             </Tooltip>
           )}

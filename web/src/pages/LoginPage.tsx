@@ -75,14 +75,14 @@ export default function LoginPage() {
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
         {session?.stage === 'password-change' && <Alert type="warning" showIcon title={t('passwordChange')} style={{ marginBottom: 16 }} />}
         {needsCode ? (
-          <Form layout="vertical" onFinish={(v: { code: string }) => run(async () => { const s = await secondFactor(v.code.trim()); if (s.stage === 'active') navigate('/'); })}>
+          <Form layout="vertical" onFinish={(v: { code: string }) => run(async () => { const s = await secondFactor(v.code.trim()); if (s.stage === 'active') void navigate('/'); })}>
             <Form.Item name="code" label={t('code')} extra={t('codeHint')} rules={[{ required: true, pattern: /^\s*\d{6}\s*$/, message: t('codeInvalid') }]}>
               <Input prefix={<SafetyOutlined />} inputMode="numeric" autoComplete="one-time-code" maxLength={8} autoFocus data-testid="login-code" />
             </Form.Item>
             <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-verify">{t('verify')}</Button>
           </Form>
         ) : (
-          <Form layout="vertical" onFinish={(v: { username: string; password: string }) => run(async () => { const s = await login(v.username.trim(), v.password); if (s.stage === 'active') navigate('/'); })}>
+          <Form layout="vertical" onFinish={(v: { username: string; password: string }) => run(async () => { const s = await login(v.username.trim(), v.password); if (s.stage === 'active') void navigate('/'); })}>
             <Form.Item name="username" label={t('username')} rules={[{ required: true, whitespace: true, message: t('usernameRequired') }]}>
               <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-username" />
             </Form.Item>
