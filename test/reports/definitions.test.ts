@@ -486,6 +486,11 @@ for (const backend of await backends()) {
       const note = r.notes.find((n) => n.en.includes('cannot be determined'));
       const n = note ? Number(/(\d+)/.exec(note.en)?.[1] ?? 0) : 0;
       assert.ok(n <= 0.03 * [...truth.values()].filter(present).length, `undetermined ${n}`);
+      // A report of some kind of people counts only its own unplaced persons in the note.
+      const elderly = (await run('elderly-statistics')).notes.find((x) => x.en.includes('cannot be determined'));
+      const e = elderly ? Number(/(\d+)/.exec(elderly.en)?.[1] ?? 0) : 0;
+      assert.ok(n > 0, 'the demo street has persons the record cannot place');
+      assert.ok(e < n, `the elderly report's note counts its elderly only (${e} of ${n})`);
     });
 
     test('a committee report counts only that committee, and equals its row in the street report', async () => {

@@ -192,13 +192,17 @@ export class ReportEngine {
     const shownOwners = !current && shownOnly.length > 0 ? await repos.sources.owners(shownOnly) : new Map<string, Set<string>>();
     // Who the report is about, cut to the remit (once for every area).
     const categories = def.population?.categories ?? LIVING_CATEGORIES;
-    const unplaced = all.filter((p) => p.category.status === 'undetermined');
+    const alive = (p: PersonFacts): boolean => {
+      const death = p.values.get('person.deathDate');
+      return death === undefined || death > asOf;
+    };
+    // Persons the report would take but whose category the record cannot decide: the note counts
+    // these (the report's kinds and conditions, the remit), not every unplaced person of the area.
+    const unplaced = all.filter((p) => p.category.status === 'undetermined' && alive(p) && this.inRemit(access, p, needed) && selected(def, p, asOf));
     const eligible = all.filter((p) => {
       const category = categoryOf(p);
       if (!category || !categories.includes(category) || p.placing === undefined) return false;
-      const death = p.values.get('person.deathDate');
-      if (death !== undefined && death <= asOf) return false;
-      return this.inRemit(access, p, needed) && selected(def, p, asOf);
+      return alive(p) && this.inRemit(access, p, needed) && selected(def, p, asOf);
     });
     // A stable order whatever the read's order: the same run gives the same output and audit entry.
     eligible.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
