@@ -25,6 +25,7 @@ const SubscriptionDetailPage = lazy(() => import('./pages/subscriptions/Subscrip
 const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
 const UsersPage = lazy(() => import('./pages/users/UsersPage'));
+const AccountPage = lazy(() => import('./pages/account/AccountPage'));
 
 function Loading() {
   const t = useT(common);
@@ -43,6 +44,14 @@ function Protected({ children }: { children: ReactNode }) {
   );
 }
 
+/** The dashboard; a resident's home is their own record, an auditor's the audit log. */
+function Home() {
+  const { session } = useSession();
+  if (session?.user.role === 'resident' && session.user.personId) return <Navigate to={`/persons/${session.user.personId}`} replace />;
+  if (session?.user.role === 'auditor') return <Navigate to="/audit" replace />;
+  return <DashboardPage />;
+}
+
 function NotFound() {
   const t = useT(common);
   return <Result status="404" title="404" subTitle={t('notFound')} extra={<Button type="primary" href="/">{t('backHome')}</Button>} />;
@@ -53,7 +62,8 @@ export function App() {
     <BrowserRouter>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
-        <Route path="/" element={<Protected><DashboardPage /></Protected>} />
+        <Route path="/" element={<Protected><Home /></Protected>} />
+        <Route path="/account" element={<Protected><AccountPage /></Protected>} />
         <Route path="/persons" element={<Protected><PersonSearchPage /></Protected>} />
         <Route path="/persons/:id" element={<Protected><PersonProfilePage /></Protected>} />
         <Route path="/housing/*" element={<Protected><HousingPage /></Protected>} />

@@ -16,7 +16,9 @@ import {
   LogoutOutlined,
   MenuOutlined,
   NotificationOutlined,
+  SafetyCertificateOutlined,
   SearchOutlined,
+  UserOutlined,
   SolutionOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -30,8 +32,10 @@ interface Item {
   readonly path: string;
   readonly label: keyof typeof common.zh;
   readonly icon: ReactNode;
-  /** Shown when the user may perform this operation (the session lists them). */
-  readonly operation: string;
+  /** Shown when the user may perform this operation (the session lists them)… */
+  readonly operation?: string;
+  /** …or has one of these roles. */
+  readonly roles?: readonly string[];
 }
 
 export const MENU: readonly Item[] = [
@@ -45,12 +49,13 @@ export const MENU: readonly Item[] = [
   { path: '/standard', label: 'menuStandard', icon: <BookOutlined />, operation: 'reference.read' },
   { path: '/audit', label: 'menuAudit', icon: <AuditOutlined />, operation: 'audit.read' },
   { path: '/users', label: 'menuUsers', icon: <TeamOutlined />, operation: 'account.manage' },
+  { path: '/account', label: 'menuAccount', icon: <SafetyCertificateOutlined />, roles: ['platform-admin', 'street-admin', 'committee-worker', 'collector', 'department-officer', 'auditor', 'resident'] },
 ];
 
 /** The menu entry a path belongs to (the longest prefix). */
-function selectedKey(pathname: string): string {
-  const hit = MENU.filter((m) => (m.path === '/' ? pathname === '/' : pathname === m.path || pathname.startsWith(`${m.path}/`)));
-  return hit[hit.length - 1]?.path ?? '/';
+function selectedKey(pathname: string, paths: readonly string[]): string {
+  const hit = paths.filter((p) => (p === '/' ? pathname === '/' : pathname === p || pathname.startsWith(`${p}/`)));
+  return hit.sort((a, b) => b.length - a.length)[0] ?? '/';
 }
 
 export function AppLayout({ children }: { children: ReactNode }) {
@@ -66,8 +71,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const areaName = useAreaName(session.user.areaCodes[0]);
   const purposeName = useCodeNames('purpose');
   const departmentName = useDepartmentNames();
-  const items = MENU.filter((m) => may(m.operation)).map((m) => ({ key: m.path, icon: m.icon, label: <Link to={m.path} onClick={() => setDrawer(false)}>{t(m.label)}</Link> }));
-  const menu = <Menu mode="inline" selectedKeys={[selectedKey(location.pathname)]} items={items} style={{ borderInlineEnd: 0 }} data-testid="main-menu" />;
+  const me = session.user.role === 'resident' && session.user.personId ? [{ path: `/persons/${session.user.personId}`, label: 'menuMe' as const, icon: <UserOutlined /> }] : [];
+  const shown = [...me, ...MENU.filter((m) => (m.operation !== undefined && may(m.operation)) || (m.roles?.includes(session.user.role) ?? false))];
+  const items = shown.map((m) => ({ key: m.path, icon: m.icon, label: <Link to={m.path} onClick={() => setDrawer(false)}>{t(m.label)}</Link> }));
+  const menu = <Menu mode="inline" selectedKeys={[selectedKey(location.pathname, shown.map((m) => m.path))]} items={items} style={{ borderInlineEnd: 0 }} data-testid="main-menu" />;
   const u = session.user;
 
   return (
