@@ -31,12 +31,13 @@ describe('code tables', () => {
       'political-status',
       'population-category',
       'purpose',
+      'relief-programme',
       'religion',
       'residence-kind',
       'sex',
     ]);
     const local = data.codeTables.filter((t) => t.standard === 'local');
-    assert.equal(local.length, 6);
+    assert.equal(local.length, 7);
     for (const t of local) assert.equal(t.source, 'own work');
   });
 

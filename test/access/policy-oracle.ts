@@ -39,7 +39,7 @@ export const DEPARTMENT_TABLE: Readonly<Record<string, readonly Row[]>> = {
   'civil-affairs': [
     dept(
       ['RELIEF_ASSESSMENT'],
-      [...IDENTITY, ...RESIDENCE, ...HOUSEHOLD, PHONE, 'person.maritalStatus', 'person.employmentStatus', 'person.healthStatus', 'person.disabilityCategory', 'person.disabilityGrade', 'person.subsistenceAllowance', 'kind.minimumIncome', 'kind.lowIncome', 'kind.extremePoverty', 'kind.disabled', 'kind.lowRentHousing', 'kind.unionHardship'],
+      [...IDENTITY, ...RESIDENCE, ...HOUSEHOLD, PHONE, 'person.maritalStatus', 'person.employmentStatus', 'person.healthStatus', 'person.disabilityCategory', 'person.disabilityGrade', 'person.subsistenceAllowance', 'person.reliefProgramme', 'kind.minimumIncome', 'kind.lowIncome', 'kind.extremePoverty', 'kind.disabled', 'kind.lowRentHousing', 'kind.unionHardship'],
       { unmask: ['person.citizenIdNumber'] },
     ),
     dept(['ELDERLY_CARE'], [...IDENTITY, ...RESIDENCE, ...HOUSEHOLD, PHONE, 'person.maritalStatus', 'person.healthStatus', 'kind.elderlyLivingAlone'], { kinds: ['elderly-60'], unmask: [PHONE] }),

@@ -368,21 +368,25 @@ for (const backend of await backends()) {
       assert.ok(expected.length <= all.length);
     });
 
-    test('relief-recipients: minimum-income persons and households by committee', async () => {
+    test('relief-recipients: minimum-income, low-income and extreme-poverty persons and households by committee', async () => {
       const r = await run('relief-recipients');
-      const mi = livingPersons().filter((p) => p.kinds.includes('minimum-income'));
-      // Low income and extreme poverty are asserted by civil affairs through kind.* elements that
-      // no demo extract maps (the relief programme column is ignored), so the record cannot know them.
-      const unknowable = livingPersons().filter(
-        (p) => !p.kinds.includes('minimum-income') && (p.kinds.includes('low-income') || p.kinds.includes('extreme-poverty')),
-      );
-      assert.ok(unknowable.length <= 0.02 * livingPersons().length, `restriction small: ${unknowable.length}`);
+      // The relief systems' programme column (救助类别) maps to person.reliefProgramme, which decides the three kinds.
+      const kinds = ['minimum-income', 'low-income', 'extreme-poverty'];
       const got = tableOf(r);
+      assert.ok(livingPersons().some((p) => p.kinds.includes('low-income')), 'the demo street has low-income households');
       for (const c of committees) {
-        const ps = mi.filter((p) => committeeOf(p) === c.code);
-        const hh = new Set(ps.map((p) => p.householdId)).size;
-        assertWithin(got.get(c.name), [ps.length, hh, 0, 0, 0, 0, ps.length, hh], slack, `row of ${c.name}`);
+        const here = livingPersons().filter((p) => committeeOf(p) === c.code);
+        const expected: number[] = [];
+        for (const k of kinds) {
+          const ps = here.filter((p) => p.kinds.includes(k));
+          expected.push(ps.length, new Set(ps.map((p) => p.householdId)).size);
+        }
+        const any = here.filter((p) => kinds.some((k) => p.kinds.includes(k)));
+        expected.push(any.length, new Set(any.map((p) => p.householdId)).size);
+        assertWithin(got.get(c.name), expected, slack, `row of ${c.name}`);
       }
+      const total = got.get('合计') ?? [];
+      assert.ok(Number(total[2]) > 0, 'low-income persons are counted (from the programme column)');
     });
 
     test('party-members-registered-elsewhere lists party members living here registered outside the street', async () => {
