@@ -1,7 +1,8 @@
 /**
  * `populus serve` as a newcomer meets it (what `npm start` runs): an empty database gets a small
- * demo street loaded through the import pipeline and the demo accounts printed; then the API
- * answers only to a login, within the account's remit, and records each read.
+ * demo street loaded through the import pipeline and the demo accounts printed, the web console
+ * built and served at /; then the API answers only to a login, within the account's remit, and
+ * records each read.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +37,14 @@ test('serve on an empty database: demo street, demo accounts, login, remit-bound
     assert.ok(password, `the demo accounts are printed with their password:\n${out}`);
     assert.match(out, /committee\s+committee-worker\s+310105004001/);
     const base = `http://127.0.0.1:${port}/api/v1`;
+
+    // The web console is built when missing or stale, and served at / (its routes too).
+    assert.match(out, /the web console at http:\/\/127\.0\.0\.1:\d+\//, `the console's address is printed:\n${out}\n${err}`);
+    for (const path of ['/', '/persons/some-id']) {
+      const page = await fetch(`http://127.0.0.1:${port}${path}`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<div id="root"><\/div>/, `${path} is the console's page`);
+    }
 
     const anonymous = await fetch(`${base}/persons/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(anonymous.status, 401);

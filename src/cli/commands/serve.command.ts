@@ -50,9 +50,11 @@ export function serveCommand(): Command {
       process.once('SIGTERM', () => void close());
       await app.listen({ port: config.port, host: config.host });
       const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-      console.log(`Populus is serving http://${shownHost}:${config.port}/api/v1 (database: ${platform.store.description})`);
+      const consoleServed = existsSync(join(CONSOLE_DIST, 'index.html'));
+      console.log(
+        `Populus is serving ${consoleServed ? `the web console at http://${shownHost}:${config.port}/ and ` : ''}the API at http://${shownHost}:${config.port}/api/v1 (database: ${platform.store.description})`,
+      );
       console.log(`OpenAPI: http://${shownHost}:${config.port}/api/v1/openapi.json`);
-      if (existsSync(join(CONSOLE_DIST, 'index.html'))) console.log(`Web console: http://${shownHost}:${config.port}/`);
       if (dispatcher) {
         dispatcher.start({ pollMs: config.dispatcherPollMs });
         console.log(`Delivering the change feed to subscriptions${config.natsUrl !== '' ? ' (and NATS JetStream)' : ''}; POPULUS_DISPATCHER=off to leave it to \`populus feed dispatch\``);
