@@ -92,8 +92,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 16px', borderBottom: '1px solid #f0f0f0', height: 'auto', lineHeight: 'normal', display: 'flex', alignItems: 'center', gap: 12, flexWrap: 'wrap', minHeight: 56 }}>
           {narrow && <Button type="text" icon={<MenuOutlined />} onClick={() => setDrawer(true)} aria-label="menu" />}
-          <Space size={6} wrap data-testid="who" style={{ flex: 1, minWidth: 0, padding: '8px 0' }}>
-            <Typography.Text strong data-testid="user-name">{u.displayName}</Typography.Text>
+          <Space size={6} wrap data-testid="who" style={{ flex: '1 1 160px', minWidth: 0, padding: '8px 0' }}>
+            <Typography.Text strong data-testid="user-name" style={{ whiteSpace: 'nowrap' }}>{u.displayName}</Typography.Text>
             <Tag color="blue" data-testid="user-role">{t(roleKey(u.role))}</Tag>
             {u.departmentId && <Tag data-testid="user-department">{departmentName(u.departmentId)}</Tag>}
             {areaName && <Tag color="green" data-testid="user-area">{areaName}</Tag>}
@@ -104,7 +104,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
                 size="small"
                 value={purpose}
                 onChange={choosePurpose}
-                style={{ minWidth: 200, maxWidth: narrow ? '100%' : 280 }}
+                style={narrow ? { order: 10, flex: '1 1 100%', marginBottom: 8 } : { minWidth: 200, maxWidth: 280 }}
                 data-testid="purpose"
                 options={session.purposes.map((p) => ({ value: p, label: `${t('purpose')}：${purposeName(p)}` }))}
               />

@@ -27,6 +27,8 @@ const SessionContext = createContext<SessionState | undefined>(undefined);
 function defaultPurpose(s: SessionView): string {
   const saved = sessionStorage.getItem(`populus.purpose.${s.user.id}`);
   if (saved !== null && s.purposes.includes(saved)) return saved;
+  // Street and committee casework first (not data quality or statistics), then the first granted.
+  if (s.purposes.includes('POPULATION_SERVICE')) return 'POPULATION_SERVICE';
   return s.purposes[0] ?? '';
 }
 
