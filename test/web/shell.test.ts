@@ -74,7 +74,7 @@ describe('web console: the frame', () => {
     assert.equal(await page.getByTestId('main-menu').count(), 0, 'no side menu on a phone');
     const who = await page.getByTestId('user-name').boundingBox();
     assert.ok(who && who.height < 30, `the name stays on one line (${who?.height ?? '?'} px high)`);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
     assert.ok(width <= 390, `no sideways scrolling (${width} px wide)`);
     await shot(page, 'shell', 'phone-header');
     await page.getByRole('button', { name: 'menu' }).click();
