@@ -65,8 +65,10 @@ interface Result<T> {
   readonly response: Response;
 }
 
-/** The data of an answer, or an ApiError with the server's code and message. */
+/** The data of an answer (undefined for 204 No Content), or an ApiError with the server's code and message. */
 export function unwrap<T>(r: Result<T>): T {
+  // A success without a body (204 No Content) has no data: that is no error.
+  if (r.response.ok && r.error === undefined && (r.data !== undefined || r.response.status === 204)) return r.data as T;
   if (r.error !== undefined || r.data === undefined) {
     const e = (r.error ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
     throw new ApiError(
