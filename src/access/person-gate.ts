@@ -7,7 +7,7 @@
  */
 import { PopulusError } from '../domain/errors.ts';
 import type { Repositories } from '../store/repositories.ts';
-import type { IdentifierInput, NewPersonInput, PersonService, PersonView, ResidenceInput, SearchBound, WriteContext } from '../services/person.service.ts';
+import type { IdentifierInput, NewPersonInput, PersonSearchQuery, PersonService, PersonView, ResidenceInput, SearchBound, WriteContext } from '../services/person.service.ts';
 import type { HouseholdService, NewHouseholdInput, NewMemberInput } from '../services/household.service.ts';
 import type { Household, HouseholdMember } from '../domain/registry/types.ts';
 import { maskValue } from './masking.ts';
@@ -137,16 +137,20 @@ export class PersonGate {
    */
   async search(
     access: Access,
-    query: { name?: string | undefined; namePrefix?: boolean | undefined; idNumber?: string | undefined; within?: string | undefined; limit: number; offset: number },
+    query: PersonSearchQuery,
     req: ReadRequest,
     action = 'person.search',
     candidates = SEARCH_CANDIDATES,
-  ): Promise<{ items: FilteredView<PersonView>[]; total: number }> {
+  ): Promise<{ items: FilteredView<PersonView>[]; total: number; capped: boolean }> {
     const found = await this.deps.persons.search({ ...query, limit: candidates, offset: 0 }, { masked: false }, searchBound(access));
+    // Found only where the caller may read what the filters read (a filter must not disclose an element).
+    const needs = this.deps.persons.elementsSearched(query);
     const visible: { view: PersonView; subject: Subject }[] = [];
     for (const view of found.items) {
       const subject = await this.subjectOf(view);
-      if (access.canSee(subject)) visible.push({ view, subject });
+      if (!access.canSee(subject)) continue;
+      const readable = access.readable(subject);
+      if (needs.every((any) => any.some((e) => readable.has(e)))) visible.push({ view, subject });
     }
     const page = visible.slice(query.offset, query.offset + query.limit);
     const disclosed = new Set<string>();
@@ -165,7 +169,8 @@ export class PersonGate {
       requestId: req.requestId,
       unmasked: [...unmasked].sort(),
     });
-    return { items, total: visible.length };
+    // capped: more matched in SQL than the candidates looked at, so total counts only those.
+    return { items, total: visible.length, capped: found.total > candidates };
   }
 
   /** Values as they were on a date, as known at a moment, cut to the remit (conflicts too). */
@@ -350,7 +355,7 @@ export class PersonGate {
    */
   async exportCsv(
     access: Access,
-    query: { name?: string | undefined; namePrefix?: boolean | undefined; within?: string | undefined },
+    query: Omit<PersonSearchQuery, 'limit' | 'offset'>,
     req: ReadRequest,
   ): Promise<string[]> {
     const { items } = await this.search(access, { ...query, limit: EXPORT_MAX_ROWS, offset: 0 }, req, 'person.export', EXPORT_MAX_ROWS);

@@ -34,6 +34,7 @@ import { sourceRoutes, sourceSchemas } from './routes/source.routes.ts';
 import { feedRoutes, feedSchemas } from './routes/feed.routes.ts';
 import { inboundRoutes } from './routes/inbound.routes.ts';
 import { reportRoutes, reportSchemas } from './routes/report.routes.ts';
+import { dashboardRoutes, dashboardSchemas } from './routes/dashboard.routes.ts';
 import type { ReportServices } from '../apps/reports/report-services.ts';
 import { registerConsole } from './console.ts';
 
@@ -99,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const s of [...standardSchemas, AreaSchema, ...registrySchemas, ...sourceSchemas, ...sessionSchemas, ...auditSchemas, ...accountSchemas, ...reviewSchemas]) app.addSchema(s);
   if (options.feed) for (const s of feedSchemas) app.addSchema(s);
   if (options.reports) for (const s of reportSchemas) app.addSchema(s);
+  if (options.reports) for (const s of dashboardSchemas) app.addSchema(s);
   registerErrorHandling(app);
 
   const { services, access } = options;
@@ -135,14 +137,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(standardRoutes(services));
       await api.register(areaRoutes(services));
       await api.register(housingRoutes(services, gate));
-      await api.register(personRoutes(gate));
+      await api.register(personRoutes(gate, services));
       await api.register(sourceRoutes(services, access));
       await api.register(inboundRoutes({ sources: services.sources, pushes: services.pushes }));
       await api.register(reviewRoutes(services, access, gate));
       await api.register(auditRoutes(access));
       await api.register(accountRoutes(access));
-      if (options.feed) await api.register(feedRoutes(options.feed));
+      if (options.feed) await api.register(feedRoutes(options.feed, access.policy));
       if (options.reports) await api.register(reportRoutes(options.reports));
+      if (options.reports) await api.register(dashboardRoutes(options.reports.dashboard));
       api.get('/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, () => app.swagger());
     },
     { prefix: API_PREFIX },

@@ -7,7 +7,9 @@ import { PopulusError } from '../domain/errors.ts';
 import { isIsoDate, todayIso } from '../domain/dates.ts';
 import { checkIdNumber, maskIdNumber, type AreaCodeHistory, type IdNumberFacts } from '../domain/id-number.ts';
 import { maskPhone } from '../domain/standard/value.ts';
-import { populationCategory, type CategoryResult, type ResidenceKind } from '../domain/population-category.ts';
+import { populationCategory, residenceInForce, type CategoryResult, type ResidenceKind } from '../domain/population-category.ts';
+import { foldChineseName, hasHan, readChineseName } from '../match/text/chinese-name.ts';
+import { bornBy, type PersonSearch } from '../store/person.repository.ts';
 import type { HouseholdMember, Identifier, Person, PersonValue, Residence } from '../domain/registry/types.ts';
 import type { DataAccess, Repositories } from '../store/repositories.ts';
 import type { ObservationWrite } from '../store/ingest.repository.ts';
@@ -16,7 +18,7 @@ import { ChangeEvents } from './change-events.ts';
 import type { ChangeCause } from '../domain/feed/change-event.ts';
 import { identifierElement } from '../domain/registry/element-ids.ts';
 import { asOf as reportsAsOf, survive, type Reported } from '../domain/survivorship.ts';
-import { kindsOf, type KindDefinition } from '../domain/kinds.ts';
+import { elementsRead, kindsOf, type KindDefinition } from '../domain/kinds.ts';
 import { newId } from '../store/clock.ts';
 import { invalidDate, type StandardService } from './standard.service.ts';
 
@@ -80,6 +82,76 @@ export interface SearchBound {
   readonly withinAny?: readonly string[];
   readonly inBuildings?: readonly string[];
   readonly personId?: string;
+}
+
+/** What a person search may ask (POST /persons/search); every field narrows the result. */
+export interface PersonSearchQuery {
+  readonly name?: string | undefined;
+  readonly namePrefix?: boolean | undefined;
+  readonly idNumber?: string | undefined;
+  /** Toneless pinyin of the name (zhangwei, zhang wei) or its initials (zw). */
+  readonly pinyin?: string | undefined;
+  /** Text in the address of a residence in force. */
+  readonly address?: string | undefined;
+  /** A residence in force (registered or actual) inside this area. */
+  readonly within?: string | undefined;
+  /**
+   * The area's population as reports count it: a determined category of the street placed in the
+   * area (by the actual residence, by the registered one for 户在人不在) and alive; with category
+   * UNDETERMINED, the undetermined with a residence in the area.
+   */
+  readonly area?: string | undefined;
+  /** A population-category code, or UNDETERMINED. */
+  readonly category?: string | undefined;
+  /** A kind of people (kinds.json id) on today's date. */
+  readonly kind?: string | undefined;
+  /** person.sex code (1 male, 2 female). */
+  readonly sex?: string | undefined;
+  /** Whole years of age today, inclusive. */
+  readonly ageFrom?: number | undefined;
+  readonly ageTo?: number | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** A department record linked to a person, and why (GET /persons/{id}/links). */
+export interface SourceLink {
+  readonly sourceId: string;
+  /** The record's key in its source, masked (first 3 and last 4). */
+  readonly recordKey: string;
+  /** identifier (by ID number), new (the record made the person), matcher:<rules>@<version> (by score), … */
+  readonly linkRule: string | null;
+  readonly firstBatchId: string;
+  readonly lastBatchId: string;
+  /** When the record left its source's full extract. */
+  readonly endedAt: string | null;
+  readonly linkedAt: string | null;
+  readonly explanation: {
+    readonly decision: string;
+    readonly decidedBy: string;
+    readonly probability: number | null;
+    readonly weight: number | null;
+    readonly comparisons: { readonly id: string; readonly level: string | null; readonly weight: number }[];
+  } | null;
+}
+
+/** Whether a person is counted in the area and category asked (the reports' rule; see PersonSearchQuery.area). */
+export function countedAs(v: Pick<PersonView, 'residences' | 'category' | 'values'>, today: string, area: string | undefined, category: string | undefined): boolean {
+  const c = v.category;
+  if (category === 'UNDETERMINED') {
+    if (c.status !== 'undetermined') return false;
+    if (area === undefined) return true;
+    return ['registered', 'actual'].some((k) => residenceInForce(v.residences, k as ResidenceKind, today)?.areaCode.startsWith(area) ?? false);
+  }
+  if (c.status !== 'determined') return false;
+  if (category !== undefined && c.category !== category) return false;
+  // The actual population of an area: those living there (户在人不在 only when asked for by name).
+  if (category === undefined && c.category === 'REGISTERED_ABSENT') return false;
+  if (area === undefined) return true;
+  const death = v.values.find((x) => x.elementId === 'person.deathDate')?.value;
+  if (death !== undefined && death <= today) return false;
+  const placing = residenceInForce(v.residences, c.category === 'REGISTERED_ABSENT' ? 'registered' : 'actual', today);
+  return placing?.areaCode.startsWith(area) ?? false;
 }
 
 /** Reads return masked identifiers and phones unless the caller (the access layer, which masks by remit) asks otherwise. */
@@ -232,8 +304,15 @@ export class PersonService {
     });
   }
 
+  /**
+   * Finds persons. The query runs in SQL (values, identifiers, residences, kinds' rules, age and sex
+   * through the value index); what SQL cannot decide exactly — the population category and where a
+   * person is counted (`area`) — is decided on the persons found, with the same rules as the views
+   * and reports. With such a filter, `total` is what SQL found (an upper bound) and the items are
+   * the ones of the first `limit` rows that pass.
+   */
   async search(
-    query: { name?: string | undefined; namePrefix?: boolean | undefined; idNumber?: string | undefined; within?: string | undefined; limit: number; offset: number },
+    query: PersonSearchQuery,
     read: ReadOptions = {},
     /** A bound pushed into the query by the access layer: only persons who may be visible at all. */
     bound: SearchBound = {},
@@ -241,15 +320,129 @@ export class PersonService {
     items: PersonView[];
     total: number;
   }> {
+    const today = todayIso();
     let identifierNumber: string | undefined;
     if (query.idNumber !== undefined) {
-      const verdict = checkIdNumber(query.idNumber, { areas: this.areaHistory, today: todayIso() });
+      const verdict = checkIdNumber(query.idNumber, { areas: this.areaHistory, today });
       identifierNumber = verdict.valid ? verdict.facts.number : normaliseDocumentNumber(query.idNumber);
     }
     const values = query.name ? [{ elementId: 'person.name', value: query.name.trim(), prefix: query.namePrefix ?? false }] : [];
-    const { ids, total } = await this.data.repos.persons.search({ values, identifierNumber, within: query.within, ...bound, limit: query.limit, offset: query.offset }, todayIso());
-    const items = await Promise.all(ids.map((i) => this.get(i, undefined, read)));
+    const valueIn: { elementId: string; values: string[] }[] = [];
+    if (query.pinyin !== undefined) valueIn.push({ elementId: 'person.name', values: await this.namesSpelled(query.pinyin) });
+    if (query.sex !== undefined) valueIn.push({ elementId: 'person.sex', values: [query.sex] });
+    const ages = query.ageFrom !== undefined || query.ageTo !== undefined;
+    const valueRange = ages
+      ? [{ elementId: 'person.birthDate', ...(query.ageFrom !== undefined ? { lte: bornBy(today, query.ageFrom) } : {}), ...(query.ageTo !== undefined ? { gt: bornBy(today, query.ageTo + 1) } : {}) }]
+      : [];
+    let kindRule: KindDefinition['rule'] | undefined;
+    if (query.kind !== undefined) {
+      const kind = this.kinds.find((k) => k.id === query.kind);
+      if (!kind) throw new PopulusError('UNKNOWN_CODE', `there is no kind of people "${query.kind}"`, { codeTable: 'kinds', code: query.kind });
+      kindRule = kind.rule;
+    }
+    const residingAs: { kind: ResidenceKind | 'any'; area: string }[] = [];
+    if (query.area !== undefined) residingAs.push({ kind: 'any', area: query.area });
+    const category = query.category;
+    if (category !== undefined && category !== 'UNDETERMINED') {
+      if (category === 'REGISTERED_ABSENT') residingAs.push({ kind: 'registered', area: this.homeArea });
+      else residingAs.push({ kind: 'actual', area: this.homeArea });
+      if (category === 'RESIDENT_REGISTERED') residingAs.push({ kind: 'registered', area: this.homeArea });
+    }
+    const search: PersonSearch = {
+      values,
+      valueIn,
+      valueRange,
+      kindRule,
+      residingAs,
+      identifierNumber,
+      within: query.within,
+      addressContains: query.address?.trim() || undefined,
+      nonCitizenDocument: category === 'FROM_ABROAD' ? true : undefined,
+      ...bound,
+      limit: query.limit,
+      offset: query.offset,
+    };
+    const { ids, total } = await this.data.repos.persons.search(search, today);
+    const exact = query.area !== undefined || category !== undefined;
+    if (!exact) return { items: await Promise.all(ids.map((i) => this.get(i, undefined, read))), total };
+    const views = await Promise.all(ids.map((i) => this.get(i, undefined, { masked: false })));
+    const kept = views.filter((v) => countedAs(v, today, query.area, category)).map((v) => v.person.id);
+    const items = read.masked === false ? views.filter((v) => kept.includes(v.person.id)) : await Promise.all(kept.map((i) => this.get(i, undefined, read)));
     return { items, total };
+  }
+
+  /**
+   * The elements a search reads to decide who matches, each entry any one of its elements: a
+   * person is found only when the caller may read them, or the filter itself would disclose them
+   * (who is a party member, to someone who may not read political status).
+   */
+  elementsSearched(query: Omit<PersonSearchQuery, 'limit' | 'offset'>): string[][] {
+    const out: string[][] = [];
+    const residence = ['person.registeredAddress', 'person.actualResidence'];
+    // name, idNumber and within keep their older meaning (anyone visible is found by them): see the access matrix test.
+    if (query.pinyin !== undefined) out.push(['person.name']);
+    if (query.address !== undefined || query.area !== undefined) out.push(residence);
+    if (query.category !== undefined) out.push(['person.populationCategory']);
+    if (query.sex !== undefined) out.push(['person.sex']);
+    if (query.ageFrom !== undefined || query.ageTo !== undefined) out.push(['person.birthDate']);
+    const kind = query.kind === undefined ? undefined : this.kinds.find((k) => k.id === query.kind);
+    if (kind) for (const e of elementsRead([kind])) out.push([e]);
+    return out;
+  }
+
+  /**
+   * The department records linked to a person and why: the rule that linked each (its ID number,
+   * a new person, or the matcher's score with each comparison's level and weight). Record keys
+   * are often ID numbers: masked.
+   */
+  async sourceLinks(personId: string): Promise<SourceLink[]> {
+    const rows = await this.data.repos.persons.sourceLinks(personId);
+    return rows.map((r) => {
+      let explanation: SourceLink['explanation'] = null;
+      if (r.detail !== null) {
+        try {
+          const d = JSON.parse(r.detail) as { decision?: string; probability?: number; total?: number; decidedBy?: string; comparisons?: { id?: string; level?: string | null; weight?: number }[] };
+          explanation = {
+            decision: String(d.decision ?? ''),
+            decidedBy: String(d.decidedBy ?? ''),
+            probability: typeof d.probability === 'number' ? d.probability : null,
+            weight: typeof d.total === 'number' ? d.total : null,
+            comparisons: (d.comparisons ?? []).map((c) => ({ id: String(c.id ?? ''), level: c.level ?? null, weight: typeof c.weight === 'number' ? c.weight : 0 })),
+          };
+        } catch {
+          explanation = null;
+        }
+      }
+      return {
+        sourceId: r.sourceId,
+        recordKey: maskIdNumber(r.recordKey),
+        linkRule: r.linkRule,
+        firstBatchId: r.firstBatchId,
+        lastBatchId: r.lastBatchId,
+        endedAt: r.endedAt,
+        linkedAt: r.linkedAt,
+        explanation,
+      };
+    });
+  }
+
+  /** The distinct names (current person.name values) whose toneless pinyin starts with the text, or whose initials are it. */
+  private async namesSpelled(text: string): Promise<string[]> {
+    const q = text.toLowerCase().replace(/[^a-z]/g, '').replace(/v/g, 'u');
+    if (q.length < 2) return [];
+    const names = await this.data.repos.persons.distinctValues('person.name');
+    const out: string[] = [];
+    for (const name of names) {
+      const folded = foldChineseName(name);
+      if (!hasHan(folded)) {
+        if (name.toLowerCase().replace(/[^a-z]/g, '').startsWith(q)) out.push(name);
+        continue;
+      }
+      const r = readChineseName(folded);
+      if (r.keys.some((k) => k.replace(/ü/g, 'u').startsWith(q)) || r.initials.includes(q)) out.push(name);
+      if (out.length >= 2000) break;
+    }
+    return out;
   }
 
   /** Records each value as an observation (with any derived ones), then lets survivorship decide the current values. */

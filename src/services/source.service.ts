@@ -92,6 +92,11 @@ export class SourceService {
     });
   }
 
+  /** The problems addProfile would refuse the profile for (nothing is stored): the same checks, for an editor validating as one types. */
+  async checkProfileOf(profile: MappingProfile): Promise<ProfileProblem[]> {
+    return this.checkProfile(this.data.repos, profile);
+  }
+
   async profile(sourceId: string, version?: number): Promise<{ version: number; profile: MappingProfile }> {
     const repos = this.data.repos;
     if (!(await repos.sources.findSource(sourceId))) throw sourceNotFound(sourceId);

@@ -26,6 +26,8 @@ export interface AuditFilter {
   readonly action?: string;
   readonly purpose?: string;
   readonly result?: AuditResult;
+  /** The request an entry was made for (the API's request id). */
+  readonly requestId?: string;
   /** ISO instants, inclusive from, exclusive to. */
   readonly from?: string;
   readonly to?: string;
@@ -248,6 +250,7 @@ export class AuditRepository {
     if (f.action !== undefined) q = q.where('action', '=', f.action);
     if (f.purpose !== undefined) q = q.where('purpose', '=', f.purpose);
     if (f.result !== undefined) q = q.where('result', '=', f.result);
+    if (f.requestId !== undefined) q = q.where('request_id', '=', f.requestId);
     if (f.from !== undefined) q = q.where('at', '>=', f.from);
     if (f.to !== undefined) q = q.where('at', '<', f.to);
     if (f.beforeSeq !== undefined) q = q.where('seq', '<', f.beforeSeq);

@@ -1,13 +1,15 @@
 /** Persons, their current values (with the observations behind them), identifiers and residences. */
-import type { Selectable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { ResidenceKind } from '../domain/population-category.ts';
+import type { KindRule } from '../domain/kinds.ts';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { HouseholdMember, Identifier, ObservationMethod, Person, PersonValue, Residence } from '../domain/registry/types.ts';
 import type { IdentifierTable, PersonTable, PersonValueTable, ResidenceTable } from './database.ts';
 import { toMember } from './household.repository.ts';
 import type { Db } from './store.ts';
 import { nowIso } from './clock.ts';
-import { startsWith } from './text-search.ts';
+import { contains, startsWith } from './text-search.ts';
+import type { Database } from './database.ts';
 
 const toPerson = (r: Selectable<PersonTable>): Person => ({
   id: r.id,
@@ -61,8 +63,48 @@ export interface PersonSearch {
   readonly inBuildings?: readonly string[] | undefined;
   /** Only this person. */
   readonly personId?: string | undefined;
+  /** A current value of the element among these (e.g. the names whose pinyin matched). */
+  readonly valueIn?: readonly { readonly elementId: string; readonly values: readonly string[] }[] | undefined;
+  /** A current value of the element in a range (text order: dates YYYY-MM-DD compare as text). */
+  readonly valueRange?: readonly { readonly elementId: string; readonly gte?: string; readonly lte?: string; readonly gt?: string }[] | undefined;
+  /** Persons who are of this kind on asOf (the kind's rule over current values and age, in SQL). */
+  readonly kindRule?: KindRule | undefined;
+  /** A residence in force whose address text contains this (case ignored). */
+  readonly addressContains?: string | undefined;
+  /** For each entry, a residence in force of that kind inside that area (necessary conditions of a population category). */
+  readonly residingAs?: readonly { readonly kind: ResidenceKind | 'any'; readonly area: string }[] | undefined;
+  /** Holds some identity document other than a citizen ID (a necessary condition of 境外). */
+  readonly nonCitizenDocument?: boolean | undefined;
   readonly limit: number;
   readonly offset: number;
+}
+
+/** Whole years: the latest birth date (as text) of someone at least `years` old on `on`. */
+export function bornBy(on: string, years: number): string {
+  return `${String(Number(on.slice(0, 4)) - years).padStart(4, '0')}${on.slice(4)}`;
+}
+
+type PersonEb = ExpressionBuilder<Database & { person: Database['person'] }, 'person'>;
+
+/** A kind's rule as a condition on person.id, with the same meaning as domain/kinds.ts `matches` (no birth date: no age rule holds). */
+export function kindCondition(eb: PersonEb, rule: KindRule, asOf: string): Expression<SqlBool> {
+  const valued = (elementId: string, where: (e: ExpressionBuilder<Database, 'person_value'>) => Expression<SqlBool>): Expression<SqlBool> =>
+    eb('person.id', 'in', eb.selectFrom('person_value').select('person_value.person_id').where('person_value.element_id', '=', elementId).where(where));
+  if ('all' in rule) return eb.and(rule.all.map((r) => kindCondition(eb, r, asOf)));
+  if ('any' in rule) return eb.or(rule.any.map((r) => kindCondition(eb, r, asOf)));
+  if ('not' in rule) return eb.not(kindCondition(eb, rule.not, asOf));
+  if ('ageAtLeast' in rule) return valued('person.birthDate', (e) => e('person_value.value', '<=', bornBy(asOf, rule.ageAtLeast)));
+  if ('ageBelow' in rule) return valued('person.birthDate', (e) => e('person_value.value', '>', bornBy(asOf, rule.ageBelow)));
+  if ('value' in rule) {
+    const v = rule.value;
+    if (v.equals !== undefined) {
+      const eq = v.equals;
+      return valued(v.element, (e) => e('person_value.value', '=', eq));
+    }
+    const list = [...(v.in ?? [])];
+    return list.length === 0 ? sql<SqlBool>`1 = 0` : valued(v.element, (e) => e('person_value.value', 'in', list));
+  }
+  return valued(rule.asserted, (e) => e('person_value.value', '=', 'true'));
 }
 
 /** Everything a person view is made of, read in one go. */
@@ -336,6 +378,36 @@ export class PersonRepository {
     return (await q.orderBy('valid_from').execute()).map(toResidence);
   }
 
+  /** The source records linked to a person, with the matcher's explanation where a score decided the link. */
+  async sourceLinks(personId: string): Promise<
+    { sourceId: string; recordKey: string; linkRule: string | null; firstBatchId: string; lastBatchId: string; endedAt: string | null; detail: string | null; linkedAt: string | null }[]
+  > {
+    const rows = await this.db
+      .selectFrom('source_record as sr')
+      .leftJoin('match_link as ml', (j) => j.onRef('ml.record_key', '=', 'sr.record_key').onRef('ml.person_id', '=', 'sr.person_id'))
+      .select(['sr.source_id', 'sr.record_key', 'sr.link_rule', 'sr.first_batch_id', 'sr.last_batch_id', 'sr.ended_at', 'ml.detail', 'ml.created_at'])
+      .where('sr.person_id', '=', personId)
+      .orderBy('sr.source_id')
+      .orderBy('sr.record_key')
+      .execute();
+    return rows.map((r) => ({
+      sourceId: r.source_id,
+      recordKey: r.record_key,
+      linkRule: r.link_rule,
+      firstBatchId: r.first_batch_id,
+      lastBatchId: r.last_batch_id,
+      endedAt: r.ended_at,
+      detail: r.detail ?? null,
+      linkedAt: r.created_at ?? null,
+    }));
+  }
+
+  /** The distinct current values of an element (served by the value index). */
+  async distinctValues(elementId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('person_value').select('value').distinct().where('element_id', '=', elementId).execute();
+    return rows.map((r) => r.value);
+  }
+
   async search(s: PersonSearch, asOf: string): Promise<{ ids: string[]; total: number }> {
     let base = this.db.selectFrom('person').where('person.status', '=', 'active');
     for (const v of s.values ?? []) {
@@ -362,7 +434,7 @@ export class PersonRepository {
           .where((e) => e.or([e('r.valid_from', 'is', null), e('r.valid_from', '<=', asOf)]))
           .where((e) => e.or([e('r.valid_to', 'is', null), e('r.valid_to', '>', asOf)]));
         const { areas, buildings } = where;
-        if (areas) q = q.where((e) => e.or(areas.map((a) => startsWith('r.area_code', a))));
+        if (areas) q = q.where((e) => e.or(areas.map((a) => e.and([e('r.area_code', '>=', a), e('r.area_code', '<', `${a}~`)]))));
         if (buildings) q = q.where('r.dwelling_id', 'in', eb.selectFrom('dwelling').select('dwelling.id').where('dwelling.building_id', 'in', buildings.length > 0 ? [...buildings] : ['']));
         return eb.exists(q);
       });
@@ -370,6 +442,43 @@ export class PersonRepository {
     if (s.withinAny) base = residing({ areas: s.withinAny });
     if (s.inBuildings) base = residing({ buildings: s.inBuildings });
     if (s.personId !== undefined) base = base.where('person.id', '=', s.personId);
+    for (const v of s.valueIn ?? []) {
+      const values = v.values.length > 0 ? [...v.values] : [''];
+      base = base.where('person.id', 'in', (eb) => eb.selectFrom('person_value as pv').select('pv.person_id').where('pv.element_id', '=', v.elementId).where('pv.value', 'in', values));
+    }
+    for (const r of s.valueRange ?? []) {
+      base = base.where('person.id', 'in', (eb) => {
+        let q = eb.selectFrom('person_value as pv').select('pv.person_id').where('pv.element_id', '=', r.elementId);
+        if (r.gte !== undefined) q = q.where('pv.value', '>=', r.gte);
+        if (r.gt !== undefined) q = q.where('pv.value', '>', r.gt);
+        if (r.lte !== undefined) q = q.where('pv.value', '<=', r.lte);
+        return q;
+      });
+    }
+    if (s.kindRule) {
+      const rule = s.kindRule;
+      base = base.where((eb) => kindCondition(eb, rule, asOf));
+    }
+    const inForce = (alias: string): Expression<SqlBool> => {
+      const from = sql.ref(`${alias}.valid_from`);
+      const to = sql.ref(`${alias}.valid_to`);
+      return sql<SqlBool>`(${from} is null or ${from} <= ${asOf}) and (${to} is null or ${to} > ${asOf})`;
+    };
+    if (s.addressContains) {
+      const text = s.addressContains;
+      base = base.where('person.id', 'in', (eb) =>
+        eb.selectFrom('residence as ra').select('ra.person_id').where(inForce('ra')).where(contains('ra.address_text', text)),
+      );
+    }
+    for (const r of s.residingAs ?? []) {
+      base = base.where('person.id', 'in', (eb) => {
+        // A range rather than LIKE, so that the (area_code, kind) index serves it on both backends.
+        let q = eb.selectFrom('residence as rk').select('rk.person_id').where(inForce('rk')).where('rk.area_code', '>=', r.area).where('rk.area_code', '<', `${r.area}~`);
+        if (r.kind !== 'any') q = q.where('rk.kind', '=', r.kind);
+        return q;
+      });
+    }
+    if (s.nonCitizenDocument) base = base.where('person.id', 'in', (eb) => eb.selectFrom('identifier as nd').select('nd.person_id').where('nd.type', '<>', 'CN_ID'));
     const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await base.select('person.id').orderBy('person.id').limit(s.limit).offset(s.offset).execute();
     return { ids: rows.map((r) => r.id), total: Number(total.n) };

@@ -259,6 +259,26 @@ export class ReportRepository {
   }
 
   /**
+   * Actual residences in the area that began or ended between `from` and `to` (inclusive, YYYY-MM-DD):
+   * the moves in and out the dashboard shows by month (src/apps/dashboard). One row per distinct
+   * residence fact; merged-away persons are left out.
+   */
+  async residenceMoves(areaPrefix: string, from: string, to: string): Promise<{ personId: string; areaCode: string; validFrom: string | null; validTo: string | null }[]> {
+    const rows = await this.db
+      .selectFrom('residence as r')
+      .innerJoin('person as p', 'p.id', 'r.person_id')
+      .select(['r.person_id', 'r.area_code', 'r.valid_from', 'r.valid_to'])
+      .distinct()
+      .where('p.merged_into', 'is', null)
+      .where('r.kind', '<>', 'registered')
+      .where('r.area_code', '>=', areaPrefix)
+      .where('r.area_code', '<', `${areaPrefix}~`)
+      .where((eb) => eb.or([eb.and([eb('r.valid_from', '>=', from), eb('r.valid_from', '<=', to)]), eb.and([eb('r.valid_to', '>=', from), eb('r.valid_to', '<=', to)])]))
+      .execute();
+    return rows.map((r) => ({ personId: r.person_id, areaCode: r.area_code, validFrom: r.valid_from, validTo: r.valid_to }));
+  }
+
+  /**
    * Element values of some persons only (a roster's columns, read after the report has chosen its
    * persons): current values, or the observations valid by `asOf`.
    */

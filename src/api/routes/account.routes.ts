@@ -1,13 +1,18 @@
 /**
- * Accounts through the API, for platform administrators: users (read; created with `populus user
- * create`) and the API tokens of department systems — issued for a department and purposes within
- * its remit, shown once, revoked at once.
+ * Accounts through the API, for platform administrators: users (list, create, disable and enable,
+ * set a new password, lift a lockout — each audited as `account.*` under PLATFORM_ADMINISTRATION;
+ * `populus user create` does the same from the command line) and the API tokens of department
+ * systems — issued for a department and purposes within its remit, shown once, revoked at once.
  */
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AccessServices } from '../../access/access-services.ts';
+import { entryOf } from '../../access/audit.service.ts';
+import { ROLES, type Principal } from '../../access/principal.ts';
+import { PopulusError } from '../../domain/errors.ts';
 import { principalOf } from '../auth.ts';
 import { errors } from '../schemas/common.schema.ts';
+import { literals } from '../schemas/standard.schema.ts';
 
 const TokenView = Type.Object(
   {
@@ -43,13 +48,124 @@ const UserView = Type.Object(
 
 export const accountSchemas = [TokenView, UserView];
 
+const UserParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
 export function accountRoutes(access: AccessServices): FastifyPluginAsyncTypebox {
   const { identity } = access;
+  /** Every change to an account is an audit entry (no personal data: the user's id and username in the detail). */
+  const audited = async (p: Principal, action: string, requestId: string, detail: Record<string, unknown>): Promise<void> => {
+    const entry = entryOf({ principal: p, purpose: 'PLATFORM_ADMINISTRATION' }, { action, personIds: [], elementIds: [], result: 'ok', requestId });
+    await access.audit.append([{ ...entry, detail: JSON.stringify(detail) }]);
+  };
+  const notSelf = (p: Principal, id: string, what: string): void => {
+    if (p.actor.kind === 'user' && p.actor.id === id) throw new PopulusError('NOT_ALLOWED', `you may not ${what} your own account`, { operation: 'account.manage' });
+  };
   return async (app) => {
     app.get('/users', {
       config: { access: { operation: 'account.manage' } },
       schema: { tags: ['accounts'], summary: 'Console users', response: { 200: Type.Array(Type.Ref('User')), ...errors(401, 403) } },
       handler: () => identity.listUsers(),
+    });
+
+    app.post('/users', {
+      config: { access: { operation: 'account.manage' } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create a console user (audited as account.user.create)',
+        description:
+          'The username is 3–64 lower-case letters, digits, dots, dashes or underscores; the password 12–128 characters (WEAK_PASSWORD otherwise). ' +
+          'A street administrator needs 9-digit street codes, a committee worker a 12-digit committee code, a collector buildings, a department officer a department (INVALID_VALUE otherwise).',
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 3, maxLength: 64 }),
+            displayName: Type.String({ minLength: 1, maxLength: 100 }),
+            password: Type.String({ maxLength: 128 }),
+            role: literals(ROLES),
+            departmentId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
+            areaCodes: Type.Optional(Type.Array(Type.String({ pattern: '^\\d{2,12}$' }), { maxItems: 50 })),
+            buildingIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('User'), ...errors(400, 401, 403, 404, 409, 422) },
+      },
+      handler: async (req, reply) => {
+        const b = req.body;
+        const user = await identity.createUser({
+          username: b.username,
+          displayName: b.displayName,
+          password: b.password,
+          role: b.role,
+          departmentId: b.departmentId ?? null,
+          areaCodes: b.areaCodes ?? [],
+          buildingIds: b.buildingIds ?? [],
+        });
+        await audited(principalOf(req), 'account.user.create', req.id, { userId: user.id, username: user.username, role: user.role });
+        return reply.status(201).send(user);
+      },
+    });
+
+    app.post('/users/:id/disable', {
+      config: { access: { operation: 'account.manage' } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Disable a user: their sessions end at once and they cannot log in (audited as account.user.disable)',
+        params: UserParams,
+        response: { 200: Type.Ref('User'), ...errors(401, 403, 404) },
+      },
+      handler: async (req) => {
+        const p = principalOf(req);
+        notSelf(p, req.params.id, 'disable');
+        await identity.disableUser(req.params.id);
+        await audited(p, 'account.user.disable', req.id, { userId: req.params.id });
+        return identity.getUser(req.params.id);
+      },
+    });
+
+    app.post('/users/:id/enable', {
+      config: { access: { operation: 'account.manage' } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Enable a disabled user again (audited as account.user.enable)',
+        params: UserParams,
+        response: { 200: Type.Ref('User'), ...errors(401, 403, 404) },
+      },
+      handler: async (req) => {
+        await identity.enableUser(req.params.id);
+        await audited(principalOf(req), 'account.user.enable', req.id, { userId: req.params.id });
+        return identity.getUser(req.params.id);
+      },
+    });
+
+    app.post('/users/:id/unlock', {
+      config: { access: { operation: 'account.manage' } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Lift a lockout after repeated failed logins before it runs out (audited as account.user.unlock)',
+        params: UserParams,
+        response: { 200: Type.Ref('User'), ...errors(401, 403, 404) },
+      },
+      handler: async (req) => {
+        await identity.unlockUser(req.params.id);
+        await audited(principalOf(req), 'account.user.unlock', req.id, { userId: req.params.id });
+        return identity.getUser(req.params.id);
+      },
+    });
+
+    app.put('/users/:id/password', {
+      config: { access: { operation: 'account.manage' } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Set a new password for a user (12–128 characters); their sessions end (audited as account.user.password)',
+        params: UserParams,
+        body: Type.Object({ password: Type.String({ maxLength: 128 }) }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 422) },
+      },
+      handler: async (req, reply) => {
+        await identity.setPassword(req.params.id, req.body.password);
+        await audited(principalOf(req), 'account.user.password', req.id, { userId: req.params.id });
+        return reply.status(204).send(null);
+      },
     });
 
     app.get('/tokens', {

@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AccessServices } from '../../access/access-services.ts';
-import { AUDIT_RESULTS } from '../../access/audit-chain.ts';
+import { AUDIT_RESULTS, formatAnchor, parseAnchor } from '../../access/audit-chain.ts';
+import { PopulusError } from '../../domain/errors.ts';
 import { principalOf } from '../auth.ts';
 import { errors } from '../schemas/common.schema.ts';
 import { literals } from '../schemas/standard.schema.ts';
@@ -42,6 +43,7 @@ const Filter = {
   action: Type.Optional(Type.String({ maxLength: 64 })),
   purpose: Type.Optional(Type.String({ maxLength: 64 })),
   result: Type.Optional(literals(AUDIT_RESULTS)),
+  requestId: Type.Optional(Type.String({ maxLength: 100, description: 'the id of the request an entry was made for (as recorded in the entry)' })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
 };
@@ -97,6 +99,47 @@ export function auditRoutes(access: AccessServices): FastifyPluginAsyncTypebox {
       handler: async () => {
         const head = await audit.head();
         return { seq: head.seq, hash: head.hash, anchor: await audit.anchor() };
+      },
+    });
+
+    app.post('/audit/verify', {
+      config: { access: { operation: 'audit.read' } },
+      schema: {
+        tags: ['audit'],
+        summary: 'Auditors: walk the whole hash chain now (as `populus audit verify`): intact, or the first broken entry; optionally check an anchor kept earlier',
+        body: Type.Object(
+          { anchor: Type.Optional(Type.String({ maxLength: 200, description: 'a line from GET /audit/head kept elsewhere: populus-audit-head:<seq>:<hash>' })) },
+          { additionalProperties: false, description: 'send {} to verify without an anchor' },
+        ),
+        response: {
+          200: Type.Object({
+            intact: Type.Boolean(),
+            entries: Type.Integer({ description: 'entries verified' }),
+            head: Type.Object({ seq: Type.Integer(), hash: Type.String(), anchor: Type.String() }, { description: 'the last good entry' }),
+            checkpoint: Type.Union([Type.Object({ throughSeq: Type.Integer(), entries: Type.Integer() }), Type.Null()], { description: 'where the walk began after pruning' }),
+            firstBreak: Type.Union([Type.Object({ seq: Type.Integer(), kind: Type.String(), message: Type.String() }), Type.Null()]),
+            anchorChecked: Type.Union([Type.Boolean(), Type.Null()], { description: 'whether the anchor given was found and matched (null: none given, or pruned)' }),
+            verifiedAt: Type.String(),
+          }),
+          ...errors(400, 401, 403),
+        },
+      },
+      handler: async (req) => {
+        const line = req.body.anchor;
+        const anchor = line === undefined || line.trim() === '' ? undefined : parseAnchor(line);
+        if (line !== undefined && line.trim() !== '' && anchor === undefined) throw new PopulusError('VALIDATION_FAILED', 'the anchor is not a populus-audit-head:<seq>:<hash> line', { field: 'anchor' });
+        await audit.drain();
+        const r = await audit.verify(anchor === undefined ? {} : { anchor });
+        await audit.record(who(principalOf(req)), { action: 'audit.verify', personIds: [], elementIds: [], result: 'ok', requestId: req.id });
+        return {
+          intact: r.intact,
+          entries: r.entries,
+          head: { seq: r.head.seq, hash: r.head.hash, anchor: formatAnchor(r.head) },
+          checkpoint: r.checkpoint ? { throughSeq: r.checkpoint.throughSeq, entries: r.checkpoint.entries } : null,
+          firstBreak: r.firstBreak ? { seq: r.firstBreak.seq, kind: r.firstBreak.kind, message: r.firstBreak.message } : null,
+          anchorChecked: r.anchorChecked,
+          verifiedAt: new Date().toISOString(),
+        };
       },
     });
 

@@ -10,6 +10,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CHANNELS, SUBSCRIPTION_STATUSES, type Subscription } from '../../domain/feed/subscription.ts';
 import { EVENT_TYPES } from '../../domain/feed/change-event.ts';
 import { EVERYTHING, subscriberOf, type Subscriber } from '../../feed/feed-gate.ts';
+import { PopulusError } from '../../domain/errors.ts';
+import { principalOfSubscription } from '../../access/principal.ts';
+import type { RemitPolicy } from '../../access/remit-policy.ts';
 import type { FeedServices } from '../../feed/feed-services.ts';
 import { BATCH_MAX_LIMIT } from '../../feed/subscription.service.ts';
 import { MAX_LIMIT, MAX_WAIT_SECONDS } from '../../feed/pull-feed.ts';
@@ -158,6 +161,17 @@ const DeadLetterView = Type.Object({
   replayedAt: Nullable(Type.String()),
 });
 
+const RemitView = Type.Object({
+  departmentId: Type.String(),
+  purposes: Type.Array(Type.String(), { description: 'the purposes the department’s remit allows' }),
+  purpose: Nullable(Type.String()),
+  elements: Type.Array(Type.String(), { description: 'data elements readable for the purpose' }),
+  areas: Type.Array(Type.String(), { description: 'area-code prefixes the remit covers for the purpose (empty: no area limit beyond the node)' }),
+  kinds: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'kinds of people served for the purpose; null = everyone' }),
+  unmask: Type.Boolean({ description: 'whether the remit allows unmasking for the purpose' }),
+  codeProfiles: Type.Array(Type.String(), { description: 'sources of the department (code profiles a subscription may ask for)' }),
+});
+
 /** Aborts when the client goes away before the answer is written. */
 function clientGone(reply: FastifyReply): AbortController {
   const ac = new AbortController();
@@ -167,7 +181,7 @@ function clientGone(reply: FastifyReply): AbortController {
   return ac;
 }
 
-export function feedRoutes(feed: FeedServices): FastifyPluginAsyncTypebox {
+export function feedRoutes(feed: FeedServices, policy?: RemitPolicy): FastifyPluginAsyncTypebox {
   const { subscriptions, pull } = feed;
   const streams = new Set<AbortController>();
 
@@ -202,6 +216,52 @@ export function feedRoutes(feed: FeedServices): FastifyPluginAsyncTypebox {
         },
       },
       handler: async (req, reply) => reply.status(201).send(await subscriptions.create(principalOf(req), req.body)),
+    });
+
+    app.get('/subscriptions/remit', {
+      config: { access: { operation: 'subscription.manage' } },
+      schema: {
+        tags,
+        summary: 'What a department may subscribe to: its purposes and, for one purpose, the elements, areas, kinds of people, unmasking and code profiles its remit allows (what the console offers)',
+        querystring: Type.Object({ departmentId: Type.Optional(Type.String({ maxLength: 64 })), purpose: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+        response: { 200: RemitView, ...errors(403, 404, 422, 503) },
+      },
+      handler: async (req) => {
+        if (policy === undefined) throw new PopulusError('NOT_READY', 'the remit policy is not available on this node');
+        const principal = principalOf(req);
+        const q = req.query;
+        let departmentId: string;
+        if (principal.role === 'platform-admin') {
+          if (q.departmentId === undefined) throw new PopulusError('INVALID_VALUE', 'a platform administrator names the department (departmentId)', { field: 'departmentId' });
+          departmentId = q.departmentId;
+        } else {
+          if (principal.departmentId === null || (q.departmentId !== undefined && q.departmentId !== principal.departmentId)) {
+            throw new PopulusError('NOT_ALLOWED', 'a department sees its own remit only', { departmentId: q.departmentId ?? '' });
+          }
+          departmentId = principal.departmentId;
+        }
+        if (policy.departmentPurposes(departmentId).size === 0) throw new PopulusError('DEPARTMENT_NOT_FOUND', `no department ${departmentId} with a remit`, { department: departmentId });
+        const purposes = [...policy.departmentPurposes(departmentId)].filter((p) => principal.purposes === null || principal.role === 'platform-admin' || principal.purposes.includes(p)).sort();
+        const sources = (await feed.data.repos.sources.listSources()).filter((s) => s.departmentId === departmentId).map((s) => s.id);
+        const empty = { departmentId, purposes, purpose: q.purpose ?? null, elements: [], areas: [], kinds: [], unmask: false, codeProfiles: sources };
+        if (q.purpose === undefined || !purposes.includes(q.purpose)) return empty;
+        const check = policy.check(principalOfSubscription({ id: 'remit', departmentId, purpose: q.purpose }), q.purpose);
+        if (!check.ok) return empty;
+        const scopes = check.access.scopes();
+        const elements = [...new Set(scopes.flatMap((s) => [...s.elements]))].sort();
+        // Per scope, the most specific list of area prefixes (the one every person must be inside).
+        const areas = new Set<string>();
+        for (const s of scopes) {
+          const lists = [...s.areaPrefixes].sort((a, b) => Math.min(...b.map((x) => x.length)) - Math.min(...a.map((x) => x.length)));
+          for (const a of lists[0] ?? []) areas.add(a);
+        }
+        const kinds = scopes.some((s) => s.kinds === null) ? null : [...new Set(scopes.flatMap((s) => [...(s.kinds ?? [])]))].sort();
+        let limited = [...areas].sort();
+        if (principal.role === 'department-officer' && principal.areaCodes.length > 0) {
+          limited = principal.areaCodes.filter((c) => limited.length === 0 || limited.some((a) => c.startsWith(a)));
+        }
+        return { departmentId, purposes, purpose: q.purpose, elements, areas: limited, kinds, unmask: scopes.some((s) => s.unmask.size > 0), codeProfiles: sources };
+      },
     });
 
     app.get('/subscriptions', {

@@ -2,9 +2,10 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PersonGate } from '../../access/person-gate.ts';
+import type { Services } from '../../services/services.ts';
 import { accessOf } from '../auth.ts';
-import { IsoDate, Page, errors, paged } from '../schemas/common.schema.ts';
-import { IdentifierInputSchema, PersonValueSchema, ResidenceInputSchema } from '../schemas/registry.schema.ts';
+import { IsoDate, Page, errors } from '../schemas/common.schema.ts';
+import { IdentifierInputSchema, PersonSearchFields, PersonValueSchema, ResidenceInputSchema } from '../schemas/registry.schema.ts';
 
 const tags = ['persons'];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -19,7 +20,7 @@ const Unmask = Type.Optional(Type.Boolean({ description: 'show in full the ident
  * remit, answers only within it (a person out of remit is PERSON_NOT_FOUND, as if missing), masks
  * by default, and is audited before it answers.
  */
-export function personRoutes(gate: PersonGate): FastifyPluginAsyncTypebox {
+export function personRoutes(gate: PersonGate, services?: Pick<Services, 'persons'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post('/persons', {
       config: { access: { personal: true } },
@@ -43,19 +44,17 @@ export function personRoutes(gate: PersonGate): FastifyPluginAsyncTypebox {
       config: { access: { personal: true } },
       schema: {
         tags,
-        summary: 'Find persons by ID number, name (exact or prefix) or area of residence; by POST so no personal data is in a URL',
-        body: Type.Object(
-          {
-            idNumber: Type.Optional(Type.String({ maxLength: 40 })),
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-            namePrefix: Type.Optional(Type.Boolean()),
-            within: Type.Optional(Type.String({ pattern: '^\\d{6,12}$' })),
-            unmask: Unmask,
-            ...Page,
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: paged(Type.Ref('Person')), ...errors(400) },
+        summary:
+          'Find persons by ID number, name (exact or prefix), pinyin, address, area, population category, kind, sex and age; by POST so no personal data is in a URL. Only persons within your remit are found or counted; the first 1000 matches are looked at (capped: true when more matched — narrow the search)',
+        body: Type.Object({ ...PersonSearchFields, unmask: Unmask, ...Page }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Ref('Person')),
+            total: Type.Integer({ description: 'persons found within your remit (of the matches looked at)' }),
+            capped: Type.Boolean({ description: 'more persons matched than were looked at: total is a lower bound' }),
+          }),
+          ...errors(400, 422),
+        },
       },
       handler: (req) => {
         const { unmask, ...query } = req.body;
@@ -68,17 +67,9 @@ export function personRoutes(gate: PersonGate): FastifyPluginAsyncTypebox {
       schema: {
         tags,
         summary: 'Export the persons a search finds within your remit as CSV: a column per element you may read (masked unless unmask); audited as one use naming every person',
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-            namePrefix: Type.Optional(Type.Boolean()),
-            within: Type.Optional(Type.String({ pattern: '^\\d{6,12}$' })),
-            unmask: Unmask,
-          },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ ...PersonSearchFields, unmask: Unmask }, { additionalProperties: false }),
         produces: ['text/csv'],
-        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM, header row first' }), ...errors(400) },
+        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM, header row first' }), ...errors(400, 422) },
       },
       handler: async (req, reply) => {
         const { unmask, ...query } = req.body;
@@ -122,6 +113,47 @@ export function personRoutes(gate: PersonGate): FastifyPluginAsyncTypebox {
       },
       handler: (req) =>
         gate.history(accessOf(req), req.params.id, req.query.validOn, req.query.knownAt === undefined ? undefined : new Date(req.query.knownAt).toISOString(), { requestId: req.id }),
+    });
+
+    app.get('/persons/:id/links', {
+      config: { access: { operation: 'review.read', personal: true } },
+      schema: {
+        tags,
+        summary:
+          'The department records linked to a person and why: by ID number, as a new person, or by the matcher’s score (each comparison’s level and weight). For those who review matches (review.read); the read is audited as a read of the person, and record keys (often ID numbers) are masked',
+        params: Id,
+        response: {
+          200: Type.Object({
+            links: Type.Array(
+              Type.Object({
+                sourceId: Type.String(),
+                recordKey: Type.String({ description: 'masked: first 3 and last 4 characters' }),
+                linkRule: Type.Union([Type.String(), Type.Null()], { description: 'identifier, new, matcher:<rules>@<version>, …' }),
+                firstBatchId: Type.String(),
+                lastBatchId: Type.String(),
+                endedAt: Type.Union([Type.String(), Type.Null()], { description: 'when the record left its source’s full extract' }),
+                linkedAt: Type.Union([Type.String(), Type.Null()]),
+                explanation: Type.Union([
+                  Type.Object({
+                    decision: Type.String(),
+                    decidedBy: Type.String(),
+                    probability: Type.Union([Type.Number(), Type.Null()]),
+                    weight: Type.Union([Type.Number(), Type.Null()]),
+                    comparisons: Type.Array(Type.Object({ id: Type.String(), level: Type.Union([Type.String(), Type.Null()]), weight: Type.Number() })),
+                  }),
+                  Type.Null(),
+                ]),
+              }),
+            ),
+          }),
+          ...errors(403, 404),
+        },
+      },
+      handler: async (req) => {
+        // Visible to the caller (PERSON_NOT_FOUND otherwise), and the read audited, through the gate.
+        await gate.read(accessOf(req), req.params.id, { requestId: req.id });
+        return { links: services ? await services.persons.sourceLinks(req.params.id) : [] };
+      },
     });
 
     app.patch('/persons/:id', {

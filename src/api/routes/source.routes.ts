@@ -13,6 +13,7 @@ import { newId } from '../../store/clock.ts';
 import { IsoDate, errors } from '../schemas/common.schema.ts';
 import { literals } from '../schemas/standard.schema.ts';
 import { rejectedRowsCsv, rejectedRowsXlsx } from '../../ingest/rejected-export.ts';
+import { TRANSFORM_DOCS } from '../../ingest/transform/transform-registry.ts';
 import type { AccessServices } from '../../access/access-services.ts';
 import { mayActOnSource } from '../../access/operations.ts';
 import type { Principal } from '../../access/principal.ts';
@@ -58,7 +59,45 @@ const Batch = Type.Object(
 
 const ProfileSchema = Type.Object({}, { additionalProperties: true, description: 'a mapping profile: see docs/import.md' });
 
-export const sourceSchemas = [SourceView, Batch];
+const ProfileProblems = Type.Object(
+  { problems: Type.Array(Type.Object({ path: Type.String({ description: 'where in the profile: columns[2].target.element, codeMaps.sex.map.男, recordKey…' }), message: Type.String() })) },
+  { $id: 'ProfileProblems' },
+);
+
+const ProfileDraftView = Type.Object(
+  {
+    profile: ProfileSchema,
+    columns: Type.Array(
+      Type.Object({
+        column: Type.String(),
+        mapping: Type.Union([Type.Object({}, { additionalProperties: true, description: 'the proposed column mapping' }), Type.Null()]),
+        confidence: Type.Number({ description: '0–1: how sure the draft is' }),
+        why: Type.String(),
+      }),
+    ),
+    unmappedColumns: Type.Array(Type.String()),
+    unmappedValues: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'local values of coded columns matching no standard code, by code map id' }),
+    header: Type.Object({ format: Type.String(), encoding: Type.String(), headers: Type.Array(Type.String()), headerRow: Type.Integer(), sheet: Type.Optional(Type.String()), delimiter: Type.Optional(Type.String()) }),
+  },
+  { $id: 'ProfileDraft' },
+);
+
+const TransformView = Type.Object({ id: Type.String(), summary: Type.String(), options: Type.Union([Type.String(), Type.Null()]) }, { $id: 'Transform' });
+
+export const sourceSchemas = [SourceView, Batch, ProfileProblems, ProfileDraftView, TransformView];
+
+/** Streams a request body (a file) to a temporary file; answers its path and a clean-up. */
+async function bodyToTempFile(body: unknown): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'populus-upload-'));
+  const path = join(dir, 'upload');
+  try {
+    await pipeline(body as Readable, createWriteStream(path));
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return { path, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
 
 export function sourceRoutes(services: Services, access: AccessServices): FastifyPluginAsyncTypebox {
   const { sources, imports } = services;
@@ -67,9 +106,14 @@ export function sourceRoutes(services: Services, access: AccessServices): Fastif
     const source = await sources.get(sourceId);
     if (!mayActOnSource(p, source.departmentId)) throw new PopulusError('SOURCE_NOT_FOUND', `there is no source ${sourceId} of your department`, { sourceId });
   };
+  /** The source of each import started here: while an import is still being checked its view names no source yet. */
+  const startedFor = new Map<string, string>();
   const ownBatch = async (p: Principal, batchId: string): Promise<void> => {
     const batch = await imports.status(batchId); // also an import still being checked, before its batch row exists
-    const source = await sources.get(batch.sourceId);
+    const sourceId = batch.sourceId || startedFor.get(batchId);
+    if (!sourceId) throw new PopulusError('IMPORT_NOT_FOUND', `there is no import ${batchId} of your department`, { importId: batchId });
+    if (batch.sourceId) startedFor.delete(batchId);
+    const source = await sources.get(sourceId);
     if (!mayActOnSource(p, source.departmentId)) throw new PopulusError('IMPORT_NOT_FOUND', `there is no import ${batchId} of your department`, { importId: batchId });
   };
   const { audit } = access;
@@ -131,8 +175,51 @@ export function sourceRoutes(services: Services, access: AccessServices): Fastif
       },
     });
 
+    app.post('/sources/:id/profiles/check', {
+      config: { access: { operation: 'source.write' } },
+      schema: {
+        tags: ['sources'],
+        summary: 'Check a mapping profile against the standard without storing it: the problems POST /sources/{id}/profiles would refuse it for (none: it would be stored)',
+        params: Type.Object({ id: Type.String() }),
+        body: ProfileSchema,
+        response: { 200: Type.Ref('ProfileProblems'), ...errors(404) },
+      },
+      handler: async (req) => {
+        await ownSource(principalOf(req), req.params.id);
+        return { problems: await sources.checkProfileOf(req.body as unknown as MappingProfile) };
+      },
+    });
+
+    app.get('/transforms', {
+      config: { access: { operation: 'source.read' } },
+      schema: { tags: ['sources'], summary: 'The value transforms a mapping profile may name, with what each does', response: { 200: Type.Array(Type.Ref('Transform')) } },
+      handler: () => Object.entries(TRANSFORM_DOCS).map(([id, d]: [string, { summary: string; options?: string }]) => ({ id, summary: d.summary, options: d.options ?? null })),
+    });
+
     // The body is the file itself; it is streamed to a temporary file, never held in memory.
     app.addContentTypeParser(['application/octet-stream', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/x-ndjson'], (_req, payload, done) => done(null, payload));
+
+    app.post('/sources/:id/draft', {
+      config: { access: { operation: 'source.write' } },
+      bodyLimit: 512 * 1024 * 1024,
+      schema: {
+        tags: ['sources'],
+        summary: 'Draft a mapping profile for a file of this source (the file is the body; only its header and a sample are read, nothing is stored): columns → elements, local codes → standard codes, and what could not be mapped — as `populus source draft`',
+        params: Type.Object({ id: Type.String() }),
+        querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('ProfileDraft'), ...errors(400, 404, 413, 415, 422) },
+      },
+      handler: async (req) => {
+        await ownSource(principalOf(req), req.params.id);
+        const file = await bodyToTempFile(req.body);
+        try {
+          const d = await imports.draft(file.path, req.query.fileName);
+          return { profile: d.profile, columns: d.columns.map((c) => ({ ...c, mapping: c.mapping ?? null })), unmappedColumns: d.unmappedColumns, unmappedValues: d.unmappedValues, header: d.header };
+        } finally {
+          await file.cleanup();
+        }
+      },
+    });
 
     app.post('/imports', {
       config: { access: { operation: 'import.run' } },
@@ -149,6 +236,7 @@ export function sourceRoutes(services: Services, access: AccessServices): Fastif
         const path = join(dir, 'upload');
         await pipeline(req.body as unknown as Readable, createWriteStream(path));
         const id = newId();
+        startedFor.set(id, req.query.source);
         imports.startInBackground(id, req.query.source, path, { displayName: req.query.fileName, ...(req.query.observedAt ? { observedAt: req.query.observedAt } : {}) }, () => rm(dir, { recursive: true, force: true }));
         return reply.status(202).send({ id });
       },

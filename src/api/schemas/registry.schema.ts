@@ -102,4 +102,35 @@ export const ResidenceInputSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The filters of a person search and export (POST /persons/search, /persons/export): each given
+ * one narrows the result; persons outside the caller's remit are never found.
+ */
+export const PersonSearchFields = {
+  idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'citizen ID or other document number, exact' })),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  namePrefix: Type.Optional(Type.Boolean({ description: 'name starts with, rather than equals' })),
+  pinyin: Type.Optional(Type.String({ minLength: 2, maxLength: 60, pattern: '^[A-Za-z\\s]+$', description: 'toneless pinyin of the name (zhangwei, zhang wei) or its initials (zw); starts with' })),
+  address: Type.Optional(Type.String({ minLength: 2, maxLength: 100, description: 'text in the address of a residence in force (registered or actual)' })),
+  within: Type.Optional(Type.String({ pattern: '^\\d{6,12}$', description: 'a residence in force (registered or actual) inside this area' })),
+  area: Type.Optional(
+    Type.String({
+      pattern: '^\\d{9,12}$',
+      description:
+        "the area's population as reports count it: a determined population category placed in the area (by the actual residence; by the registered one for REGISTERED_ABSENT, which is left out unless asked for) and alive; with category UNDETERMINED, the undetermined with a residence in the area",
+    }),
+  ),
+  category: Type.Optional(
+    Type.Unsafe<string>({
+      type: 'string',
+      enum: ['RESIDENT_REGISTERED', 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL', 'FROM_OTHER_PROVINCE', 'FROM_ABROAD', 'REGISTERED_ABSENT', 'UNDETERMINED'],
+      description: 'population-category code, or UNDETERMINED',
+    }),
+  ),
+  kind: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$', description: 'a kind of people today (GET /standard/kinds ids: elderly-60, women-15-49, …)' })),
+  sex: Type.Optional(Type.Unsafe<'1' | '2'>({ type: 'string', enum: ['1', '2'], description: 'person.sex code: 1 male, 2 female' })),
+  ageFrom: Type.Optional(Type.Integer({ minimum: 0, maximum: 150, description: 'age today in whole years, at least' })),
+  ageTo: Type.Optional(Type.Integer({ minimum: 0, maximum: 150, description: 'age today in whole years, at most' })),
+};
+
 export const registrySchemas = [BuildingSchema, DwellingSchema, HouseholdSchema, MemberSchema, IdentifierSchema, ResidenceSchema, PersonViewSchema];

@@ -22,11 +22,16 @@ import { ReportService, type DefinitionLanguage, type ReportRunner } from './rep
 import { ScheduleService } from './schedule.service.ts';
 import { TemplateService } from './template.service.ts';
 import type { ReportDefinition } from './types.ts';
+import { DashboardService } from '../dashboard/dashboard.service.ts';
+import { loadKinds } from '../../reference/kind-loader.ts';
+import { defaultDataDir } from '../../reference/data-dir.ts';
 
 export interface ReportServices {
   readonly reports: ReportService;
   readonly schedules: ScheduleService;
   readonly templates: TemplateService;
+  /** The console's dashboard (src/apps/dashboard): figures from the same bulk read and remit cut as reports. */
+  readonly dashboard: DashboardService;
 }
 
 export interface ReportServicesOptions {
@@ -95,6 +100,13 @@ export function createReportServices(o: ReportServicesOptions): ReportServices {
   });
   return {
     reports,
+    dashboard: new DashboardService({
+      data: o.data,
+      homeArea: o.homeArea,
+      kinds: loadKinds(o.dataDir ?? defaultDataDir()),
+      audit: access.audit,
+      ...(o.clock ? { clock: o.clock } : {}),
+    }),
     schedules: new ScheduleService(o.data, reports, o.clock),
     templates: new TemplateService({
       data: o.data,
