@@ -3069,7 +3069,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Find persons by ID number, name (exact or prefix) or area of residence; by POST so no personal data is in a URL */
+        /** Find persons by ID number, name (exact or prefix), pinyin, address, area, population category, kind, sex and age; by POST so no personal data is in a URL. Only persons within your remit are found or counted; the first 1000 matches are looked at (capped: true when more matched — narrow the search) */
         post: {
             parameters: {
                 query?: never;
@@ -3083,10 +3083,35 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description citizen ID or other document number, exact */
                         idNumber?: string;
                         name?: string;
+                        /** @description name starts with, rather than equals */
                         namePrefix?: boolean;
+                        /** @description toneless pinyin of the name (zhangwei, zhang wei) or its initials (zw); starts with */
+                        pinyin?: string;
+                        /** @description text in the address of a residence in force (registered or actual) */
+                        address?: string;
+                        /** @description a residence in force (registered or actual) inside this area */
                         within?: string;
+                        /** @description the area's population as reports count it: a determined population category placed in the area (by the actual residence; by the registered one for REGISTERED_ABSENT, which is left out unless asked for) and alive; with category UNDETERMINED, the undetermined with a residence in the area */
+                        area?: string;
+                        /**
+                         * @description population-category code, or UNDETERMINED
+                         * @enum {string}
+                         */
+                        category?: "RESIDENT_REGISTERED" | "RESIDENT_REGISTERED_ELSEWHERE_LOCAL" | "FROM_OTHER_PROVINCE" | "FROM_ABROAD" | "REGISTERED_ABSENT" | "UNDETERMINED";
+                        /** @description a kind of people today (GET /standard/kinds ids: elderly-60, women-15-49, …) */
+                        kind?: string;
+                        /**
+                         * @description person.sex code: 1 male, 2 female
+                         * @enum {string}
+                         */
+                        sex?: "1" | "2";
+                        /** @description age today in whole years, at least */
+                        ageFrom?: number;
+                        /** @description age today in whole years, at most */
+                        ageTo?: number;
                         /** @description show in full the identifiers and phones your remit lets you unmask for the stated purpose (the read is audited as an unmasking) */
                         unmask?: boolean;
                         /** @default 50 */
@@ -3105,7 +3130,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Person"][];
+                            /** @description persons found within your remit (of the matches looked at) */
                             total: number;
+                            /** @description more persons matched than were looked at: total is a lower bound */
+                            capped: boolean;
                         };
                     };
                 };
@@ -3129,6 +3157,15 @@ export interface paths {
                 };
                 /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3176,9 +3213,35 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description citizen ID or other document number, exact */
+                        idNumber?: string;
                         name?: string;
+                        /** @description name starts with, rather than equals */
                         namePrefix?: boolean;
+                        /** @description toneless pinyin of the name (zhangwei, zhang wei) or its initials (zw); starts with */
+                        pinyin?: string;
+                        /** @description text in the address of a residence in force (registered or actual) */
+                        address?: string;
+                        /** @description a residence in force (registered or actual) inside this area */
                         within?: string;
+                        /** @description the area's population as reports count it: a determined population category placed in the area (by the actual residence; by the registered one for REGISTERED_ABSENT, which is left out unless asked for) and alive; with category UNDETERMINED, the undetermined with a residence in the area */
+                        area?: string;
+                        /**
+                         * @description population-category code, or UNDETERMINED
+                         * @enum {string}
+                         */
+                        category?: "RESIDENT_REGISTERED" | "RESIDENT_REGISTERED_ELSEWHERE_LOCAL" | "FROM_OTHER_PROVINCE" | "FROM_ABROAD" | "REGISTERED_ABSENT" | "UNDETERMINED";
+                        /** @description a kind of people today (GET /standard/kinds ids: elderly-60, women-15-49, …) */
+                        kind?: string;
+                        /**
+                         * @description person.sex code: 1 male, 2 female
+                         * @enum {string}
+                         */
+                        sex?: "1" | "2";
+                        /** @description age today in whole years, at least */
+                        ageFrom?: number;
+                        /** @description age today in whole years, at most */
+                        ageTo?: number;
                         /** @description show in full the identifiers and phones your remit lets you unmask for the stated purpose (the read is audited as an unmasking) */
                         unmask?: boolean;
                     };
@@ -3214,6 +3277,15 @@ export interface paths {
                 };
                 /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3510,6 +3582,116 @@ export interface paths {
                 };
                 /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/persons/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The department records linked to a person and why: by ID number, as a new person, or by the matcher’s score (each comparison’s level and weight). For those who review matches (review.read); the read is audited as a read of the person, and record keys (often ID numbers) are masked */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description the purpose of this use of personal data: a code of the purpose code table within your remit (required) */
+                    "x-purpose"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            links: {
+                                sourceId: string;
+                                /** @description masked: first 3 and last 4 characters */
+                                recordKey: string;
+                                /** @description identifier, new, matcher:<rules>@<version>, … */
+                                linkRule: string | null;
+                                firstBatchId: string;
+                                lastBatchId: string;
+                                /** @description when the record left its source’s full extract */
+                                endedAt: string | null;
+                                linkedAt: string | null;
+                                explanation: {
+                                    decision: string;
+                                    decidedBy: string;
+                                    probability: number | null;
+                                    weight: number | null;
+                                    comparisons: {
+                                        id: string;
+                                        level: string | null;
+                                        weight: number;
+                                    }[];
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4231,6 +4413,262 @@ export interface paths {
                 };
                 /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources/{id}/profiles/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a mapping profile against the standard without storing it: the problems POST /sources/{id}/profiles would refuse it for (none: it would be stored) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description a mapping profile: see docs/import.md */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProfileProblems"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transforms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The value transforms a mapping profile may name, with what each does */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Transform"][];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources/{id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draft a mapping profile for a file of this source (the file is the body; only its header and a sample are read, nothing is stored): columns → elements, local codes → standard codes, and what could not be mapped — as `populus source draft` */
+        post: {
+            parameters: {
+                query: {
+                    fileName: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProfileDraft"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5608,6 +6046,8 @@ export interface paths {
                     action?: string;
                     purpose?: string;
                     result?: "ok" | "denied" | "not-found" | "error";
+                    /** @description the id of the request an entry was made for (as recorded in the entry) */
+                    requestId?: string;
                     from?: string;
                     to?: string;
                     beforeSeq?: number;
@@ -5691,6 +6131,8 @@ export interface paths {
                     action?: string;
                     purpose?: string;
                     result?: "ok" | "denied" | "not-found" | "error";
+                    /** @description the id of the request an entry was made for (as recorded in the entry) */
+                    requestId?: string;
                     from?: string;
                     to?: string;
                 };
@@ -5816,6 +6258,109 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Auditors: walk the whole hash chain now (as `populus audit verify`): intact, or the first broken entry; optionally check an anchor kept earlier */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description send {} to verify without an anchor */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a line from GET /audit/head kept elsewhere: populus-audit-head:<seq>:<hash> */
+                        anchor?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            intact: boolean;
+                            /** @description entries verified */
+                            entries: number;
+                            /** @description the last good entry */
+                            head: {
+                                seq: number;
+                                hash: string;
+                                anchor: string;
+                            };
+                            /** @description where the walk began after pruning */
+                            checkpoint: {
+                                throughSeq: number;
+                                entries: number;
+                            } | null;
+                            firstBreak: {
+                                seq: number;
+                                kind: string;
+                                message: string;
+                            } | null;
+                            /** @description whether the anchor given was found and matched (null: none given, or pruned) */
+                            anchorChecked: boolean | null;
+                            verifiedAt: string;
+                        };
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -5973,6 +6518,423 @@ export interface paths {
             };
         };
         put?: never;
+        /**
+         * Create a console user (audited as account.user.create)
+         * @description The username is 3–64 lower-case letters, digits, dots, dashes or underscores; the password 12–128 characters (WEAK_PASSWORD otherwise). A street administrator needs 9-digit street codes, a committee worker a 12-digit committee code, a collector buildings, a department officer a department (INVALID_VALUE otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username: string;
+                        displayName: string;
+                        password: string;
+                        /** @enum {string} */
+                        role: "platform-admin" | "street-admin" | "committee-worker" | "collector" | "department-officer" | "auditor" | "resident";
+                        departmentId?: string | null;
+                        areaCodes?: string[];
+                        buildingIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable a user: their sessions end at once and they cannot log in (audited as account.user.disable) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a disabled user again (audited as account.user.enable) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a lockout after repeated failed logins before it runs out (audited as account.user.unlock) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a new password for a user (12–128 characters); their sessions end (audited as account.user.password) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -6355,6 +7317,114 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/remit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a department may subscribe to: its purposes and, for one purpose, the elements, areas, kinds of people, unmasking and code profiles its remit allows (what the console offers) */
+        get: {
+            parameters: {
+                query?: {
+                    departmentId?: string;
+                    purpose?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            departmentId: string;
+                            /** @description the purposes the department’s remit allows */
+                            purposes: string[];
+                            purpose: string | null;
+                            /** @description data elements readable for the purpose */
+                            elements: string[];
+                            /** @description area-code prefixes the remit covers for the purpose (empty: no area limit beyond the node) */
+                            areas: string[];
+                            /** @description kinds of people served for the purpose; null = everyone */
+                            kinds: string[] | null;
+                            /** @description whether the remit allows unmasking for the purpose */
+                            unmask: boolean;
+                            /** @description sources of the department (code profiles a subscription may ask for) */
+                            codeProfiles: string[];
+                        };
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8788,6 +9858,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The console dashboard of an area on a date: population structure, kinds, age pyramid, moves, freshness, review counts
+         * @description Counts persons living or registered in the area (default: your committee or street) as of the date (default today), cut to your remit for the stated purpose exactly as reports are: a person counts in a figure only when the elements it reads are readable about them. An area outside your remit is refused (NOT_ALLOWED). Audited as one statistical read (action dashboard.read) naming the area, date, elements and the number of persons counted — not the person ids. Answers are kept for about 60 seconds per area, date and remit.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description street (9 digits), committee (12) or grid code */
+                    area?: string;
+                    /** @description YYYY-MM-DD */
+                    asOf?: string;
+                };
+                header?: {
+                    /** @description the purpose of this use of personal data: a code of the purpose code table within your remit (required) */
+                    "x-purpose"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dashboard"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8996,6 +10158,46 @@ export interface components {
             finishedAt: string | null;
             error: string | null;
         };
+        ProfileProblems: {
+            problems: {
+                /** @description where in the profile: columns[2].target.element, codeMaps.sex.map.男, recordKey… */
+                path: string;
+                message: string;
+            }[];
+        };
+        ProfileDraft: {
+            /** @description a mapping profile: see docs/import.md */
+            profile: {
+                [key: string]: unknown;
+            };
+            columns: {
+                column: string;
+                mapping: {
+                    [key: string]: unknown;
+                } | null;
+                /** @description 0–1: how sure the draft is */
+                confidence: number;
+                why: string;
+            }[];
+            unmappedColumns: string[];
+            /** @description local values of coded columns matching no standard code, by code map id */
+            unmappedValues: {
+                [key: string]: string[];
+            };
+            header: {
+                format: string;
+                encoding: string;
+                headers: string[];
+                headerRow: number;
+                sheet?: string;
+                delimiter?: string;
+            };
+        };
+        Transform: {
+            id: string;
+            summary: string;
+            options: string | null;
+        };
         Session: {
             user: components["schemas"]["User"];
             /** @description active; second-factor (send the TOTP code); password-change (the password has expired) */
@@ -9201,6 +10403,71 @@ export interface components {
             placeholders: string[];
             createdBy: string;
             createdAt: string;
+        };
+        Dashboard: {
+            area: {
+                code: string;
+                name: string;
+            };
+            /** @description YYYY-MM-DD: the record as it stood that day */
+            asOf: string;
+            generatedAt: string;
+            purpose: string;
+            population: {
+                /** @description actual population: persons of the four living categories you may count */
+                actual: number;
+                categories: {
+                    /** @description population-category code */
+                    code: string;
+                    nameZh: string;
+                    nameEn: string;
+                    count: number;
+                    share: number | null;
+                }[];
+                /** @description persons of the area whose category cannot be determined */
+                undetermined: number;
+            };
+            /** @description kinds of people among the actual population; a person counts only where the kind’s elements are in your remit */
+            kinds: {
+                id: string;
+                nameZh: string;
+                nameEn: string;
+                count: number;
+            }[];
+            agePyramid: {
+                /** @description 5-year age bands (the last one open: 100 and over) */
+                bands: {
+                    from: number;
+                    to: number | null;
+                    male: number;
+                    female: number;
+                }[];
+                /** @description counted persons whose sex or birth date is missing or outside your remit */
+                unknown: number;
+            };
+            /** @description actual residences in the area beginning (in) or ending (out) in each of the last 12 months */
+            moves: {
+                /** @description YYYY-MM */
+                month: string;
+                in: number;
+                out: number;
+            }[];
+            /** @description per source: its last import (time, status); the rows it read only for sources whose imports you may read (an aggregate of its kind of people) */
+            freshness: {
+                sourceId: string;
+                nameZh: string;
+                nameEn: string;
+                departmentId: string;
+                lastImportAt: string | null;
+                lastStatus: string | null;
+                rows: number | null;
+            }[];
+            review: {
+                type: string;
+                count: number;
+            }[] | null;
+            /** @description persons counted (what the audit entry records) */
+            personCount: number;
         };
     };
     responses: never;
