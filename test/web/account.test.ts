@@ -2,23 +2,16 @@
  * The account page in a real browser: a user turns the second factor on from the QR code's secret,
  * and the next login asks for the code; a resident's home is their own record.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { totpCode } from '../../src/access/totp.ts';
-import { launchBrowser, logIn, newPage, pageErrors, shot, startConsoleServer, TEST_PASSWORD, type ConsoleServer } from './support/console-harness.ts';
+import { logIn, newPage, pageErrors, shot, TEST_PASSWORD, type ConsoleServer, consoleSuite } from './support/console-harness.ts';
 
 describe('web console: account and security', () => {
   let server: ConsoleServer;
   let browser: Browser;
-  before(async () => {
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  consoleSuite((s) => void ({ server, browser } = s));
 
   test('turning the second factor on; the next login asks for the code', async () => {
     await server.demo.access.identity.createUser({ username: 'worker2fa', displayName: '二次验证社工', password: TEST_PASSWORD, role: 'committee-worker', areaCodes: ['310105004001'], departmentId: 'street-population-office' });

@@ -5,7 +5,7 @@
  * committee worker's cards stack; the auditor sees the chain verified, searches and exports; the
  * platform administrator creates a committee worker (rules checked as one types) who then logs in.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { createReportEngine } from '../../src/apps/reports/engine.ts';
 import type { ReportDefinition } from '../../src/apps/reports/types.ts';
 import type { Principal } from '../../src/access/principal.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
-import { DESKTOP, launchBrowser, logIn, newPage, pageErrors, PHONE, shot, startConsoleServer, TEST_PASSWORD, type ConsoleServer } from './support/console-harness.ts';
+import { DESKTOP, logIn, newPage, pageErrors, PHONE, shot, TEST_PASSWORD, type ConsoleServer, consoleSuite } from './support/console-harness.ts';
 
 const HOME = '310105004';
 const CATEGORIES = ['RESIDENT_REGISTERED', 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL', 'FROM_OTHER_PROVINCE', 'FROM_ABROAD', 'REGISTERED_ABSENT'];
@@ -45,14 +45,7 @@ const option = (page: Page, text: string) => page.locator('.ant-select-dropdown:
 describe('web console: dashboard, audit, users', () => {
   let server: ConsoleServer;
   let browser: Browser;
-  before(async () => {
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  consoleSuite((s) => void ({ server, browser } = s));
 
   /** The report engine's persons per category for a user and purpose: the independent count. */
   const engineCounts = async (username: string, purpose: string, area: string, asOf: string): Promise<Map<string, number>> => {

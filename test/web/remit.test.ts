@@ -7,7 +7,7 @@
  * administrator is shown of the same person) — nor anyone outside the remit living in the same
  * dwelling; ID numbers appear only masked (first 3 and last 4). Screenshots of each step.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { ageOn, todayIso } from '../../src/domain/dates.ts';
 import { residenceInForce } from '../../src/domain/population-category.ts';
 import type { PersonView } from '../../src/services/person.service.ts';
 import { HOME } from '../support/report-demo.ts';
-import { launchBrowser, logIn, newPage, pageErrors, shot, startConsoleServer, type ConsoleServer } from './support/console-harness.ts';
+import { logIn, newPage, pageErrors, shot, type ConsoleServer, consoleSuite } from './support/console-harness.ts';
 
 const T = 'remit';
 const FULL_ID = /(?<![\d*])\d{17}[\dX](?![\d*])/;
@@ -51,14 +51,7 @@ describe('web console: nothing outside the remit', () => {
   let browser: Browser;
   const today = todayIso();
 
-  before(async () => {
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  consoleSuite((s) => void ({ server, browser } = s));
 
   test('a family-planning officer sees only identity, residence, household, marital status and phone of women aged 15–49', async () => {
     const purpose = 'FAMILY_PLANNING_SERVICE';

@@ -3,22 +3,15 @@
  * of what the role may do, the language switch, the API's own 404 beside the console's routes,
  * and the phone layout.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, logIn, newPage, pageErrors, PHONE, shot, startConsoleServer, type ConsoleServer } from './support/console-harness.ts';
+import { logIn, newPage, pageErrors, PHONE, shot, type ConsoleServer, consoleSuite } from './support/console-harness.ts';
 
 describe('web console: the frame', () => {
   let server: ConsoleServer;
   let browser: Browser;
-  before(async () => {
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  consoleSuite((s) => void ({ server, browser } = s));
 
   test('a wrong password is refused in plain words; the right one shows who is working', async () => {
     const { context, page } = await newPage(browser);

@@ -4,10 +4,10 @@
  * server-paginated list and held by the API; the element catalogue is searched on the server and an
  * element shown in full; a source's code mappings are shown as its profile holds them.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, logIn, newPage, pageErrors, shot, startConsoleServer, type ConsoleServer } from './support/console-harness.ts';
+import { logIn, newPage, pageErrors, shot, type ConsoleServer, consoleSuite } from './support/console-harness.ts';
 
 /** Waits until the condition holds (checked every 100 ms; the page's CSP forbids string predicates in the page). */
 async function until(page: Page, what: string, cond: () => Promise<boolean>): Promise<void> {
@@ -21,14 +21,7 @@ async function until(page: Page, what: string, cond: () => Promise<boolean>): Pr
 describe('web console: the data standard', () => {
   let server: ConsoleServer;
   let browser: Browser;
-  before(async () => {
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  consoleSuite((s) => void ({ server, browser } = s));
 
   test('the administrator adds 分居 to marital status and finds it in the list', async () => {
     const { context, page } = await newPage(browser);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../../src/api/app.ts';
 import { WEB_DIR } from '../../../src/api/console.ts';
@@ -125,4 +126,22 @@ export async function shot(page: Page, test: string, step: string): Promise<stri
   const path = join(dir, `${String(n).padStart(2, '0')}-${step.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * One console server and one browser for the tests of a `describe`: started before them, closed
+ * after. `set` receives both once they are up (`consoleSuite((s) => void ({ server, browser } = s))`).
+ */
+export function consoleSuite(set: (s: { server: ConsoleServer; browser: Browser }) => void, scale?: number): void {
+  let server: ConsoleServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    server = await startConsoleServer(scale);
+    browser = await launchBrowser();
+    set({ server, browser });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }
