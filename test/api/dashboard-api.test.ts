@@ -14,9 +14,8 @@ import { PopulusError } from '../../src/domain/errors.ts';
 import { todayIso } from '../../src/domain/dates.ts';
 import type { Principal } from '../../src/access/principal.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
-import type { ReportDefinition } from '../../src/apps/reports/types.ts';
 import { signedIn, type Client } from '../support/api-client.ts';
-import { HOME, reportDemo, type ReportDemo } from '../support/report-demo.ts';
+import { categoryTable, HOME, reportDemo, type ReportDemo } from '../support/report-demo.ts';
 
 interface DashboardBody {
   area: { code: string; name: string };
@@ -31,33 +30,6 @@ interface DashboardBody {
   personCount: number;
 }
 
-const CATEGORIES = ['RESIDENT_REGISTERED', 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL', 'FROM_OTHER_PROVINCE', 'FROM_ABROAD', 'REGISTERED_ABSENT'];
-
-/** A table by population category, as the engine runs it, for a purpose and optionally one kind. */
-function byCategory(purpose: string, kind?: string): ReportDefinition {
-  return {
-    id: 'dashboard-check',
-    version: 1,
-    kind: 'table',
-    title: { zh: '核对', en: 'Check' },
-    departmentId: 'street-population-office',
-    purpose,
-    period: 'on-demand',
-    population: kind === undefined ? { categories: CATEGORIES } : { kinds: [kind] },
-    table: {
-      rows: [
-        {
-          by: 'populationCategory',
-          label: { zh: '人口类别', en: 'Category' },
-          buckets: CATEGORIES.map((c) => ({ key: c, label: { zh: c, en: c }, values: [c] })),
-        },
-      ],
-      columns: [],
-      measures: ['persons'],
-      totalRow: true,
-    },
-  } as unknown as ReportDefinition;
-}
 
 describe('dashboard API', () => {
   let demo: ReportDemo;
@@ -80,7 +52,7 @@ describe('dashboard API', () => {
     const engine = createReportEngine(createDataAccess(demo.store, HOME.slice(0, 6)), HOME);
     const access = demo.access.policy.access(await principal(username), purpose);
     try {
-      const out = await engine.run(byCategory(purpose, kind), { areaCode: area, asOf, access });
+      const out = await engine.run(categoryTable(purpose, kind), { areaCode: area, asOf, access });
       const counts = new Map<string, number>();
       for (const row of out.result.rows) if (row.role === 'data') counts.set(String(row.label?.en), Number(row.cells.at(-1)));
       return counts;

@@ -16,17 +16,10 @@ import { residenceInForce } from '../../src/domain/population-category.ts';
 import type { Principal } from '../../src/access/principal.ts';
 import type { PersonView } from '../../src/services/person.service.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
-import type { ReportDefinition } from '../../src/apps/reports/types.ts';
 import { signedIn, type Client } from '../support/api-client.ts';
-import { HOME, reportDemo, type ReportDemo } from '../support/report-demo.ts';
+import { CATEGORY_CODES, categoryTable, HOME, reportDemo, type ReportDemo } from '../support/report-demo.ts';
 
-const CATEGORIES = [
-  'RESIDENT_REGISTERED',
-  'RESIDENT_REGISTERED_ELSEWHERE_LOCAL',
-  'FROM_OTHER_PROVINCE',
-  'FROM_ABROAD',
-  'REGISTERED_ABSENT',
-];
+const CATEGORIES = CATEGORY_CODES;
 const LIVING = CATEGORIES.slice(0, 4);
 
 interface Found {
@@ -35,30 +28,6 @@ interface Found {
   capped: boolean;
 }
 
-function byCategory(purpose: string, kind?: string): ReportDefinition {
-  return {
-    id: 'search-check',
-    version: 1,
-    kind: 'table',
-    title: { zh: '核对', en: 'Check' },
-    departmentId: 'street-population-office',
-    purpose,
-    period: 'on-demand',
-    population: kind === undefined ? { categories: CATEGORIES } : { kinds: [kind] },
-    table: {
-      rows: [
-        {
-          by: 'populationCategory',
-          label: { zh: '人口类别', en: 'Category' },
-          buckets: CATEGORIES.map((c) => ({ key: c, label: { zh: c, en: c }, values: [c] })),
-        },
-      ],
-      columns: [],
-      measures: ['persons'],
-      totalRow: true,
-    },
-  } as unknown as ReportDefinition;
-}
 
 describe('person search filters', () => {
   let demo: ReportDemo;
@@ -89,7 +58,7 @@ describe('person search filters', () => {
     const engine = createReportEngine(createDataAccess(demo.store, HOME.slice(0, 6)), HOME);
     const access = demo.access.policy.access(await principal(username), purpose);
     try {
-      const out = await engine.run(byCategory(purpose, kind), { areaCode: area, asOf: today, access });
+      const out = await engine.run(categoryTable(purpose, kind), { areaCode: area, asOf: today, access });
       const counts = new Map<string, number>();
       for (const row of out.result.rows) if (row.role === 'data') counts.set(String(row.label?.en), Number(row.cells.at(-1)));
       return counts;

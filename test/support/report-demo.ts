@@ -17,6 +17,7 @@ import { createReportServices, type ReportServices } from '../../src/apps/report
 import { loadElements } from '../../src/reference/catalogue-loader.ts';
 import { defaultDataDir } from '../../src/reference/data-dir.ts';
 import { testAccess } from './api-client.ts';
+import type { ReportDefinition } from '../../src/apps/reports/types.ts';
 
 export const HOME = '310105004';
 
@@ -60,4 +61,30 @@ export async function reportDemo(scale = 0.02, databaseUrl = 'sqlite::memory:', 
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** The five population categories, as the dashboard and the person search's checks count them. */
+export const CATEGORY_CODES = ['RESIDENT_REGISTERED', 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL', 'FROM_OTHER_PROVINCE', 'FROM_ABROAD', 'REGISTERED_ABSENT'] as const;
+
+/**
+ * A report definition counting persons by population category (all five, or those of one kind):
+ * what tests of the dashboard and the search compare with, run by the report engine.
+ */
+export function categoryTable(purpose: string, kind?: string): ReportDefinition {
+  return {
+    id: 'category-check',
+    version: 1,
+    kind: 'table',
+    title: { zh: '核对', en: 'Check' },
+    departmentId: 'street-population-office',
+    purpose,
+    period: 'on-demand',
+    population: kind === undefined ? { categories: [...CATEGORY_CODES] } : { kinds: [kind] },
+    table: {
+      rows: [{ by: 'populationCategory', label: { zh: '人口类别', en: 'Category' }, buckets: CATEGORY_CODES.map((c) => ({ key: c, label: { zh: c, en: c }, values: [c] })) }],
+      columns: [],
+      measures: ['persons'],
+      totalRow: true,
+    },
+  } as unknown as ReportDefinition;
 }

@@ -10,13 +10,12 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { createReportEngine } from '../../src/apps/reports/engine.ts';
-import type { ReportDefinition } from '../../src/apps/reports/types.ts';
 import type { Principal } from '../../src/access/principal.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
+import { categoryTable } from '../support/report-demo.ts';
 import { DESKTOP, logIn, newPage, pageErrors, PHONE, shot, TEST_PASSWORD, type ConsoleServer, consoleSuite } from './support/console-harness.ts';
 
 const HOME = '310105004';
-const CATEGORIES = ['RESIDENT_REGISTERED', 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL', 'FROM_OTHER_PROVINCE', 'FROM_ABROAD', 'REGISTERED_ABSENT'];
 
 interface DashboardBody {
   area: { code: string; name: string };
@@ -52,17 +51,7 @@ describe('web console: dashboard, audit, users', () => {
     const u = await server.demo.access.identity.findUserByUsername(username);
     assert.ok(u);
     const p: Principal = { actor: { kind: 'user', id: u.id }, role: u.role, departmentId: u.departmentId, areaCodes: u.areaCodes, buildingIds: u.buildingIds, personId: u.personId, purposes: null };
-    const def = {
-      id: 'web-dashboard-check',
-      version: 1,
-      kind: 'table',
-      title: { zh: '核对', en: 'Check' },
-      departmentId: 'street-population-office',
-      purpose,
-      period: 'on-demand',
-      population: { categories: CATEGORIES },
-      table: { rows: [{ by: 'populationCategory', label: { zh: '类别', en: 'Category' }, buckets: CATEGORIES.map((c) => ({ key: c, label: { zh: c, en: c }, values: [c] })) }], columns: [], measures: ['persons'] },
-    } as unknown as ReportDefinition;
+    const def = categoryTable(purpose);
     const engine = createReportEngine(createDataAccess(server.demo.store, HOME.slice(0, 6)), HOME);
     const out = await engine.run(def, { areaCode: area, asOf, access: server.demo.access.policy.access(p, purpose) });
     return new Map(out.result.rows.filter((r) => r.role === 'data').map((r) => [String(r.label?.en), Number(r.cells.at(-1))]));
