@@ -12,7 +12,7 @@ import { buildApp } from '../../src/api/app.ts';
 import { createReportEngine } from '../../src/apps/reports/engine.ts';
 import { PopulusError } from '../../src/domain/errors.ts';
 import { todayIso } from '../../src/domain/dates.ts';
-import type { Principal } from '../../src/access/principal.ts';
+import { principalOfUser, type Principal } from '../../src/access/principal.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
 import { signedIn, type Client } from '../support/api-client.ts';
 import { categoryTable, HOME, reportDemo, type ReportDemo } from '../support/report-demo.ts';
@@ -44,7 +44,7 @@ describe('dashboard API', () => {
   const principal = async (username: string): Promise<Principal> => {
     const u = await demo.access.identity.findUserByUsername(username);
     assert.ok(u);
-    return { actor: { kind: 'user', id: u.id }, role: u.role, departmentId: u.departmentId, areaCodes: u.areaCodes, buildingIds: u.buildingIds, personId: u.personId, purposes: null };
+    return principalOfUser(u);
   };
 
   /** The engine's persons per category for a purpose (and kind); undefined when the engine refuses it as outside the remit. */

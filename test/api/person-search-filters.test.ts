@@ -13,7 +13,7 @@ import { createReportEngine } from '../../src/apps/reports/engine.ts';
 import { PopulusError } from '../../src/domain/errors.ts';
 import { ageOn, todayIso } from '../../src/domain/dates.ts';
 import { residenceInForce } from '../../src/domain/population-category.ts';
-import type { Principal } from '../../src/access/principal.ts';
+import { principalOfUser, type Principal } from '../../src/access/principal.ts';
 import type { PersonView } from '../../src/services/person.service.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
 import { signedIn, type Client } from '../support/api-client.ts';
@@ -43,15 +43,7 @@ describe('person search filters', () => {
   const principal = async (username: string): Promise<Principal> => {
     const u = await demo.access.identity.findUserByUsername(username);
     assert.ok(u);
-    return {
-      actor: { kind: 'user', id: u.id },
-      role: u.role,
-      departmentId: u.departmentId,
-      areaCodes: u.areaCodes,
-      buildingIds: u.buildingIds,
-      personId: u.personId,
-      purposes: null,
-    };
+    return principalOfUser(u);
   };
 
   const engineCounts = async (username: string, purpose: string, area: string, kind?: string): Promise<Map<string, number>> => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { createReportEngine } from '../../src/apps/reports/engine.ts';
-import type { Principal } from '../../src/access/principal.ts';
+import { principalOfUser } from '../../src/access/principal.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
 import { categoryTable } from '../support/report-demo.ts';
 import { DESKTOP, logIn, newPage, pageErrors, PHONE, shot, TEST_PASSWORD, type ConsoleServer, consoleSuite } from './support/console-harness.ts';
@@ -50,7 +50,7 @@ describe('web console: dashboard, audit, users', () => {
   const engineCounts = async (username: string, purpose: string, area: string, asOf: string): Promise<Map<string, number>> => {
     const u = await server.demo.access.identity.findUserByUsername(username);
     assert.ok(u);
-    const p: Principal = { actor: { kind: 'user', id: u.id }, role: u.role, departmentId: u.departmentId, areaCodes: u.areaCodes, buildingIds: u.buildingIds, personId: u.personId, purposes: null };
+    const p = principalOfUser(u);
     const def = categoryTable(purpose);
     const engine = createReportEngine(createDataAccess(server.demo.store, HOME.slice(0, 6)), HOME);
     const out = await engine.run(def, { areaCode: area, asOf, access: server.demo.access.policy.access(p, purpose) });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import iconv from 'iconv-lite';
-import { launchBrowser, logIn, newPage, pageErrors, shot, startConsoleServer, type ConsoleServer } from './support/console-harness.ts';
+import { confirmed, launchBrowser, logIn, newPage, pageErrors, shot, startConsoleServer, type ConsoleServer } from './support/console-harness.ts';
 
 interface Batch {
   id: string;
@@ -96,21 +96,6 @@ async function compareCounts(page: Page, id: string): Promise<Batch> {
   return b;
 }
 
-
-/** Opens a confirmation and confirms it (again if a click during its opening animation was lost). */
-async function confirmed(page: Page, opener: string, ok: string): Promise<void> {
-  await page.getByTestId(opener).click();
-  const button = page.getByTestId(ok);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await button.click();
-    try {
-      await button.waitFor({ state: 'hidden', timeout: 5000 });
-      return;
-    } catch {
-      if (!(await button.isVisible())) await page.getByTestId(opener).click();
-    }
-  }
-}
 
 describe('web console: imports', () => {
   let server: ConsoleServer;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import iconv from 'iconv-lite';
 import type { MappingProfile } from '../../src/domain/ingest/profile.ts';
-import { launchBrowser, logIn, newPage, pageErrors, shot, startConsoleServer, type ConsoleServer } from './support/console-harness.ts';
+import { confirmed, launchBrowser, logIn, newPage, pageErrors, shot, startConsoleServer, type ConsoleServer } from './support/console-harness.ts';
 
 interface Item {
   id: string;
@@ -61,21 +61,6 @@ async function totalShown(page: Page): Promise<number> {
   return Number((await page.getByTestId('review-total').innerText()).replace(/[^\d]/g, ''));
 }
 
-
-/** Opens a confirmation and confirms it (again if a click during its opening animation was lost). */
-async function confirmed(page: Page, opener: string, ok: string): Promise<void> {
-  await page.getByTestId(opener).click();
-  const button = page.getByTestId(ok);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await button.click();
-    try {
-      await button.waitFor({ state: 'hidden', timeout: 5000 });
-      return;
-    } catch {
-      if (!(await button.isVisible())) await page.getByTestId(opener).click();
-    }
-  }
-}
 
 describe('web console: the review queue', () => {
   let server: ConsoleServer;

@@ -145,3 +145,18 @@ export function consoleSuite(set: (s: { server: ConsoleServer; browser: Browser 
     await server?.close();
   });
 }
+
+/** Opens a confirmation and confirms it (again if a click during its opening animation was lost). */
+export async function confirmed(page: Page, opener: string, ok: string): Promise<void> {
+  await page.getByTestId(opener).click();
+  const button = page.getByTestId(ok);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await button.click();
+    try {
+      await button.waitFor({ state: 'hidden', timeout: 5000 });
+      return;
+    } catch {
+      if (!(await button.isVisible())) await page.getByTestId(opener).click();
+    }
+  }
+}
