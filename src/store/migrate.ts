@@ -8,6 +8,7 @@ import { access } from './migrations/0003-access.ts';
 import { review } from './migrations/0004-review.ts';
 import { feed } from './migrations/0005-feed.ts';
 import { reports } from './migrations/0006-reports.ts';
+import { observationValidTime } from './migrations/0007-observation-valid-time.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -17,6 +18,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0004-review': review(dialect),
     '0005-feed': feed(dialect),
     '0006-reports': reports(dialect),
+    '0007-observation-valid-time': observationValidTime(),
   };
 }
 

@@ -2,8 +2,12 @@
  * Bulk reads for the report engine (src/apps/reports/engine.ts): the persons who live or are
  * registered in an area on a date, in one query per table — their residences in force that day,
  * identifiers, household memberships and dwellings only when the report needs them, and only the
- * element values it reads, either current (person_value) or every observation valid by the date
- * (the engine decides the value of that day by survivorship). Merged-away persons are left out.
+ * element values it reads. Values of a past date are today's current values (person_value) except
+ * for the pairs of person and element that some observation valid only after the date touches
+ * (found through the index on valid time, migration 0007): for those, every observation valid by
+ * the date is read and the engine decides the value of that day by survivorship. A value whose
+ * observations are all valid by the date survives the same way today and then, so history is read
+ * only where it differs. Merged-away persons are left out.
  * Reads are narrow on purpose: at a street's scale, turning rows into JavaScript values is the cost.
  * No business rules here: which residence is in force, the category and the remit are decided
  * by the engine.
@@ -102,7 +106,7 @@ const strOrNull = (v: unknown): string | null => (v === null || v === undefined 
 /** The SQL of each read; `@lo`/`@hi` bound the area code range, `@asOf` the date. The same text runs on both backends after renaming parameters. */
 function statements(
   o: ReportReadOptions,
-): Record<'persons' | 'residences' | 'identifiers' | 'memberships' | 'dwellings' | 'values', string | null> {
+): Record<'persons' | 'residences' | 'identifiers' | 'memberships' | 'dwellings' | 'values' | 'later', string | null> {
   const inForce = (t: string): string =>
     `(${t}.valid_from is null or ${t}.valid_from <= @asOf) and (${t}.valid_to is null or ${t}.valid_to > @asOf)`;
   const grid = o.areaPrefix.length > 12;
@@ -133,15 +137,43 @@ function statements(
     values:
       o.elementIds.length === 0
         ? null
-        : o.values === 'current'
-          ? `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks})${of('v.person_id')}`
-          : `select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_id, ob.observed_at, ob.recorded_at from observation ob where ob.element_id in (${marks})${of('ob.person_id')} and (ob.observed_at is null or ob.observed_at <= @asOf)`,
+        : `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks})${of('v.person_id')}`,
+    // Pairs whose value may differ on the date: an observation valid only after it, wherever the person lives (the
+    // caller keeps the area's; repeated pairs are one). Neither DISTINCT nor a filter by person: either leads SQLite
+    // to walk the observations person by person instead of seeking the few later ones through the valid-time index.
+    later:
+      o.elementIds.length === 0 || o.values === 'current'
+        ? null
+        : `select ob.person_id, ob.element_id from observation ob where ob.observed_at > @asOf and ob.element_id in (${marks})`,
   };
 }
 
-function parameters(o: ReportReadOptions): Record<string, string> {
-  return { lo: o.areaPrefix, hi: `${o.areaPrefix}~`, asOf: o.asOf, ...Object.fromEntries(o.elementIds.map((e, i) => [`e${i}`, e])) };
+function elementParams(elementIds: readonly string[]): Record<string, string> {
+  return Object.fromEntries(elementIds.map((e, i) => [`e${i}`, e]));
 }
+
+function parameters(o: ReportReadOptions): Record<string, string> {
+  return { lo: o.areaPrefix, hi: `${o.areaPrefix}~`, asOf: o.asOf, ...elementParams(o.elementIds) };
+}
+
+const residenceOf = (r: Row): ReportResidenceRow => ({
+  personId: str(r[0]),
+  kind: str(r[1]),
+  areaCode: str(r[2]),
+  dwellingId: strOrNull(r[3]),
+  addressText: strOrNull(r[4]),
+  validFrom: strOrNull(r[5]),
+  validTo: strOrNull(r[6]),
+});
+
+const identifierOf = (r: Row): ReportIdentifierRow => ({
+  personId: str(r[0]),
+  type: str(r[1]),
+  issuingCountry: str(r[2]),
+  validFrom: strOrNull(r[3]),
+  validTo: strOrNull(r[4]),
+  number: str(r[5] ?? ''),
+});
 
 /** Rows (arrays, in the column order of the statements) into the shapes the engine reads. */
 function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statements>) => Row[]): ReportRows {
@@ -154,27 +186,10 @@ function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statem
   }
   const known = new Set(personIds);
   const mine = (r: Row, i = 0): boolean => known.has(str(r[i]));
-  const residences = rawResidences
-    .filter((r) => mine(r))
-    .map((r) => ({
-      personId: str(r[0]),
-      kind: str(r[1]),
-      areaCode: str(r[2]),
-      dwellingId: strOrNull(r[3]),
-      addressText: strOrNull(r[4]),
-      validFrom: strOrNull(r[5]),
-      validTo: strOrNull(r[6]),
-    }));
+  const residences = rawResidences.filter((r) => mine(r)).map(residenceOf);
   const identifiers = get('identifiers')
     .filter((r) => mine(r))
-    .map((r) => ({
-      personId: str(r[0]),
-      type: str(r[1]),
-      issuingCountry: str(r[2]),
-      validFrom: strOrNull(r[3]),
-      validTo: strOrNull(r[4]),
-      number: str(r[5] ?? ''),
-    }));
+    .map(identifierOf);
   const memberships = get('memberships')
     .filter((r) => mine(r))
     .map((r) => ({
@@ -194,24 +209,25 @@ function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statem
       areaCode: str(r[3]),
       address: `${str(r[4])}${str(r[5])}${str(r[6])}${str(r[7])}${str(r[8])}`,
     }));
-  const raw = get('values');
-  const values: ReportValueRow[] =
-    o.values === 'current' ? raw.filter((r) => mine(r)).map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) })) : [];
-  const observations: ReportObservationRow[] =
-    o.values === 'asOf'
-      ? raw
-          .filter((r) => mine(r, 1))
-          .map((r) => ({
-            personId: str(r[1]),
-            elementId: str(r[2]),
-            value: strOrNull(r[3]),
-            sourceId: strOrNull(r[4]) ?? 'unknown',
-            observedAt: strOrNull(r[5]),
-            recordedAt: str(r[6]),
-            seq: Number(r[0]),
-          }))
-      : [];
-  return { personIds, residences, identifiers, memberships, dwellings, values, observations };
+  const values: ReportValueRow[] = get('values')
+    .filter((r) => mine(r))
+    .map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) }));
+  return { personIds, residences, identifiers, memberships, dwellings, values, observations: [] };
+}
+
+const pairKey = (personId: string, elementId: string): string => `${personId}\u0000${elementId}`;
+
+/** Observation rows (id, person, element, value, source, valid from, recorded) as the engine reads them. */
+function toObservations(rows: readonly Row[]): ReportObservationRow[] {
+  return rows.map((r) => ({
+    personId: str(r[1]),
+    elementId: str(r[2]),
+    value: strOrNull(r[3]),
+    sourceId: strOrNull(r[4]) ?? 'unknown',
+    observedAt: strOrNull(r[5]),
+    recordedAt: str(r[6]),
+    seq: Number(r[0]),
+  }));
 }
 
 export class ReportRepository {
@@ -226,36 +242,61 @@ export class ReportRepository {
 
   async read(o: ReportReadOptions): Promise<ReportRows> {
     const sqls = statements(o);
-    const params = parameters(o);
+    const params: Record<string, unknown> = parameters(o);
+    const results = new Map<string, Row[]>();
+    for (const [name, text] of Object.entries(sqls)) if (text !== null) results.set(name, await this.query(text, params));
+    const rows = toRows(o, (name) => results.get(name) ?? []);
+    if (o.values === 'current') return rows;
+    const known = new Set(rows.personIds);
+    const later = (results.get('later') ?? []).filter((r) => known.has(str(r[0])));
+    return { ...rows, ...(await this.asOf(rows.values, later, o.elementIds, o.asOf)) };
+  }
+
+  /**
+   * Values of a past date from today's current values: the pairs touched by an observation valid
+   * only after the date lose their current value and get every observation valid by the date instead.
+   */
+  private async asOf(
+    current: readonly ReportValueRow[],
+    later: readonly Row[],
+    elementIds: readonly string[],
+    asOf: string,
+  ): Promise<Pick<ReportRows, 'values' | 'observations'>> {
+    if (later.length === 0) return { values: current, observations: [] };
+    const changed = new Set(later.map((r) => pairKey(str(r[0]), str(r[1]))));
+    const persons = [...new Set(later.map((r) => str(r[0])))];
+    const marks = elementIds.map((_, i) => `@e${i}`).join(', ');
+    const text = `select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_id, ob.observed_at, ob.recorded_at from observation ob where ob.element_id in (${marks}) and ob.person_id in (${this.idList()}) and (ob.observed_at is null or ob.observed_at <= @asOf)`;
+    const observations = toObservations(await this.query(text, { asOf, ...elementParams(elementIds) }, persons)).filter((ob) =>
+      changed.has(pairKey(ob.personId, ob.elementId)),
+    );
+    return { values: current.filter((v) => !changed.has(pairKey(v.personId, v.elementId))), observations };
+  }
+
+  /** A list of person ids bound as `@ids`: JSON on SQLite, an array on PostgreSQL. */
+  private idList(): string {
+    return this.raw ? 'select value from json_each(@ids)' : 'select unnest(@ids::uuid[])';
+  }
+
+  /**
+   * One statement with named parameters (`@name`; `@ids` a list of person ids): a prepared statement
+   * returning arrays on SQLite, Kysely's raw SQL with positional parameters on PostgreSQL.
+   */
+  private async query(text: string, params: Readonly<Record<string, unknown>>, ids?: readonly string[]): Promise<Row[]> {
     const raw = this.raw;
     if (raw && !this.db.isTransaction) {
-      return this.db.connection().execute(() =>
-        Promise.resolve(
-          toRows(o, (name) => {
-            const text = sqls[name];
-            return text === null ? [] : (raw.prepare(text).raw(true).all(params) as Row[]);
-          }),
-        ),
-      );
+      const bound = ids ? { ...params, ids: JSON.stringify(ids) } : params;
+      return this.db.connection().execute(() => Promise.resolve(raw.prepare(text).raw(true).all(bound) as Row[]));
     }
-    const results = new Map<string, Row[]>();
-    for (const [name, text] of Object.entries(sqls)) {
-      if (text === null) continue;
-      // Named parameters → positional ones ($1…) for PostgreSQL through Kysely's raw SQL.
-      const values: string[] = [];
-      const positional = text.replace(/@([a-zA-Z0-9]+)/g, (_, key: string) => {
-        const v = params[key];
-        if (v === undefined) throw new Error(`report read: no value for @${key}`);
-        values.push(v);
-        return `$${values.length}`;
-      });
-      const out = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(positional, values));
-      results.set(
-        name,
-        out.rows.map((row) => Object.values(row)),
-      );
-    }
-    return toRows(o, (name) => results.get(name) ?? []);
+    const values: unknown[] = [];
+    const positional = text.replace(/@([a-zA-Z0-9]+)/g, (_, key: string) => {
+      const v = key === 'ids' ? (raw ? JSON.stringify(ids ?? []) : [...(ids ?? [])]) : params[key];
+      if (v === undefined) throw new Error(`report read: no value for @${key}`);
+      values.push(v);
+      return raw ? '?' : `$${values.length}`;
+    });
+    const out = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(positional, values));
+    return out.rows.map((row) => Object.values(row));
   }
 
   /**
@@ -263,7 +304,11 @@ export class ReportRepository {
    * the moves in and out the dashboard shows by month (src/apps/dashboard). One row per distinct
    * residence fact; merged-away persons are left out.
    */
-  async residenceMoves(areaPrefix: string, from: string, to: string): Promise<{ personId: string; areaCode: string; validFrom: string | null; validTo: string | null }[]> {
+  async residenceMoves(
+    areaPrefix: string,
+    from: string,
+    to: string,
+  ): Promise<{ personId: string; areaCode: string; validFrom: string | null; validTo: string | null }[]> {
     const rows = await this.db
       .selectFrom('residence as r')
       .innerJoin('person as p', 'p.id', 'r.person_id')
@@ -273,14 +318,40 @@ export class ReportRepository {
       .where('r.kind', '<>', 'registered')
       .where('r.area_code', '>=', areaPrefix)
       .where('r.area_code', '<', `${areaPrefix}~`)
-      .where((eb) => eb.or([eb.and([eb('r.valid_from', '>=', from), eb('r.valid_from', '<=', to)]), eb.and([eb('r.valid_to', '>=', from), eb('r.valid_to', '<=', to)])]))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('r.valid_from', '>=', from), eb('r.valid_from', '<=', to)]),
+          eb.and([eb('r.valid_to', '>=', from), eb('r.valid_to', '<=', to)]),
+        ]),
+      )
       .execute();
     return rows.map((r) => ({ personId: r.person_id, areaCode: r.area_code, validFrom: r.valid_from, validTo: r.valid_to }));
   }
 
   /**
+   * The residences in force on `asOf` with their address text and every identity document with
+   * its number, of some persons only: what a roster shows of the persons it has chosen (the read of
+   * the whole area leaves both out — at a street's scale they are most of the bytes).
+   */
+  async detailsOf(personIds: readonly string[], asOf: string): Promise<Pick<ReportRows, 'residences' | 'identifiers'>> {
+    if (personIds.length === 0) return { residences: [], identifiers: [] };
+    const inForce = `(r.valid_from is null or r.valid_from <= @asOf) and (r.valid_to is null or r.valid_to > @asOf)`;
+    const residences = await this.query(
+      `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, r.address_text, r.valid_from, r.valid_to from residence r where ${inForce} and r.person_id in (${this.idList()})`,
+      { asOf },
+      personIds,
+    );
+    const identifiers = await this.query(
+      `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, i.number from identifier i where i.person_id in (${this.idList()})`,
+      {},
+      personIds,
+    );
+    return { residences: residences.map(residenceOf), identifiers: identifiers.map(identifierOf) };
+  }
+
+  /**
    * Element values of some persons only (a roster's columns, read after the report has chosen its
-   * persons): current values, or the observations valid by `asOf`.
+   * persons): current values, or the values of `asOf` (current values corrected as in `read`).
    */
   async valuesOf(
     personIds: readonly string[],
@@ -289,47 +360,24 @@ export class ReportRepository {
     asOf: string,
   ): Promise<Pick<ReportRows, 'values' | 'observations'>> {
     if (personIds.length === 0 || elementIds.length === 0) return { values: [], observations: [] };
-    const raw = this.raw;
     const marks = elementIds.map((_, i) => `@e${i}`).join(', ');
-    const ids = raw ? 'select value from json_each(@ids)' : 'select unnest(@ids::uuid[])';
-    const text =
-      values === 'current'
-        ? `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks}) and v.person_id in (${ids})`
-        : `select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_id, ob.observed_at, ob.recorded_at from observation ob where ob.element_id in (${marks}) and ob.person_id in (${ids}) and (ob.observed_at is null or ob.observed_at <= @asOf)`;
-    const params: Record<string, unknown> = { asOf, ...Object.fromEntries(elementIds.map((e, i) => [`e${i}`, e])) };
-    let rows: Row[];
-    if (raw && !this.db.isTransaction) {
-      rows = await this.db.connection().execute(() =>
-        Promise.resolve(
-          raw
-            .prepare(text)
-            .raw(true)
-            .all({ ...params, ids: JSON.stringify(personIds) }) as Row[],
-        ),
-      );
-    } else {
-      const bound: unknown[] = [];
-      const positional = text.replace(/@([a-zA-Z0-9]+)/g, (_, key: string) => {
-        bound.push(key === 'ids' ? [...personIds] : params[key]);
-        return `$${bound.length}`;
-      });
-      rows = (await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(positional, bound))).rows.map((row) =>
-        Object.values(row),
-      );
-    }
-    if (values === 'current')
-      return { values: rows.map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) })), observations: [] };
-    return {
-      values: [],
-      observations: rows.map((r) => ({
-        personId: str(r[1]),
-        elementId: str(r[2]),
-        value: strOrNull(r[3]),
-        sourceId: strOrNull(r[4]) ?? 'unknown',
-        observedAt: strOrNull(r[5]),
-        recordedAt: str(r[6]),
-        seq: Number(r[0]),
-      })),
-    };
+    const params = { asOf, ...elementParams(elementIds) };
+    const current = (
+      await this.query(
+        `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks}) and v.person_id in (${this.idList()})`,
+        params,
+        personIds,
+      )
+    ).map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) }));
+    if (values === 'current') return { values: current, observations: [] };
+    // The later observations of any person (see `later` in statements), kept for the persons asked about.
+    const chosen = new Set(personIds);
+    const later = (
+      await this.query(
+        `select ob.person_id, ob.element_id from observation ob where ob.observed_at > @asOf and ob.element_id in (${marks})`,
+        params,
+      )
+    ).filter((r) => chosen.has(str(r[0])));
+    return this.asOf(current, later, elementIds, asOf);
   }
 }

@@ -57,33 +57,40 @@ for (const backend of await backends()) {
     let access: AccessServices;
     let apps: ReportServices;
     const calls: { id: string; asOf: string; area: string }[] = [];
+    /** The areas of each engine call: schedules due together are one call. */
+    const batches: string[][] = [];
     let personCount = 10;
     const engine: ReportRunner = {
-      run(def: ReportDefinition, o): Promise<EngineOutput> {
-        calls.push({ id: def.id, asOf: o.asOf, area: o.areaCode });
-        return Promise.resolve({
-          personIds: [],
-          elementIds: ['person.populationCategory'],
-          result: {
-            definitionId: def.id,
-            definitionVersion: def.version,
-            kind: def.kind,
-            title: def.title,
-            area: { code: o.areaCode, name: '新华路街道' },
-            asOf: o.asOf,
-            generatedAt: new Date().toISOString(),
-            departmentId: def.departmentId,
-            purpose: o.access.purpose,
-            header: [],
-            columns: [
-              { key: 'committee', label: { zh: '居委会', en: 'Committee' }, type: 'text' },
-              { key: 'n', label: { zh: '人数', en: 'Persons' }, type: 'count' },
-            ],
-            rows: [{ cells: ['番禺', personCount], role: 'data', level: 0 }],
-            personCount,
-            notes: [],
-          },
-        });
+      runAreas(def: ReportDefinition, o): Promise<EngineOutput[]> {
+        batches.push([...o.areaCodes]);
+        return Promise.resolve(
+          o.areaCodes.map((area) => {
+            calls.push({ id: def.id, asOf: o.asOf, area });
+            return {
+              personIds: [],
+              elementIds: ['person.populationCategory'],
+              result: {
+                definitionId: def.id,
+                definitionVersion: def.version,
+                kind: def.kind,
+                title: def.title,
+                area: { code: area, name: '新华路街道' },
+                asOf: o.asOf,
+                generatedAt: new Date().toISOString(),
+                departmentId: def.departmentId,
+                purpose: o.access.purpose,
+                header: [],
+                columns: [
+                  { key: 'committee', label: { zh: '居委会', en: 'Committee' }, type: 'text' },
+                  { key: 'n', label: { zh: '人数', en: 'Persons' }, type: 'count' },
+                ],
+                rows: [{ cells: ['番禺', personCount], role: 'data', level: 0 }],
+                personCount,
+                notes: [],
+              },
+            };
+          }),
+        );
       },
     };
 
@@ -180,17 +187,67 @@ for (const backend of await backends()) {
         runAs: cliRunner('civil-affairs', 'tester'),
       });
       const failing = apps.schedules;
-      const original = engine.run.bind(engine);
-      engine.run = () => Promise.reject(new Error('disk full'));
+      const original = engine.runAreas.bind(engine);
+      engine.runAreas = () => Promise.reject(new Error('disk full'));
       const r = await failing.runDue(new Date('2024-02-01T00:00:00Z'));
       const mine = r.filter((x) => x.scheduleId === s.id);
       assert.equal(mine.length, 1);
       assert.match(mine[0]?.error ?? '', /disk full/);
       assert.equal((await apps.schedules.get(admin, s.id)).nextDue, '2023-12-31', 'not moved on');
-      engine.run = original;
+      engine.runAreas = original;
       const retried = (await failing.runDue(new Date('2024-02-01T00:00:00Z'))).filter((x) => x.scheduleId === s.id);
       assert.equal(retried[0]?.error, null);
       assert.equal((await apps.schedules.get(admin, s.id)).nextDue, '2024-12-31');
+    });
+
+    test('schedules due together (each committee of the street) are produced with one read; one failing area does not hold back the others', async () => {
+      const admin = cliPrincipal('tester');
+      const committees = ['310105004001', '310105004002', '310105004003'];
+      const made: { id: string }[] = [];
+      for (const areaCode of committees)
+        made.push(
+          await apps.schedules.create(admin, {
+            definitionId: 'elderly-roster',
+            areaCode,
+            period: 'quarterly',
+            firstDue: '2024-03-31',
+            runAs: cliRunner('civil-affairs', 'tester'),
+          }),
+        );
+      batches.length = 0;
+      const runs = (await apps.schedules.runDue(new Date('2024-07-02T00:00:00Z'))).filter((r) => made.some((m) => m.id === r.scheduleId));
+      // Oldest quarter first; within a quarter, schedules in the order they are stored.
+      assert.deepEqual(
+        runs.map((r) => r.asOf),
+        ['2024-03-31', '2024-03-31', '2024-03-31', '2024-06-30', '2024-06-30', '2024-06-30'],
+      );
+      assert.deepEqual(
+        runs.map((r) => [r.areaCode, r.asOf, r.error]).sort(),
+        committees.flatMap((c) => ['2024-03-31', '2024-06-30'].map((d) => [c, d, null])),
+        'each committee, each owed quarter',
+      );
+      assert.deepEqual(
+        batches.map((b) => [...b].sort()),
+        [committees, committees],
+        'one engine call for the three committees per quarter',
+      );
+      const kept = await apps.reports.listRuns(admin, { definitionId: 'elderly-roster', limit: 50 });
+      for (const m of made) assert.equal(kept.filter((r) => r.scheduleId === m.id).length, 2, 'each schedule keeps its own runs');
+
+      // The next quarter: the engine refuses one committee; the other two are still produced, one at a time.
+      const original = engine.runAreas.bind(engine);
+      engine.runAreas = (def, o) =>
+        o.areaCodes.includes('310105004002') ? Promise.reject(new Error('area unreadable')) : original(def, o);
+      const next = (await apps.schedules.runDue(new Date('2024-10-02T00:00:00Z'))).filter((r) => made.some((m) => m.id === r.scheduleId));
+      engine.runAreas = original;
+      assert.deepEqual(next.map((r) => [r.areaCode, r.error === null ? 'ok' : r.error]).sort(), [
+        ['310105004001', 'ok'],
+        ['310105004002', 'area unreadable'],
+        ['310105004003', 'ok'],
+      ]);
+      const failed = made[1];
+      assert.ok(failed);
+      assert.equal((await apps.schedules.get(admin, failed.id)).nextDue, '2024-09-30', 'the failed committee is owed the quarter still');
     });
   });
 }

@@ -5,7 +5,13 @@
  * valid by then), the population category and kinds. Pure.
  */
 import { kindsOf, type KindDefinition } from '../../domain/kinds.ts';
-import { populationCategory, residenceInForce, validOn, type PopulationCategory, type CategoryResult } from '../../domain/population-category.ts';
+import {
+  populationCategory,
+  residenceInForce,
+  validOn,
+  type PopulationCategory,
+  type CategoryResult,
+} from '../../domain/population-category.ts';
 import { survive, type Reported } from '../../domain/survivorship.ts';
 import type { ReportRows, ReportDwellingRow, ReportIdentifierRow, ReportResidenceRow } from '../../store/report.repository.ts';
 
@@ -24,7 +30,6 @@ export interface PersonFacts {
   readonly householdNo: string | null;
 }
 
-
 function group<T extends { personId: string }>(rows: readonly T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const r of rows) {
@@ -34,7 +39,6 @@ function group<T extends { personId: string }>(rows: readonly T[]): Map<string, 
   }
   return out;
 }
-
 
 /** Values of the date per person: the current values as stored, or survivorship over the observations valid by then. */
 export function valuesByPerson(
@@ -145,5 +149,43 @@ export function withValues(persons: readonly PersonFacts[], more: ReadonlyMap<st
     const values = new Map(p.values);
     for (const [k, v] of extra) values.set(k, v);
     return { ...p, values };
+  });
+}
+
+/**
+ * The same persons with what a roster shows and the area's read leaves out: the address text of the
+ * residences that place them (the one decided already; of several records of it, the first address
+ * in code order) and their identity documents with numbers.
+ */
+export function withDetails(
+  persons: readonly PersonFacts[],
+  details: Pick<ReportRows, 'residences' | 'identifiers'>,
+  asOf: string,
+): PersonFacts[] {
+  const residences = group(details.residences);
+  const identifiers = group(details.identifiers);
+  return persons.map((p) => {
+    const res = residences.get(p.id) ?? [];
+    const detailed = (chosen: ReportResidenceRow | undefined): ReportResidenceRow | undefined => {
+      if (!chosen) return undefined;
+      let best: ReportResidenceRow | undefined;
+      for (const r of res) {
+        if (
+          r.kind !== chosen.kind ||
+          r.areaCode !== chosen.areaCode ||
+          r.dwellingId !== chosen.dwellingId ||
+          r.validFrom !== chosen.validFrom ||
+          r.validTo !== chosen.validTo
+        )
+          continue;
+        if (!best || (r.addressText ?? '\uffff') < (best.addressText ?? '\uffff')) best = r;
+      }
+      return best ?? chosen;
+    };
+    const registered = detailed(p.registered);
+    const actual = detailed(p.actual);
+    const placing = p.placing === p.registered ? registered : p.placing === p.actual ? actual : p.placing;
+    const ids = (identifiers.get(p.id) ?? []).filter((i) => i.validFrom === null || i.validFrom <= asOf);
+    return { ...p, registered, actual, placing, identifiers: ids };
   });
 }

@@ -26,6 +26,7 @@ import {
 import { resolveDimension, type DimensionContext } from './dimensions.ts';
 import {
   categoryOf,
+  withDetails,
   personFacts,
   residenceAreas,
   residencePermitOf,
@@ -175,7 +176,8 @@ export class ReportEngine {
       asOf,
       elementIds: read,
       values: current ? 'current' : 'asOf',
-      identifiers: fields.has('idNumber') || fields.has('otherDocument') ? 'all' : 'foreign',
+      // Document numbers and address texts only for the persons a roster shows (read below).
+      identifiers: 'foreign',
       memberships: fields.has('householdNo') || (def.table?.measures.includes('households') ?? false),
       dwellings:
         areaCodes.some((a) => a.length > 12) ||
@@ -185,8 +187,9 @@ export class ReportEngine {
         dims.some((d) => d.by === 'housingUse') ||
         (def.population?.where?.some((c) => 'housingUse' in c) ?? false) ||
         scopes.some((s) => s.buildingIds !== null),
-      addresses: fields.has('address') || fields.has('registeredAddress'),
+      addresses: false,
     });
+    const details = fields.has('idNumber') || fields.has('otherDocument') || fields.has('address') || fields.has('registeredAddress');
     const owners = current ? new Map<string, Set<string>>() : await repos.sources.owners(read);
     const all = personFacts(rows, this.homeArea, asOf, relevantKinds, owners);
     const shownOwners = !current && shownOnly.length > 0 ? await repos.sources.owners(shownOnly) : new Map<string, Set<string>>();
@@ -198,7 +201,9 @@ export class ReportEngine {
     };
     // Persons the report would take but whose category the record cannot decide: the note counts
     // these (the report's kinds and conditions, the remit), not every unplaced person of the area.
-    const unplaced = all.filter((p) => p.category.status === 'undetermined' && alive(p) && this.inRemit(access, p, needed) && selected(def, p, asOf));
+    const unplaced = all.filter(
+      (p) => p.category.status === 'undetermined' && alive(p) && this.inRemit(access, p, needed) && selected(def, p, asOf),
+    );
     const eligible = all.filter((p) => {
       const category = categoryOf(p);
       if (!category || !categories.includes(category) || p.placing === undefined) return false;
@@ -226,6 +231,13 @@ export class ReportEngine {
         );
         const shown = withValues(persons, valuesByPerson(more, shownOwners));
         persons.splice(0, persons.length, ...shown);
+      }
+      if (details && persons.length > 0) {
+        const more = await repos.reportReads.detailsOf(
+          persons.map((p) => p.id),
+          asOf,
+        );
+        persons.splice(0, persons.length, ...withDetails(persons, more, asOf));
       }
 
       // Names of committees and provinces.

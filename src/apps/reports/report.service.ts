@@ -23,9 +23,12 @@ import { mayDefineFor, maySeeRun, runAccess } from './report-access.ts';
 import { periodLabel } from './schedule.ts';
 import type { Rendered } from './render/index.ts';
 
-/** What the service needs of the engine (R1's ReportEngine). */
+/** What the service needs of the engine (ReportEngine): one definition for several areas of the street on one date, read once. */
 export interface ReportRunner {
-  run(def: ReportDefinition, options: { areaCode: string; asOf: string; access: Access; unmask?: boolean }): Promise<EngineOutput>;
+  runAreas(
+    def: ReportDefinition,
+    options: { areaCodes: readonly string[]; asOf: string; access: Access; unmask?: boolean },
+  ): Promise<EngineOutput[]>;
 }
 
 /** What the service needs of the renderers (src/apps/reports/render: `render`). */
@@ -59,6 +62,13 @@ export interface RunRequest {
   readonly unmask?: boolean | undefined;
   readonly requestId: string | null;
   readonly scheduleId?: string | null;
+}
+
+/** One definition for several areas on one date (each committee of a street, the schedules due together): one read, one kept run per area. */
+export interface RunManyRequest extends Omit<RunRequest, 'areaCode' | 'scheduleId'> {
+  readonly areaCodes: readonly string[];
+  /** The schedule each area's run is produced for, in the order of `areaCodes` (null: none). */
+  readonly scheduleIds?: readonly (string | null)[] | undefined;
 }
 
 export interface RunOutcome {
@@ -168,62 +178,78 @@ export class ReportService {
    * and compared with the run kept before for the same definition, area and reference date.
    */
   async run(p: Principal, req: RunRequest): Promise<RunOutcome> {
+    const { areaCode, scheduleId, ...rest } = req;
+    const [outcome] = await this.runMany(p, { ...rest, areaCodes: [areaCode], scheduleIds: [scheduleId ?? null] });
+    if (!outcome) throw new Error('a run produced no outcome');
+    return outcome;
+  }
+
+  /**
+   * Runs one definition for several areas on one date, reading the record once for all of them; each
+   * area's run is audited (all entries durable before anything is answered), kept and compared as
+   * `run` does. Refused as a whole when one area is refused (unknown, outside the street).
+   */
+  async runMany(p: Principal, req: RunManyRequest): Promise<RunOutcome[]> {
     const { definition: def } = await this.get(req.definitionId, req.version);
     const access = runAccess(this.deps.policy, p, def);
-    const output = await this.deps.engine.run(def, {
-      areaCode: req.areaCode,
+    const outputs = await this.deps.engine.runAreas(def, {
+      areaCodes: req.areaCodes,
       asOf: req.asOf,
       access,
       ...(req.unmask === true ? { unmask: true } : {}),
     });
-    const { result } = output;
-    const entry = entryOf(
-      { principal: p, purpose: access.purpose },
-      {
-        action: 'report.run',
-        personIds: [...output.personIds],
-        elementIds: [...output.elementIds].sort(),
-        result: 'ok',
-        requestId: req.requestId,
-      },
-    );
-    await this.deps.audit.append([
-      {
-        ...entry,
+    await this.deps.audit.append(
+      outputs.map((output) => ({
+        ...entryOf(
+          { principal: p, purpose: access.purpose },
+          {
+            action: 'report.run',
+            personIds: [...output.personIds],
+            elementIds: [...output.elementIds].sort(),
+            result: 'ok',
+            requestId: req.requestId,
+          },
+        ),
         detail: JSON.stringify({
           report: def.id,
           version: def.version,
-          area: req.areaCode,
+          area: output.result.area.code,
           asOf: req.asOf,
           format: req.format,
           ...(req.unmask === true ? { unmaskAsked: true } : {}),
         }),
-      },
-    ]);
-    const hash = contentHash(result);
+      })),
+    );
     const repo = this.deps.data.repos.reports;
-    const previous = await repo.latestRun(def.id, result.area.code, req.asOf);
-    const changes = previous && previous.contentHash !== hash ? compareResults(JSON.parse(previous.result) as ReportResult, result) : null;
-    const run: RunRecord = {
-      id: newId(),
-      definitionId: def.id,
-      definitionVersion: def.version,
-      areaCode: result.area.code,
-      asOf: req.asOf,
-      format: req.format,
-      purpose: access.purpose,
-      requestedBy: actorRef(p),
-      unmasked: req.unmask === true,
-      scheduleId: req.scheduleId ?? null,
-      createdAt: this.now(),
-      personCount: result.personCount,
-      contentHash: hash,
-      previousRunId: previous?.id ?? null,
-      comparison: previous === undefined ? 'first' : changes === null ? 'unchanged' : 'changed',
-      changes: changes === null ? null : JSON.stringify(changes),
-    };
-    await repo.insertRun({ ...run, result: JSON.stringify(result), personIds: output.personIds });
-    return { run, result, changes };
+    const outcomes: RunOutcome[] = [];
+    for (const [i, output] of outputs.entries()) {
+      const { result } = output;
+      const hash = contentHash(result);
+      const previous = await repo.latestRun(def.id, result.area.code, req.asOf);
+      const changes =
+        previous && previous.contentHash !== hash ? compareResults(JSON.parse(previous.result) as ReportResult, result) : null;
+      const run: RunRecord = {
+        id: newId(),
+        definitionId: def.id,
+        definitionVersion: def.version,
+        areaCode: result.area.code,
+        asOf: req.asOf,
+        format: req.format,
+        purpose: access.purpose,
+        requestedBy: actorRef(p),
+        unmasked: req.unmask === true,
+        scheduleId: req.scheduleIds?.[i] ?? null,
+        createdAt: this.now(),
+        personCount: result.personCount,
+        contentHash: hash,
+        previousRunId: previous?.id ?? null,
+        comparison: previous === undefined ? 'first' : changes === null ? 'unchanged' : 'changed',
+        changes: changes === null ? null : JSON.stringify(changes),
+      };
+      await repo.insertRun({ ...run, result: JSON.stringify(result), personIds: output.personIds });
+      outcomes.push({ run, result, changes });
+    }
+    return outcomes;
   }
 
   /** A kept run, with its result; audited as a read of the persons it names. */

@@ -130,34 +130,62 @@ export class ScheduleService {
 
   /**
    * Runs every period that is over and not yet produced (on `now`'s calendar date), oldest first.
-   * A failed run is recorded on the schedule and tried again next time; the others go on.
+   * Schedules of one definition, period, next date, producer and format — a report for each
+   * committee of the street — are produced together, reading the record once for all their areas;
+   * should that fail, each is tried on its own so that one area cannot hold back the others. A
+   * failed run is recorded on the schedule and tried again next time; the others go on.
    */
   async runDue(now: Date = this.clock()): Promise<DueRun[]> {
     const today = now.toISOString().slice(0, 10);
-    const out: DueRun[] = [];
+    const groups = new Map<string, ScheduleRecord[]>();
     for (const s of await this.data.repos.reports.dueSchedules(today)) {
-      const runAs = JSON.parse(s.runAs) as Principal;
-      for (const asOf of owedDates(s.period, s.nextDue, today)) {
+      const key = JSON.stringify([s.definitionId, s.period, s.nextDue, s.runAs, s.format]);
+      const group = groups.get(key);
+      if (group) group.push(s);
+      else groups.set(key, [s]);
+    }
+    const out: DueRun[] = [];
+    for (const group of groups.values()) out.push(...(await this.runGroup(group, today)));
+    return out;
+  }
+
+  /** The owed periods of schedules due together, oldest first; a schedule leaves the group when it fails or another runner produced its period. */
+  private async runGroup(group: readonly ScheduleRecord[], today: string): Promise<DueRun[]> {
+    const [first] = group;
+    if (!first) return [];
+    const runAs = JSON.parse(first.runAs) as Principal;
+    const out: DueRun[] = [];
+    let active = [...group];
+    for (const asOf of owedDates(first.period, first.nextDue, today)) {
+      if (active.length === 0) break;
+      const outcomes =
+        active.length > 1
+          ? await this.reports
+              .runMany(runAs, {
+                definitionId: first.definitionId,
+                areaCodes: active.map((s) => s.areaCode),
+                scheduleIds: active.map((s) => s.id),
+                asOf,
+                format: first.format as OutputFormat,
+                requestId: null,
+              })
+              .catch(() => undefined)
+          : undefined;
+      const still: ScheduleRecord[] = [];
+      for (const [i, s] of active.entries()) {
         const base = { scheduleId: s.id, definitionId: s.definitionId, areaCode: s.areaCode, asOf };
         try {
-          const { run } = await this.reports.run(runAs, {
-            definitionId: s.definitionId,
-            areaCode: s.areaCode,
-            asOf,
-            format: s.format as OutputFormat,
-            requestId: null,
-            scheduleId: s.id,
-          });
+          const { run } = outcomes?.[i] ?? (await this.reports.run(runAs, { ...base, format: s.format as OutputFormat, requestId: null }));
           const moved = await this.data.repos.reports.advanceSchedule(s.id, asOf, followingDue(s.period, asOf), run.id, nowIso(), null);
           out.push({ ...base, runId: run.id, comparison: run.comparison, error: null });
-          if (!moved) break; // another runner produced it first
+          if (moved) still.push(s); // else another runner produced it first
         } catch (e) {
           const message = e instanceof PopulusError ? `${e.code}: ${e.message}` : (e as Error).message;
           await this.data.repos.reports.recordScheduleError(s.id, nowIso(), message);
           out.push({ ...base, runId: null, comparison: null, error: message });
-          break;
         }
       }
+      active = still;
     }
     return out;
   }
