@@ -36,8 +36,8 @@ export interface ReadRequest {
   readonly asOf?: string;
 }
 
-/** Search candidates looked at per request: results are cut to the remit after the query. */
-export const SEARCH_CANDIDATES = 1000;
+/** Matches a search screens at most per request (a street holds about 100,000 persons): results are cut to the remit after the query. */
+export const SEARCH_CANDIDATES = 250_000;
 /** Rows an export may hold at most. */
 export const EXPORT_MAX_ROWS = 20_000;
 
@@ -131,9 +131,11 @@ export class PersonGate {
   }
 
   /**
-   * A search: the query runs limited to where the caller can see anyone (searchBound), the first
-   * SEARCH_CANDIDATES matches are cut to the remit, and the page is taken from what remains — so
-   * persons out of remit are neither shown nor counted.
+   * A search: the query runs in SQL limited to where the caller can see anyone (searchBound); every
+   * match (up to SEARCH_CANDIDATES) is then screened in one bulk read — visible to the caller, the
+   * elements the filters read readable, counted in the area and category asked — so the total is
+   * exact and any page can be reached; only the page's persons are read in full, cut to the remit
+   * and masked. Persons out of remit are neither shown nor counted.
    */
   async search(
     access: Access,
@@ -142,20 +144,29 @@ export class PersonGate {
     action = 'person.search',
     candidates = SEARCH_CANDIDATES,
   ): Promise<{ items: FilteredView<PersonView>[]; total: number; capped: boolean }> {
-    const found = await this.deps.persons.search({ ...query, limit: candidates, offset: 0 }, { masked: false }, searchBound(access));
+    const { limit, offset, ...filters } = query;
+    const found = await this.deps.persons.searchIds(filters, searchBound(access), candidates);
     // Found only where the caller may read what the filters read (a filter must not disclose an element).
-    const needs = this.deps.persons.elementsSearched(query);
-    const visible: { view: PersonView; subject: Subject }[] = [];
-    for (const view of found.items) {
-      const subject = await this.subjectOf(view);
-      if (!access.canSee(subject)) continue;
-      const readable = access.readable(subject);
-      if (needs.every((any) => any.some((e) => readable.has(e)))) visible.push({ view, subject });
+    const needs = this.deps.persons.elementsSearched(filters);
+    const scopeKinds = new Set(access.scopes().flatMap((s) => (s.kinds ? [...s.kinds] : [])));
+    const screened = await this.deps.persons.screen(found.ids, scopeKinds);
+    const exact = query.area !== undefined || query.category !== undefined;
+    const visible: { id: string; subject: Subject }[] = [];
+    for (const id of found.ids) {
+      const s = screened.get(id);
+      if (!s || !access.canSee(s.subject)) continue;
+      const readable = access.readable(s.subject);
+      if (!needs.every((any) => any.some((e) => readable.has(e)))) continue;
+      if (exact && !s.counted(query.area, query.category)) continue;
+      visible.push({ id, subject: s.subject });
     }
-    const page = visible.slice(query.offset, query.offset + query.limit);
+    const page = visible.slice(offset, offset + limit);
+    const views = await Promise.all(page.map(({ id }) => this.deps.persons.get(id, undefined, { masked: false })));
     const disclosed = new Set<string>();
     const unmasked = new Set<string>();
-    const items = page.map(({ view, subject }) => {
+    const items = views.map((view, i) => {
+      const subject = page[i]?.subject;
+      if (!subject) throw new Error('a screened person lost on the way');
       const r = this.deps.views.filter(view, access.readable(subject), req.unmask === true ? access.unmaskable(subject) : new Set());
       for (const e of r.disclosed) disclosed.add(e);
       for (const e of r.unmasked) unmasked.add(e);
@@ -169,7 +180,7 @@ export class PersonGate {
       requestId: req.requestId,
       unmasked: [...unmasked].sort(),
     });
-    // capped: more matched in SQL than the candidates looked at, so total counts only those.
+    // capped: more matched in SQL than were screened, so total counts only those.
     return { items, total: visible.length, capped: found.total > candidates };
   }
 

@@ -83,7 +83,7 @@ function isNonMainland(identifiers: readonly IdentifierFact[]): boolean {
  * area (a committee over its district), then the smaller code — never the order rows happen to come
  * in, which differs between backends and queries.
  */
-type Placed = { readonly validFrom: string | null; readonly areaCode: string; readonly dwellingId?: string | null };
+export type Placed = { readonly validFrom: string | null; readonly areaCode: string; readonly dwellingId?: string | null };
 export function preferResidence(a: Placed, b: Placed): boolean {
   const fa = a.validFrom ?? '';
   const fb = b.validFrom ?? '';

@@ -7,7 +7,13 @@ import { PopulusError } from '../domain/errors.ts';
 import { isIsoDate, todayIso } from '../domain/dates.ts';
 import { checkIdNumber, maskIdNumber, type AreaCodeHistory, type IdNumberFacts } from '../domain/id-number.ts';
 import { maskPhone } from '../domain/standard/value.ts';
-import { populationCategory, residenceInForce, type CategoryResult, type ResidenceKind } from '../domain/population-category.ts';
+import {
+  populationCategory,
+  residenceInForce,
+  type CategoryResult,
+  type Placed,
+  type ResidenceKind,
+} from '../domain/population-category.ts';
 import { foldChineseName, hasHan, readChineseName } from '../match/text/chinese-name.ts';
 import { bornBy, type PersonSearch } from '../store/person.repository.ts';
 import type { HouseholdMember, Identifier, Person, PersonValue, Residence } from '../domain/registry/types.ts';
@@ -136,22 +142,58 @@ export interface SourceLink {
 }
 
 /** Whether a person is counted in the area and category asked (the reports' rule; see PersonSearchQuery.area). */
-export function countedAs(v: Pick<PersonView, 'residences' | 'category' | 'values'>, today: string, area: string | undefined, category: string | undefined): boolean {
-  const c = v.category;
+export function countedAs(
+  v: Pick<PersonView, 'residences' | 'category' | 'values'>,
+  today: string,
+  area: string | undefined,
+  category: string | undefined,
+): boolean {
+  return countedOn(
+    { residences: v.residences, category: v.category, death: v.values.find((x) => x.elementId === 'person.deathDate')?.value },
+    today,
+    area,
+    category,
+  );
+}
+
+/** countedAs over what it reads: residences, the category of today, the date of death. */
+function countedOn(
+  p: {
+    readonly residences: readonly (Placed & { readonly kind: string; readonly validTo: string | null })[];
+    readonly category: CategoryResult;
+    readonly death: string | undefined;
+  },
+  today: string,
+  area: string | undefined,
+  category: string | undefined,
+): boolean {
+  const c = p.category;
   if (category === 'UNDETERMINED') {
     if (c.status !== 'undetermined') return false;
     if (area === undefined) return true;
-    return ['registered', 'actual'].some((k) => residenceInForce(v.residences, k as ResidenceKind, today)?.areaCode.startsWith(area) ?? false);
+    return ['registered', 'actual'].some(
+      (k) => residenceInForce(p.residences, k as ResidenceKind, today)?.areaCode.startsWith(area) ?? false,
+    );
   }
   if (c.status !== 'determined') return false;
   if (category !== undefined && c.category !== category) return false;
   // The actual population of an area: those living there (户在人不在 only when asked for by name).
   if (category === undefined && c.category === 'REGISTERED_ABSENT') return false;
   if (area === undefined) return true;
-  const death = v.values.find((x) => x.elementId === 'person.deathDate')?.value;
-  if (death !== undefined && death <= today) return false;
-  const placing = residenceInForce(v.residences, c.category === 'REGISTERED_ABSENT' ? 'registered' : 'actual', today);
+  if (p.death !== undefined && p.death <= today) return false;
+  const placing = residenceInForce(p.residences, c.category === 'REGISTERED_ABSENT' ? 'registered' : 'actual', today);
   return placing?.areaCode.startsWith(area) ?? false;
+}
+
+/** A person as the access layer screens a search: who they are to the remit, and whether counted in an area and category. */
+export interface Screened {
+  readonly subject: {
+    readonly personId: string;
+    readonly areaCodes: readonly string[];
+    readonly buildingIds: readonly string[];
+    readonly kinds: readonly string[];
+  };
+  counted(area: string | undefined, category: string | undefined): boolean;
 }
 
 /** Reads return masked identifiers and phones unless the caller (the access layer, which masks by remit) asks otherwise. */
@@ -201,7 +243,9 @@ export class PersonService {
     const kinds = kindsOf(this.kinds, { values: new Map(values.map((v) => [v.elementId, v.value])), asOf });
     // Masked by default for everyone; unmasking (with a permission, a purpose and an audit entry) belongs to access control.
     if (read.masked === false) return { person, values, identifiers, residences, households, category, kinds };
-    const phoneElements = new Set((await repos.standard.findElements(values.map((v) => v.elementId))).filter((e) => e.valueType === 'phone').map((e) => e.id));
+    const phoneElements = new Set(
+      (await repos.standard.findElements(values.map((v) => v.elementId))).filter((e) => e.valueType === 'phone').map((e) => e.id),
+    );
     return {
       person,
       values: values.map((v) => (phoneElements.has(v.elementId) ? { ...v, value: maskPhone(v.value) } : v)),
@@ -217,7 +261,16 @@ export class PersonService {
    * Bitemporal history: the values that were current on `validOn` (default today), as Populus knew
    * them at `knownAt` (default now), with the disagreements of that moment. Phones masked.
    */
-  async valuesAsOf(id: string, validOn?: string, knownAt?: string): Promise<{ validOn: string; knownAt: string | null; values: PersonValue[]; conflicts: { elementId: string; sourceId: string; value: string }[] }> {
+  async valuesAsOf(
+    id: string,
+    validOn?: string,
+    knownAt?: string,
+  ): Promise<{
+    validOn: string;
+    knownAt: string | null;
+    values: PersonValue[];
+    conflicts: { elementId: string; sourceId: string; value: string }[];
+  }> {
     if (validOn !== undefined && !isIsoDate(validOn)) throw invalidDate('validOn', validOn);
     const repos = this.data.repos;
     if (!(await repos.persons.findPerson(id))) throw personNotFound(id);
@@ -229,7 +282,9 @@ export class PersonService {
       byElement.set(r.elementId, list);
     }
     const owners = await repos.sources.owners([...byElement.keys()]);
-    const phones = new Set((await repos.standard.findElements([...byElement.keys()])).filter((e) => e.valueType === 'phone').map((e) => e.id));
+    const phones = new Set(
+      (await repos.standard.findElements([...byElement.keys()])).filter((e) => e.valueType === 'phone').map((e) => e.id),
+    );
     const values: PersonValue[] = [];
     const conflicts: { elementId: string; sourceId: string; value: string }[] = [];
     for (const [elementId, list] of [...byElement].sort(([a], [b]) => a.localeCompare(b))) {
@@ -237,15 +292,29 @@ export class PersonService {
       const c = result.current;
       if (c) {
         const method = c.sourceId === MANUAL_SOURCE ? 'api' : c.sourceId === 'id-number' ? 'derived' : 'import';
-        values.push({ elementId, value: phones.has(elementId) ? maskPhone(c.value) : c.value, sourceId: c.sourceId, method, observedAt: c.observedAt, recordedAt: c.recordedAt, status: c.status });
+        values.push({
+          elementId,
+          value: phones.has(elementId) ? maskPhone(c.value) : c.value,
+          sourceId: c.sourceId,
+          method,
+          observedAt: c.observedAt,
+          recordedAt: c.recordedAt,
+          status: c.status,
+        });
       }
-      for (const d of result.conflicts) conflicts.push({ elementId, sourceId: d.sourceId, value: phones.has(elementId) ? maskPhone(d.value) : d.value });
+      for (const d of result.conflicts)
+        conflicts.push({ elementId, sourceId: d.sourceId, value: phones.has(elementId) ? maskPhone(d.value) : d.value });
     }
     return { validOn: validOn ?? todayIso(), knownAt: knownAt ?? null, values, conflicts };
   }
 
   /** Sets (or with null, clears) current values; each becomes an observation. */
-  async updateValues(id: string, values: Readonly<Record<string, string | null>>, ctx: WriteContext = {}, read: ReadOptions = {}): Promise<PersonView> {
+  async updateValues(
+    id: string,
+    values: Readonly<Record<string, string | null>>,
+    ctx: WriteContext = {},
+    read: ReadOptions = {},
+  ): Promise<PersonView> {
     await this.data.transaction(async (repos) => {
       if (!(await repos.persons.findPerson(id))) throw personNotFound(id);
       const events = eventsOf(ctx);
@@ -290,13 +359,21 @@ export class PersonService {
     if (!isIsoDate(validTo)) throw invalidDate('validTo', validTo);
     return this.data.transaction(async (repos) => {
       const r = await repos.persons.findResidence(residenceId);
-      if (!r || r.personId !== personId) throw new PopulusError('RESIDENCE_NOT_FOUND', `person ${personId} has no residence ${residenceId}`, { personId, residenceId });
+      if (!r || r.personId !== personId)
+        throw new PopulusError('RESIDENCE_NOT_FOUND', `person ${personId} has no residence ${residenceId}`, { personId, residenceId });
       if (r.validFrom !== null && validTo <= r.validFrom) {
-        throw new PopulusError('CONFLICTING_PERIOD', `the residence began on ${r.validFrom}; it cannot end on or before that`, { validFrom: r.validFrom });
+        throw new PopulusError('CONFLICTING_PERIOD', `the residence began on ${r.validFrom}; it cannot end on or before that`, {
+          validFrom: r.validFrom,
+        });
       }
       await repos.persons.endResidence(residenceId, validTo);
       const events = eventsOf(ctx);
-      events.moved(personId, { kind: r.kind, from: { areaCode: r.areaCode, address: r.addressText, dwellingId: r.dwellingId }, to: null, sourceId: MANUAL_SOURCE });
+      events.moved(personId, {
+        kind: r.kind,
+        from: { areaCode: r.areaCode, address: r.addressText, dwellingId: r.dwellingId },
+        to: null,
+        sourceId: MANUAL_SOURCE,
+      });
       await events.flush(repos);
       await repos.persons.touch(personId);
       await ctx.within?.(repos, personId);
@@ -309,7 +386,8 @@ export class PersonService {
    * through the value index); what SQL cannot decide exactly — the population category and where a
    * person is counted (`area`) — is decided on the persons found, with the same rules as the views
    * and reports. With such a filter, `total` is what SQL found (an upper bound) and the items are
-   * the ones of the first `limit` rows that pass.
+   * the ones of the first `limit` rows that pass. (The access layer's search screens every match
+   * instead: `searchIds` and `screen`.)
    */
   async search(
     query: PersonSearchQuery,
@@ -321,6 +399,100 @@ export class PersonService {
     total: number;
   }> {
     const today = todayIso();
+    const { ids, total } = await this.data.repos.persons.search(
+      { ...(await this.searchSpec(query, bound, today)), limit: query.limit, offset: query.offset },
+      today,
+    );
+    const exact = query.area !== undefined || query.category !== undefined;
+    if (!exact) return { items: await Promise.all(ids.map((i) => this.get(i, undefined, read))), total };
+    const views = await Promise.all(ids.map((i) => this.get(i, undefined, { masked: false })));
+    const kept = views.filter((v) => countedAs(v, today, query.area, query.category)).map((v) => v.person.id);
+    const items =
+      read.masked === false
+        ? views.filter((v) => kept.includes(v.person.id))
+        : await Promise.all(kept.map((i) => this.get(i, undefined, read)));
+    return { items, total };
+  }
+
+  /** The ids SQL finds for a search (an upper bound where `area` or `category` is asked), in id order, at most `limit`; `total` counts them all. */
+  async searchIds(
+    query: Omit<PersonSearchQuery, 'limit' | 'offset'>,
+    bound: SearchBound,
+    limit: number,
+  ): Promise<{ ids: string[]; total: number }> {
+    const today = todayIso();
+    return this.data.repos.persons.search({ ...(await this.searchSpec(query, bound, today)), limit, offset: 0 }, today);
+  }
+
+  /**
+   * What the access layer needs to know of many persons at once, from one bulk read rather than a
+   * view each: today's residences' areas and buildings, the kinds asked about (`kindIds`, those the
+   * caller's remit names), and whether each is counted in an area and category as `countedAs` says.
+   */
+  async screen(ids: readonly string[], kindIds: ReadonlySet<string>): Promise<Map<string, Screened>> {
+    const out = new Map<string, Screened>();
+    if (ids.length === 0) return out;
+    const today = todayIso();
+    const kinds = this.kinds.filter((k) => kindIds.has(k.id));
+    const rows = await this.data.repos.reportReads.read({
+      areaPrefix: this.homeArea,
+      personIds: ids,
+      asOf: today,
+      elementIds: [...new Set([...elementsRead(kinds), 'person.deathDate'])].sort(),
+      values: 'current',
+      identifiers: 'foreign',
+      memberships: false,
+      dwellings: true,
+      addresses: false,
+    });
+    const group = <T extends { personId: string }>(list: readonly T[]): Map<string, T[]> => {
+      const m = new Map<string, T[]>();
+      for (const r of list) {
+        const l = m.get(r.personId);
+        if (l) l.push(r);
+        else m.set(r.personId, [r]);
+      }
+      return m;
+    };
+    const residences = group(rows.residences);
+    const identifiers = group(rows.identifiers);
+    const values = group(rows.values);
+    const buildings = new Map(rows.dwellings.map((d) => [d.id, d.buildingId]));
+    for (const id of rows.personIds) {
+      const res = (residences.get(id) ?? []).map((r) => ({
+        kind: r.kind === 'registered' ? ('registered' as const) : ('actual' as const),
+        areaCode: r.areaCode,
+        validFrom: r.validFrom,
+        validTo: r.validTo,
+        dwellingId: r.dwellingId,
+      }));
+      const own = new Map((values.get(id) ?? []).map((v) => [v.elementId, v.value]));
+      const category = populationCategory({
+        homeArea: this.homeArea,
+        asOf: today,
+        identifiers: (identifiers.get(id) ?? []).filter((i) => i.validFrom === null || i.validFrom <= today),
+        residences: res,
+      });
+      const death = own.get('person.deathDate');
+      out.set(id, {
+        subject: {
+          personId: id,
+          areaCodes: [...new Set(res.map((r) => r.areaCode))],
+          buildingIds: [...new Set(res.flatMap((r) => (r.dwellingId ? (buildings.get(r.dwellingId) ?? []) : [])))],
+          kinds: kindsOf(kinds, { values: own, asOf: today }),
+        },
+        counted: (area, categoryAsked) => countedOn({ residences: res, category, death }, today, area, categoryAsked),
+      });
+    }
+    return out;
+  }
+
+  /** The query of a search in the repository's terms. */
+  private async searchSpec(
+    query: Omit<PersonSearchQuery, 'limit' | 'offset'>,
+    bound: SearchBound,
+    today: string,
+  ): Promise<Omit<PersonSearch, 'limit' | 'offset'>> {
     let identifierNumber: string | undefined;
     if (query.idNumber !== undefined) {
       const verdict = checkIdNumber(query.idNumber, { areas: this.areaHistory, today });
@@ -332,12 +504,19 @@ export class PersonService {
     if (query.sex !== undefined) valueIn.push({ elementId: 'person.sex', values: [query.sex] });
     const ages = query.ageFrom !== undefined || query.ageTo !== undefined;
     const valueRange = ages
-      ? [{ elementId: 'person.birthDate', ...(query.ageFrom !== undefined ? { lte: bornBy(today, query.ageFrom) } : {}), ...(query.ageTo !== undefined ? { gt: bornBy(today, query.ageTo + 1) } : {}) }]
+      ? [
+          {
+            elementId: 'person.birthDate',
+            ...(query.ageFrom !== undefined ? { lte: bornBy(today, query.ageFrom) } : {}),
+            ...(query.ageTo !== undefined ? { gt: bornBy(today, query.ageTo + 1) } : {}),
+          },
+        ]
       : [];
     let kindRule: KindDefinition['rule'] | undefined;
     if (query.kind !== undefined) {
       const kind = this.kinds.find((k) => k.id === query.kind);
-      if (!kind) throw new PopulusError('UNKNOWN_CODE', `there is no kind of people "${query.kind}"`, { codeTable: 'kinds', code: query.kind });
+      if (!kind)
+        throw new PopulusError('UNKNOWN_CODE', `there is no kind of people "${query.kind}"`, { codeTable: 'kinds', code: query.kind });
       kindRule = kind.rule;
     }
     const residingAs: { kind: ResidenceKind | 'any'; area: string }[] = [];
@@ -348,7 +527,7 @@ export class PersonService {
       else residingAs.push({ kind: 'actual', area: this.homeArea });
       if (category === 'RESIDENT_REGISTERED') residingAs.push({ kind: 'registered', area: this.homeArea });
     }
-    const search: PersonSearch = {
+    return {
       values,
       valueIn,
       valueRange,
@@ -359,16 +538,7 @@ export class PersonService {
       addressContains: query.address?.trim() || undefined,
       nonCitizenDocument: category === 'FROM_ABROAD' ? true : undefined,
       ...bound,
-      limit: query.limit,
-      offset: query.offset,
     };
-    const { ids, total } = await this.data.repos.persons.search(search, today);
-    const exact = query.area !== undefined || category !== undefined;
-    if (!exact) return { items: await Promise.all(ids.map((i) => this.get(i, undefined, read))), total };
-    const views = await Promise.all(ids.map((i) => this.get(i, undefined, { masked: false })));
-    const kept = views.filter((v) => countedAs(v, today, query.area, category)).map((v) => v.person.id);
-    const items = read.masked === false ? views.filter((v) => kept.includes(v.person.id)) : await Promise.all(kept.map((i) => this.get(i, undefined, read)));
-    return { items, total };
   }
 
   /**
@@ -401,13 +571,23 @@ export class PersonService {
       let explanation: SourceLink['explanation'] = null;
       if (r.detail !== null) {
         try {
-          const d = JSON.parse(r.detail) as { decision?: string; probability?: number; total?: number; decidedBy?: string; comparisons?: { id?: string; level?: string | null; weight?: number }[] };
+          const d = JSON.parse(r.detail) as {
+            decision?: string;
+            probability?: number;
+            total?: number;
+            decidedBy?: string;
+            comparisons?: { id?: string; level?: string | null; weight?: number }[];
+          };
           explanation = {
             decision: String(d.decision ?? ''),
             decidedBy: String(d.decidedBy ?? ''),
             probability: typeof d.probability === 'number' ? d.probability : null,
             weight: typeof d.total === 'number' ? d.total : null,
-            comparisons: (d.comparisons ?? []).map((c) => ({ id: String(c.id ?? ''), level: c.level ?? null, weight: typeof c.weight === 'number' ? c.weight : 0 })),
+            comparisons: (d.comparisons ?? []).map((c) => ({
+              id: String(c.id ?? ''),
+              level: c.level ?? null,
+              weight: typeof c.weight === 'number' ? c.weight : 0,
+            })),
           };
         } catch {
           explanation = null;
@@ -428,14 +608,23 @@ export class PersonService {
 
   /** The distinct names (current person.name values) whose toneless pinyin starts with the text, or whose initials are it. */
   private async namesSpelled(text: string): Promise<string[]> {
-    const q = text.toLowerCase().replace(/[^a-z]/g, '').replace(/v/g, 'u');
+    const q = text
+      .toLowerCase()
+      .replace(/[^a-z]/g, '')
+      .replace(/v/g, 'u');
     if (q.length < 2) return [];
     const names = await this.data.repos.persons.distinctValues('person.name');
     const out: string[] = [];
     for (const name of names) {
       const folded = foldChineseName(name);
       if (!hasHan(folded)) {
-        if (name.toLowerCase().replace(/[^a-z]/g, '').startsWith(q)) out.push(name);
+        if (
+          name
+            .toLowerCase()
+            .replace(/[^a-z]/g, '')
+            .startsWith(q)
+        )
+          out.push(name);
         continue;
       }
       const r = readChineseName(folded);
@@ -459,7 +648,8 @@ export class PersonService {
     const writes: ObservationWrite[] = [...extra];
     for (const [elementId, raw] of Object.entries(values)) {
       if (raw === null) {
-        if (!(await repos.standard.findElement(elementId))) throw new PopulusError('UNKNOWN_ELEMENT', `there is no data element "${elementId}"`, { element: elementId });
+        if (!(await repos.standard.findElement(elementId)))
+          throw new PopulusError('UNKNOWN_ELEMENT', `there is no data element "${elementId}"`, { element: elementId });
         writes.push({ personId, elementId, value: null, sourceId: sourceOf(elementId), method: 'api', observedAt: today, batchId: null });
         continue;
       }
@@ -471,10 +661,18 @@ export class PersonService {
   }
 
   /** Checks and stores one identifier; returns what a GB 11643 number says, for derived values. */
-  private async addIdentifierIn(repos: Repositories, personId: string, input: IdentifierInput, events: ChangeEvents): Promise<IdNumberFacts | undefined> {
+  private async addIdentifierIn(
+    repos: Repositories,
+    personId: string,
+    input: IdentifierInput,
+    events: ChangeEvents,
+  ): Promise<IdNumberFacts | undefined> {
     const today = todayIso();
     await this.standard.requireCode(repos, 'identifier-type', input.type, today);
-    for (const [field, d] of [['validFrom', input.validFrom], ['validTo', input.validTo]] as const) {
+    for (const [field, d] of [
+      ['validFrom', input.validFrom],
+      ['validTo', input.validTo],
+    ] as const) {
       if (d !== undefined && !isIsoDate(d)) throw invalidDate(field, d);
     }
     let number = normaliseDocumentNumber(input.number);
@@ -483,11 +681,16 @@ export class PersonService {
     if (GB11643_TYPES.has(input.type)) {
       const verdict = checkIdNumber(input.number, { areas: this.areaHistory, today });
       if (!verdict.valid) {
-        throw new PopulusError('INVALID_ID_NUMBER', `the ID number is not valid: ${verdict.message}`, { reason: verdict.reason, messageZh: verdict.messageZh });
+        throw new PopulusError('INVALID_ID_NUMBER', `the ID number is not valid: ${verdict.message}`, {
+          reason: verdict.reason,
+          messageZh: verdict.messageZh,
+        });
       }
       const isPermit = verdict.facts.kind !== 'citizen';
       if (isPermit !== (input.type === 'HMT_RESIDENCE_PERMIT')) {
-        throw new PopulusError('INVALID_ID_NUMBER', `the number is a ${verdict.facts.kind} number, not a ${input.type}`, { reason: 'KIND' });
+        throw new PopulusError('INVALID_ID_NUMBER', `the number is a ${verdict.facts.kind} number, not a ${input.type}`, {
+          reason: 'KIND',
+        });
       }
       facts = verdict.facts;
       number = facts.number;
@@ -500,10 +703,14 @@ export class PersonService {
     }
     const existing = await repos.persons.findIdentifier(input.type, issuingCountry, number);
     if (existing) {
-      throw new PopulusError('IDENTIFIER_EXISTS', `this ${input.type} number is already recorded for ${existing.personId === personId ? 'this person' : 'another person'}`, {
-        type: input.type,
-        personId: existing.personId,
-      });
+      throw new PopulusError(
+        'IDENTIFIER_EXISTS',
+        `this ${input.type} number is already recorded for ${existing.personId === personId ? 'this person' : 'another person'}`,
+        {
+          type: input.type,
+          personId: existing.personId,
+        },
+      );
     }
     await repos.persons.insertIdentifier({
       id: newId(),
@@ -524,7 +731,10 @@ export class PersonService {
     if (input.kind !== 'registered' && input.kind !== 'actual') {
       throw new PopulusError('INVALID_VALUE', 'a residence is registered (户籍地) or actual (居住地)', { field: 'kind' });
     }
-    for (const [field, d] of [['validFrom', input.validFrom], ['validTo', input.validTo]] as const) {
+    for (const [field, d] of [
+      ['validFrom', input.validFrom],
+      ['validTo', input.validTo],
+    ] as const) {
       if (d !== undefined && !isIsoDate(d)) throw invalidDate(field, d);
     }
     if (input.validFrom !== undefined && input.validTo !== undefined && input.validTo <= input.validFrom) {
@@ -534,15 +744,18 @@ export class PersonService {
     let addressText = input.addressText?.trim() || null;
     if (input.dwellingId !== undefined) {
       const dwelling = await repos.housing.findDwelling(input.dwellingId);
-      if (!dwelling) throw new PopulusError('DWELLING_NOT_FOUND', `there is no dwelling ${input.dwellingId}`, { dwellingId: input.dwellingId });
+      if (!dwelling)
+        throw new PopulusError('DWELLING_NOT_FOUND', `there is no dwelling ${input.dwellingId}`, { dwellingId: input.dwellingId });
       if (areaCode !== undefined && !dwelling.areaCode.startsWith(areaCode)) {
         throw new PopulusError('INVALID_VALUE', `the dwelling is in area ${dwelling.areaCode}, not in ${areaCode}`, { field: 'areaCode' });
       }
       areaCode = dwelling.areaCode;
       addressText ??= dwelling.address;
     }
-    if (areaCode === undefined) throw new PopulusError('INVALID_VALUE', 'a residence needs a dwelling or at least an area code', { field: 'areaCode' });
-    if (!(await repos.areas.findArea(areaCode))) throw new PopulusError('AREA_NOT_FOUND', `there is no area with code ${areaCode}`, { area: areaCode });
+    if (areaCode === undefined)
+      throw new PopulusError('INVALID_VALUE', 'a residence needs a dwelling or at least an area code', { field: 'areaCode' });
+    if (!(await repos.areas.findArea(areaCode)))
+      throw new PopulusError('AREA_NOT_FOUND', `there is no area with code ${areaCode}`, { area: areaCode });
     const residence: Residence = {
       id: newId(),
       personId,
@@ -554,7 +767,12 @@ export class PersonService {
       validTo: input.validTo ?? null,
     };
     await repos.persons.insertResidence({ ...residence, district: this.district });
-    events.moved(personId, { kind: residence.kind, from: null, to: { areaCode, address: addressText, dwellingId: residence.dwellingId }, sourceId: MANUAL_SOURCE });
+    events.moved(personId, {
+      kind: residence.kind,
+      from: null,
+      to: { areaCode, address: addressText, dwellingId: residence.dwellingId },
+      sourceId: MANUAL_SOURCE,
+    });
     return residence;
   }
 }
@@ -570,7 +788,15 @@ function normaliseDocumentNumber(n: string): string {
 /** Birth date and sex read from a GB 11643 number, as derived observations (any source that reports them outranks them only by being newer or the owner). */
 function derivedFromIdNumber(personId: string, facts: IdNumberFacts): ObservationWrite[] {
   return [
-    { personId, elementId: 'person.birthDate', value: facts.birthDate, sourceId: 'id-number', method: 'derived', observedAt: null, batchId: null },
+    {
+      personId,
+      elementId: 'person.birthDate',
+      value: facts.birthDate,
+      sourceId: 'id-number',
+      method: 'derived',
+      observedAt: null,
+      batchId: null,
+    },
     { personId, elementId: 'person.sex', value: facts.sex, sourceId: 'id-number', method: 'derived', observedAt: null, batchId: null },
   ];
 }

@@ -83,6 +83,8 @@ export interface ReportRows {
 export interface ReportReadOptions {
   /** Persons with a residence in force on `asOf` whose area code (or, for a grid, whose dwelling's building's area code) starts with this. */
   readonly areaPrefix: string;
+  /** These persons instead, wherever they live (`areaPrefix` is then not a filter): what a search screens. */
+  readonly personIds?: readonly string[];
   /** Reference date YYYY-MM-DD: only residences and memberships in force that day are read. */
   readonly asOf: string;
   readonly elementIds: readonly string[];
@@ -106,17 +108,21 @@ const strOrNull = (v: unknown): string | null => (v === null || v === undefined 
 /** The SQL of each read; `@lo`/`@hi` bound the area code range, `@asOf` the date. The same text runs on both backends after renaming parameters. */
 function statements(
   o: ReportReadOptions,
+  /** The SQL of the list of person ids bound as `@ids` (used with `personIds`). */
+  idList: string,
 ): Record<'persons' | 'residences' | 'identifiers' | 'memberships' | 'dwellings' | 'values' | 'later', string | null> {
   const inForce = (t: string): string =>
     `(${t}.valid_from is null or ${t}.valid_from <= @asOf) and (${t}.valid_to is null or ${t}.valid_to > @asOf)`;
   const grid = o.areaPrefix.length > 12;
-  const area = grid
-    ? `select ra.person_id from residence ra where ${inForce('ra')} and ((ra.area_code >= @lo and ra.area_code < @hi) or ra.dwelling_id in (select da.id from dwelling da join building ba on ba.id = da.building_id where ba.area_code >= @lo and ba.area_code < @hi))`
-    : `select ra.person_id from residence ra where ${inForce('ra')} and ra.area_code >= @lo and ra.area_code < @hi`;
+  const area = o.personIds
+    ? idList
+    : grid
+      ? `select ra.person_id from residence ra where ${inForce('ra')} and ((ra.area_code >= @lo and ra.area_code < @hi) or ra.dwelling_id in (select da.id from dwelling da join building ba on ba.id = da.building_id where ba.area_code >= @lo and ba.area_code < @hi))`
+      : `select ra.person_id from residence ra where ${inForce('ra')} and ra.area_code >= @lo and ra.area_code < @hi`;
   const marks = o.elementIds.map((_, i) => `@e${i}`).join(', ');
   // A whole street (or several committees): scanning the tables and keeping the area's persons in JavaScript beats
   // thousands of index look-ups; below it (committees, grids) the area's persons are looked up.
-  const whole = o.areaPrefix.length < 12;
+  const whole = o.areaPrefix.length < 12 && !o.personIds;
   const of = (column: string): string => (whole ? '' : ` and ${column} in (${area})`);
   return {
     persons: whole
@@ -179,7 +185,7 @@ const identifierOf = (r: Row): ReportIdentifierRow => ({
 function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statements>) => Row[]): ReportRows {
   let personIds = get('persons').map((r) => str(r[0]));
   const rawResidences = get('residences');
-  if (o.areaPrefix.length < 12) {
+  if (o.areaPrefix.length < 12 && !o.personIds) {
     // Whole-street reads scan every person: keep those with a residence in force in the area.
     const here = new Set(rawResidences.filter((r) => str(r[2]).startsWith(o.areaPrefix)).map((r) => str(r[0])));
     personIds = personIds.filter((id) => here.has(id));
@@ -241,10 +247,10 @@ export class ReportRepository {
   ) {}
 
   async read(o: ReportReadOptions): Promise<ReportRows> {
-    const sqls = statements(o);
+    const sqls = statements(o, this.idList());
     const params: Record<string, unknown> = parameters(o);
     const results = new Map<string, Row[]>();
-    for (const [name, text] of Object.entries(sqls)) if (text !== null) results.set(name, await this.query(text, params));
+    for (const [name, text] of Object.entries(sqls)) if (text !== null) results.set(name, await this.query(text, params, o.personIds));
     const rows = toRows(o, (name) => results.get(name) ?? []);
     if (o.values === 'current') return rows;
     const known = new Set(rows.personIds);

@@ -136,6 +136,28 @@ describe('person search filters', () => {
     assert.ok(seen > 0, 'the committee has people');
   });
 
+  test('the whole street is listed exactly, past the first thousand matches, to its last page', async () => {
+    const engine = await engineCounts('find-street', 'POPULATION_SERVICE', HOME);
+    const living = LIVING.reduce((n, c) => n + (engine.get(c) ?? 0), 0);
+    assert.ok(living > 1000, `more persons live in the street (${living}) than a search once looked at`);
+    const first = await street({ method: 'POST', url: '/api/v1/persons/search', payload: { area: HOME, limit: 20, offset: 0 } });
+    assert.equal(first.statusCode, 200, first.body);
+    const page1 = first.json() as Found;
+    assert.equal(page1.capped, false);
+    assert.equal(page1.total, living, "the street's actual population, as the report counts it");
+    const last = await street({ method: 'POST', url: '/api/v1/persons/search', payload: { area: HOME, limit: 20, offset: living - 5 } });
+    const tail = last.json() as Found;
+    assert.equal(tail.items.length, 5, 'the last page holds the last five');
+    const found = await all(street, { area: HOME });
+    const expected = everyone.filter((v) => livesIn(v, HOME)).map((v) => v.person.id);
+    assert.deepEqual(found.items.map((i) => i.person.id).sort(), expected.sort(), 'every page together: the persons living in the street');
+    assert.deepEqual(
+      tail.items.map((i) => i.person.id),
+      found.items.slice(-5).map((i) => i.person.id),
+      'pages are in one stable order',
+    );
+  });
+
   test('a kind in an area lists the persons a report of that kind counts', async () => {
     for (const kind of ['elderly-80', 'women-15-49', 'child', 'party-member']) {
       const counts = await engineCounts('find-street', 'POPULATION_SERVICE', committeeCode, kind);

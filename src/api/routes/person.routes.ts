@@ -45,13 +45,13 @@ export function personRoutes(gate: PersonGate, services?: Pick<Services, 'person
       schema: {
         tags,
         summary:
-          'Find persons by ID number, name (exact or prefix), pinyin, address, area, population category, kind, sex and age; by POST so no personal data is in a URL. Only persons within your remit are found or counted; the first 1000 matches are looked at (capped: true when more matched — narrow the search)',
+          'Find persons by ID number, name (exact or prefix), pinyin, address, area, population category, kind, sex and age; by POST so no personal data is in a URL. Only persons within your remit are found or counted; every match is screened, so the total is exact and every page can be reached (capped: true only past 250,000 matches — narrow the search)',
         body: Type.Object({ ...PersonSearchFields, unmask: Unmask, ...Page }, { additionalProperties: false }),
         response: {
           200: Type.Object({
             items: Type.Array(Type.Ref('Person')),
-            total: Type.Integer({ description: 'persons found within your remit (of the matches looked at)' }),
-            capped: Type.Boolean({ description: 'more persons matched than were looked at: total is a lower bound' }),
+            total: Type.Integer({ description: 'persons found within your remit (exact unless capped)' }),
+            capped: Type.Boolean({ description: 'more than 250,000 persons matched and only those were screened: total is a lower bound' }),
           }),
           ...errors(400, 422),
         },
