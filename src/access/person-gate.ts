@@ -7,7 +7,16 @@
  */
 import { PopulusError } from '../domain/errors.ts';
 import type { Repositories } from '../store/repositories.ts';
-import type { IdentifierInput, NewPersonInput, PersonSearchQuery, PersonService, PersonView, ResidenceInput, SearchBound, WriteContext } from '../services/person.service.ts';
+import type {
+  IdentifierInput,
+  NewPersonInput,
+  PersonSearchQuery,
+  PersonService,
+  PersonView,
+  ResidenceInput,
+  SearchBound,
+  WriteContext,
+} from '../services/person.service.ts';
 import type { HouseholdService, NewHouseholdInput, NewMemberInput } from '../services/household.service.ts';
 import type { Household, HouseholdMember } from '../domain/registry/types.ts';
 import { maskValue } from './masking.ts';
@@ -23,7 +32,9 @@ export interface PersonGateDeps {
   readonly views: PersonViewFilter;
   readonly audit: AuditService;
   /** The building and area of each dwelling id given. */
-  readonly dwellingsOf: (dwellingIds: readonly string[]) => Promise<ReadonlyMap<string, { readonly buildingId: string; readonly areaCode: string }>>;
+  readonly dwellingsOf: (
+    dwellingIds: readonly string[],
+  ) => Promise<ReadonlyMap<string, { readonly buildingId: string; readonly areaCode: string }>>;
   /** The source that owns an element (its authoritative source), if one is defined. */
   readonly ownerSourceOf: (elementIds: readonly string[]) => Promise<ReadonlyMap<string, string>>;
   readonly today?: () => string;
@@ -68,7 +79,12 @@ export function searchBound(access: Access): SearchBound {
  * and the reports' form templates, read persons through a gate made here).
  */
 export function personGateFor(
-  services: { readonly persons: PersonGateDeps['persons']; readonly households: PersonGateDeps['households']; readonly housing: { dwellingsOf: PersonGateDeps['dwellingsOf'] }; readonly sources: { ownerSourceOf: PersonGateDeps['ownerSourceOf'] } },
+  services: {
+    readonly persons: PersonGateDeps['persons'];
+    readonly households: PersonGateDeps['households'];
+    readonly housing: { dwellingsOf: PersonGateDeps['dwellingsOf'] };
+    readonly sources: { ownerSourceOf: PersonGateDeps['ownerSourceOf'] };
+  },
   access: { readonly views: PersonGateDeps['views']; readonly audit: PersonGateDeps['audit'] },
 ): PersonGate {
   return new PersonGate({
@@ -91,7 +107,9 @@ export class PersonGate {
   /** What the policy needs of a person: current residences' areas and buildings, kinds. */
   async subjectOf(view: Pick<PersonView, 'person' | 'residences' | 'kinds'>): Promise<Subject> {
     const today = this.today();
-    const current = view.residences.filter((r) => (r.validTo === null || r.validTo > today) && (r.validFrom === null || r.validFrom <= today));
+    const current = view.residences.filter(
+      (r) => (r.validTo === null || r.validTo > today) && (r.validFrom === null || r.validFrom <= today),
+    );
     const dwellings = current.flatMap((r) => (r.dwellingId === null ? [] : [r.dwellingId]));
     const found = dwellings.length === 0 ? new Map<string, { buildingId: string }>() : await this.deps.dwellingsOf(dwellings);
     return {
@@ -107,7 +125,13 @@ export class PersonGate {
   }
 
   /** The raw view and subject of a person the caller can see; PERSON_NOT_FOUND (audited) otherwise. */
-  private async visible(access: Access, id: string, action: string, requestId: string | null, asOf?: string): Promise<{ view: PersonView; subject: Subject }> {
+  private async visible(
+    access: Access,
+    id: string,
+    action: string,
+    requestId: string | null,
+    asOf?: string,
+  ): Promise<{ view: PersonView; subject: Subject }> {
     let view: PersonView | undefined;
     try {
       view = await this.deps.persons.get(id, asOf, { masked: false });
@@ -126,7 +150,14 @@ export class PersonGate {
   async read(access: Access, id: string, req: ReadRequest): Promise<FilteredView<PersonView>> {
     const { view, subject } = await this.visible(access, id, 'person.read', req.requestId, req.asOf);
     const result = this.deps.views.filter(view, access.readable(subject), req.unmask === true ? access.unmaskable(subject) : new Set());
-    await this.record(access, { action: 'person.read', personIds: [id], elementIds: result.disclosed, result: 'ok', requestId: req.requestId, unmasked: result.unmasked });
+    await this.record(access, {
+      action: 'person.read',
+      personIds: [id],
+      elementIds: result.disclosed,
+      result: 'ok',
+      requestId: req.requestId,
+      unmasked: result.unmasked,
+    });
     return result.view;
   }
 
@@ -149,7 +180,11 @@ export class PersonGate {
     // Found only where the caller may read what the filters read (a filter must not disclose an element).
     const needs = this.deps.persons.elementsSearched(filters);
     const scopeKinds = new Set(access.scopes().flatMap((s) => (s.kinds ? [...s.kinds] : [])));
-    const screened = await this.deps.persons.screen(found.ids, scopeKinds);
+    const screened = await this.deps.persons.screen(
+      found.ids,
+      scopeKinds,
+      access.scopes().some((s) => s.buildingIds !== null),
+    );
     const exact = query.area !== undefined || query.category !== undefined;
     const visible: { id: string; subject: Subject }[] = [];
     for (const id of found.ids) {
@@ -185,11 +220,21 @@ export class PersonGate {
   }
 
   /** Values as they were on a date, as known at a moment, cut to the remit (conflicts too). */
-  async history(access: Access, id: string, validOn: string | undefined, knownAt: string | undefined, req: ReadRequest): Promise<Awaited<ReturnType<PersonService['valuesAsOf']>>> {
+  async history(
+    access: Access,
+    id: string,
+    validOn: string | undefined,
+    knownAt: string | undefined,
+    req: ReadRequest,
+  ): Promise<Awaited<ReturnType<PersonService['valuesAsOf']>>> {
     const { subject } = await this.visible(access, id, 'person.history', req.requestId);
     const readable = access.readable(subject);
     const all = await this.deps.persons.valuesAsOf(id, validOn, knownAt);
-    const out = { ...all, values: all.values.filter((v) => readable.has(v.elementId)), conflicts: all.conflicts.filter((c) => readable.has(c.elementId)) };
+    const out = {
+      ...all,
+      values: all.values.filter((v) => readable.has(v.elementId)),
+      conflicts: all.conflicts.filter((c) => readable.has(c.elementId)),
+    };
     const elements = [...new Set(out.values.map((v) => v.elementId))].sort();
     await this.record(access, { action: 'person.history', personIds: [id], elementIds: elements, result: 'ok', requestId: req.requestId });
     return out;
@@ -199,34 +244,57 @@ export class PersonGate {
    * Checks a write of these elements: refused (NOT_ALLOWED, naming them) when any is denied;
    * otherwise the source each is recorded from — the owner's source for an authoritative write.
    */
-  private async attribution(access: Access, subject: Subject, elementIds: readonly string[]): Promise<(elementId: string) => string | undefined> {
+  private async attribution(
+    access: Access,
+    subject: Subject,
+    elementIds: readonly string[],
+  ): Promise<(elementId: string) => string | undefined> {
     const modes = new Map(elementIds.map((e) => [e, access.writeMode(subject, e)] as const));
     const denied = [...modes].filter(([, m]) => m === 'denied').map(([e]) => e);
     if (denied.length > 0) {
-      throw new PopulusError('NOT_ALLOWED', `your remit does not let you write ${denied.join(', ')} for the purpose ${access.purpose}`, { operation: 'person.write', elements: denied });
+      throw new PopulusError('NOT_ALLOWED', `your remit does not let you write ${denied.join(', ')} for the purpose ${access.purpose}`, {
+        operation: 'person.write',
+        elements: denied,
+      });
     }
     const authoritative = [...modes].filter(([, m]) => m === 'authoritative').map(([e]) => e);
     const owners = authoritative.length === 0 ? new Map<string, string>() : await this.deps.ownerSourceOf(authoritative);
     return (e) => (modes.get(e) === 'authoritative' ? owners.get(e) : undefined);
   }
 
-  private writeContext(access: Access, action: string, elementIds: readonly string[], sourceOf: (e: string) => string | undefined, requestId: string | null): WriteContext {
+  private writeContext(
+    access: Access,
+    action: string,
+    elementIds: readonly string[],
+    sourceOf: (e: string) => string | undefined,
+    requestId: string | null,
+  ): WriteContext {
     return {
       sourceFor: (e) => sourceOf(e) ?? 'manual',
       cause: { kind: 'user', actor: actorRef(access.principal) },
       within: async (repos: Repositories, personId: string) => {
-        const entry = entryOf({ principal: access.principal, purpose: access.purpose }, { action, personIds: [personId], elementIds: [...elementIds].sort(), result: 'ok', requestId });
+        const entry = entryOf(
+          { principal: access.principal, purpose: access.purpose },
+          { action, personIds: [personId], elementIds: [...elementIds].sort(), result: 'ok', requestId },
+        );
         await this.deps.audit.appendWithin(repos.audit, [entry]);
       },
     };
   }
 
   /** Sets or clears values of a visible person; the change and its audit entry commit together. */
-  async updateValues(access: Access, id: string, values: Readonly<Record<string, string | null>>, req: ReadRequest): Promise<FilteredView<PersonView>> {
+  async updateValues(
+    access: Access,
+    id: string,
+    values: Readonly<Record<string, string | null>>,
+    req: ReadRequest,
+  ): Promise<FilteredView<PersonView>> {
     const { subject } = await this.visible(access, id, 'person.write', req.requestId);
     const elements = Object.keys(values);
     const sourceOf = await this.attribution(access, subject, elements);
-    await this.deps.persons.updateValues(id, values, this.writeContext(access, 'person.write', elements, sourceOf, req.requestId), { masked: false });
+    await this.deps.persons.updateValues(id, values, this.writeContext(access, 'person.write', elements, sourceOf, req.requestId), {
+      masked: false,
+    });
     return this.read(access, id, req);
   }
 
@@ -237,10 +305,13 @@ export class PersonGate {
    */
   async create(access: Access, input: NewPersonInput, req: ReadRequest): Promise<FilteredView<PersonView>> {
     const dwellings = (input.residences ?? []).flatMap((r) => (r.dwellingId ? [r.dwellingId] : []));
-    const found = dwellings.length === 0 ? new Map<string, { buildingId: string; areaCode: string }>() : await this.deps.dwellingsOf(dwellings);
+    const found =
+      dwellings.length === 0 ? new Map<string, { buildingId: string; areaCode: string }>() : await this.deps.dwellingsOf(dwellings);
     const subject: Subject = {
       personId: '',
-      areaCodes: (input.residences ?? []).flatMap((r) => (r.areaCode ? [r.areaCode] : r.dwellingId ? [found.get(r.dwellingId)?.areaCode ?? ''] : [])).filter((a) => a !== ''),
+      areaCodes: (input.residences ?? [])
+        .flatMap((r) => (r.areaCode ? [r.areaCode] : r.dwellingId ? [found.get(r.dwellingId)?.areaCode ?? ''] : []))
+        .filter((a) => a !== ''),
       buildingIds: dwellings.flatMap((d) => found.get(d)?.buildingId ?? []),
       kinds: [],
     };
@@ -250,10 +321,16 @@ export class PersonGate {
       ...(input.residences ?? []).map((r) => RESIDENCE_ELEMENT[r.kind]),
     ];
     if (!access.canSee(subject) && access.principal.role !== 'platform-admin') {
-      throw new PopulusError('NOT_ALLOWED', 'a person entered by you must live within your remit: give a residence in your area', { operation: 'person.create' });
+      throw new PopulusError('NOT_ALLOWED', 'a person entered by you must live within your remit: give a residence in your area', {
+        operation: 'person.create',
+      });
     }
     const sourceOf = await this.attribution(access, subject, [...new Set(elements)]);
-    const created = await this.deps.persons.create(input, this.writeContext(access, 'person.create', [...new Set(elements)], sourceOf, req.requestId), { masked: false });
+    const created = await this.deps.persons.create(
+      input,
+      this.writeContext(access, 'person.create', [...new Set(elements)], sourceOf, req.requestId),
+      { masked: false },
+    );
     return this.read(access, created.person.id, req);
   }
 
@@ -261,7 +338,11 @@ export class PersonGate {
     const { subject } = await this.visible(access, id, 'person.write', req.requestId);
     const element = identifierElement(input.type);
     const sourceOf = await this.attribution(access, subject, [element]);
-    const added = await this.deps.persons.addIdentifier(id, input, this.writeContext(access, 'person.write', [element], sourceOf, req.requestId));
+    const added = await this.deps.persons.addIdentifier(
+      id,
+      input,
+      this.writeContext(access, 'person.write', [element], sourceOf, req.requestId),
+    );
     return { ...added, number: maskValue('document-number', added.number) };
   }
 
@@ -272,18 +353,38 @@ export class PersonGate {
     return this.deps.persons.addResidence(id, input, this.writeContext(access, 'person.write', [element], sourceOf, req.requestId));
   }
 
-  async endResidence(access: Access, id: string, residenceId: string, validTo: string, req: ReadRequest): ReturnType<PersonService['endResidence']> {
+  async endResidence(
+    access: Access,
+    id: string,
+    residenceId: string,
+    validTo: string,
+    req: ReadRequest,
+  ): ReturnType<PersonService['endResidence']> {
     const { view, subject } = await this.visible(access, id, 'person.write', req.requestId);
     const residence = view.residences.find((r) => r.id === residenceId);
     const element = residence ? RESIDENCE_ELEMENT[residence.kind] : RESIDENCE_ELEMENT.actual;
     const sourceOf = await this.attribution(access, subject, [element]);
-    return this.deps.persons.endResidence(id, residenceId, validTo, this.writeContext(access, 'person.write', [element], sourceOf, req.requestId));
+    return this.deps.persons.endResidence(
+      id,
+      residenceId,
+      validTo,
+      this.writeContext(access, 'person.write', [element], sourceOf, req.requestId),
+    );
   }
 
   // ---- households: who lives with whom is personal data (person.relationshipToHead)
 
-  private async auditWithin(access: Access, repos: Repositories, action: string, personIds: readonly string[], requestId: string | null): Promise<void> {
-    const entry = entryOf({ principal: access.principal, purpose: access.purpose }, { action, personIds, elementIds: [HOUSEHOLD_ELEMENT], result: 'ok', requestId });
+  private async auditWithin(
+    access: Access,
+    repos: Repositories,
+    action: string,
+    personIds: readonly string[],
+    requestId: string | null,
+  ): Promise<void> {
+    const entry = entryOf(
+      { principal: access.principal, purpose: access.purpose },
+      { action, personIds, elementIds: [HOUSEHOLD_ELEMENT], result: 'ok', requestId },
+    );
     await this.deps.audit.appendWithin(repos.audit, [entry]);
   }
 
@@ -295,7 +396,10 @@ export class PersonGate {
   private async visibleMember(access: Access, personId: string, requestId: string | null): Promise<Subject> {
     const { subject } = await this.visible(access, personId, 'household.write', requestId);
     if (access.writeMode(subject, HOUSEHOLD_ELEMENT) === 'denied') {
-      throw new PopulusError('NOT_ALLOWED', `your remit does not let you write household membership for the purpose ${access.purpose}`, { operation: 'household.write', elements: [HOUSEHOLD_ELEMENT] });
+      throw new PopulusError('NOT_ALLOWED', `your remit does not let you write household membership for the purpose ${access.purpose}`, {
+        operation: 'household.write',
+        elements: [HOUSEHOLD_ELEMENT],
+      });
     }
     return subject;
   }
@@ -323,7 +427,13 @@ export class PersonGate {
       await this.record(access, { action: 'household.read', personIds: [], elementIds: [], result: 'not-found', requestId: req.requestId });
       throw hidden();
     }
-    await this.record(access, { action: 'household.read', personIds: members.map((m) => m.personId), elementIds: members.length > 0 ? [HOUSEHOLD_ELEMENT] : [], result: 'ok', requestId: req.requestId });
+    await this.record(access, {
+      action: 'household.read',
+      personIds: members.map((m) => m.personId),
+      elementIds: members.length > 0 ? [HOUSEHOLD_ELEMENT] : [],
+      result: 'ok',
+      requestId: req.requestId,
+    });
     return { household: found.household, members };
   }
 
@@ -336,24 +446,38 @@ export class PersonGate {
 
   async addMember(access: Access, householdId: string, input: NewMemberInput, req: ReadRequest): Promise<HouseholdMember> {
     await this.visibleMember(access, input.personId, req.requestId);
-    return this.deps.households.addMember(householdId, input, (repos) => this.auditWithin(access, repos, 'household.write', [input.personId], req.requestId));
+    return this.deps.households.addMember(householdId, input, (repos) =>
+      this.auditWithin(access, repos, 'household.write', [input.personId], req.requestId),
+    );
   }
 
   async endMember(access: Access, householdId: string, memberId: string, validTo: string, req: ReadRequest): Promise<HouseholdMember> {
     const member = await this.deps.households.member(householdId, memberId);
     await this.visibleMember(access, member.personId, req.requestId);
-    return this.deps.households.endMember(householdId, memberId, validTo, (repos) => this.auditWithin(access, repos, 'household.write', [member.personId], req.requestId));
+    return this.deps.households.endMember(householdId, memberId, validTo, (repos) =>
+      this.auditWithin(access, repos, 'household.write', [member.personId], req.requestId),
+    );
   }
 
   /** The residences at a dwelling that the caller may see (the person in remit, and that kind of address readable). */
-  async residencesAt<R extends { readonly personId: string; readonly kind: 'registered' | 'actual' }>(access: Access, residences: readonly R[], req: ReadRequest): Promise<R[]> {
+  async residencesAt<R extends { readonly personId: string; readonly kind: 'registered' | 'actual' }>(
+    access: Access,
+    residences: readonly R[],
+    req: ReadRequest,
+  ): Promise<R[]> {
     const out: R[] = [];
     for (const r of residences) {
       const view = await this.deps.persons.get(r.personId, undefined, { masked: true }).catch(() => undefined);
       if (view && access.readable(await this.subjectOf(view)).has(RESIDENCE_ELEMENT[r.kind])) out.push(r);
     }
     if (out.length > 0) {
-      await this.record(access, { action: 'dwelling.read', personIds: [...new Set(out.map((r) => r.personId))], elementIds: [...new Set(out.map((r) => RESIDENCE_ELEMENT[r.kind]))].sort(), result: 'ok', requestId: req.requestId });
+      await this.record(access, {
+        action: 'dwelling.read',
+        personIds: [...new Set(out.map((r) => r.personId))],
+        elementIds: [...new Set(out.map((r) => RESIDENCE_ELEMENT[r.kind]))].sort(),
+        result: 'ok',
+        requestId: req.requestId,
+      });
     }
     return out;
   }
@@ -364,11 +488,7 @@ export class PersonGate {
    * asked and allowed — as CSV lines (header first). Audited as one person.export entry naming
    * every person and element, before the first line is produced.
    */
-  async exportCsv(
-    access: Access,
-    query: Omit<PersonSearchQuery, 'limit' | 'offset'>,
-    req: ReadRequest,
-  ): Promise<string[]> {
+  async exportCsv(access: Access, query: Omit<PersonSearchQuery, 'limit' | 'offset'>, req: ReadRequest): Promise<string[]> {
     const { items } = await this.search(access, { ...query, limit: EXPORT_MAX_ROWS, offset: 0 }, req, 'person.export', EXPORT_MAX_ROWS);
     const columns = new Set<string>();
     const rows = items.map((v) => {

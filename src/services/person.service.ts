@@ -185,6 +185,9 @@ function countedOn(
   return placing?.areaCode.startsWith(area) ?? false;
 }
 
+/** Above this many persons a screening reads the whole street rather than each person by id. */
+const SCREEN_BY_STREET = 5000;
+
 /** A person as the access layer screens a search: who they are to the remit, and whether counted in an area and category. */
 export interface Screened {
   readonly subject: {
@@ -426,25 +429,47 @@ export class PersonService {
 
   /**
    * What the access layer needs to know of many persons at once, from one bulk read rather than a
-   * view each: today's residences' areas and buildings, the kinds asked about (`kindIds`, those the
-   * caller's remit names), and whether each is counted in an area and category as `countedAs` says.
+   * view each: today's residences' areas and buildings (`byBuilding`: only when the remit grants by
+   * building), the kinds asked about (`kindIds`, those the caller's remit names), and whether each is
+   * counted in an area and category as `countedAs` says.
    */
-  async screen(ids: readonly string[], kindIds: ReadonlySet<string>): Promise<Map<string, Screened>> {
+  async screen(ids: readonly string[], kindIds: ReadonlySet<string>, byBuilding = true): Promise<Map<string, Screened>> {
     const out = new Map<string, Screened>();
     if (ids.length === 0) return out;
     const today = todayIso();
     const kinds = this.kinds.filter((k) => kindIds.has(k.id));
-    const rows = await this.data.repos.reportReads.read({
-      areaPrefix: this.homeArea,
-      personIds: ids,
-      asOf: today,
-      elementIds: [...new Set([...elementsRead(kinds), 'person.deathDate'])].sort(),
-      values: 'current',
-      identifiers: 'foreign',
-      memberships: false,
-      dwellings: true,
-      addresses: false,
-    });
+    const read = (personIds?: readonly string[]) =>
+      this.data.repos.reportReads.read({
+        areaPrefix: this.homeArea,
+        ...(personIds ? { personIds } : {}),
+        asOf: today,
+        elementIds: [...new Set([...(kinds.length > 0 ? elementsRead(kinds) : []), 'person.deathDate'])].sort(),
+        values: 'current',
+        identifiers: 'foreign',
+        memberships: false,
+        dwellings: byBuilding,
+        addresses: false,
+      });
+    // Many persons: the street's read (a scan, as reports do) beats looking each up; those it does not hold
+    // (nothing in force in the street today) are looked up by id.
+    let rows = await read(ids.length > SCREEN_BY_STREET ? undefined : ids);
+    if (ids.length > SCREEN_BY_STREET) {
+      const held = new Set(rows.personIds);
+      const rest = ids.filter((id) => !held.has(id));
+      if (rest.length > 0) {
+        const more = await read(rest);
+        rows = {
+          personIds: [...rows.personIds, ...more.personIds],
+          residences: [...rows.residences, ...more.residences],
+          identifiers: [...rows.identifiers, ...more.identifiers],
+          memberships: [],
+          dwellings: [...rows.dwellings, ...more.dwellings],
+          values: [...rows.values, ...more.values],
+          observations: [],
+        };
+      }
+    }
+    const wanted = new Set(ids);
     const group = <T extends { personId: string }>(list: readonly T[]): Map<string, T[]> => {
       const m = new Map<string, T[]>();
       for (const r of list) {
@@ -459,6 +484,7 @@ export class PersonService {
     const values = group(rows.values);
     const buildings = new Map(rows.dwellings.map((d) => [d.id, d.buildingId]));
     for (const id of rows.personIds) {
+      if (!wanted.has(id)) continue;
       const res = (residences.get(id) ?? []).map((r) => ({
         kind: r.kind === 'registered' ? ('registered' as const) : ('actual' as const),
         areaCode: r.areaCode,

@@ -66,7 +66,8 @@ export interface PersonSearch {
   /** A current value of the element among these (e.g. the names whose pinyin matched). */
   readonly valueIn?: readonly { readonly elementId: string; readonly values: readonly string[] }[] | undefined;
   /** A current value of the element in a range (text order: dates YYYY-MM-DD compare as text). */
-  readonly valueRange?: readonly { readonly elementId: string; readonly gte?: string; readonly lte?: string; readonly gt?: string }[] | undefined;
+  readonly valueRange?:
+    readonly { readonly elementId: string; readonly gte?: string; readonly lte?: string; readonly gt?: string }[] | undefined;
   /** Persons who are of this kind on asOf (the kind's rule over current values and age, in SQL). */
   readonly kindRule?: KindRule | undefined;
   /** A residence in force whose address text contains this (case ignored). */
@@ -89,7 +90,11 @@ type PersonEb = ExpressionBuilder<Database & { person: Database['person'] }, 'pe
 /** A kind's rule as a condition on person.id, with the same meaning as domain/kinds.ts `matches` (no birth date: no age rule holds). */
 export function kindCondition(eb: PersonEb, rule: KindRule, asOf: string): Expression<SqlBool> {
   const valued = (elementId: string, where: (e: ExpressionBuilder<Database, 'person_value'>) => Expression<SqlBool>): Expression<SqlBool> =>
-    eb('person.id', 'in', eb.selectFrom('person_value').select('person_value.person_id').where('person_value.element_id', '=', elementId).where(where));
+    eb(
+      'person.id',
+      'in',
+      eb.selectFrom('person_value').select('person_value.person_id').where('person_value.element_id', '=', elementId).where(where),
+    );
   if ('all' in rule) return eb.and(rule.all.map((r) => kindCondition(eb, r, asOf)));
   if ('any' in rule) return eb.or(rule.any.map((r) => kindCondition(eb, r, asOf)));
   if ('not' in rule) return eb.not(kindCondition(eb, rule.not, asOf));
@@ -122,19 +127,29 @@ export interface PersonBundle {
  */
 const BUNDLE_SQL = {
   person: 'select id, status, merged_into, created_at, updated_at from person where id = ?',
-  values: 'select element_id, value, source_id, method, observed_at, recorded_at, status from person_value where person_id = ? order by element_id',
-  identifiers: 'select id, person_id, type, number, issuing_country, issuing_area, valid_from, valid_to from identifier where person_id = ? order by type',
-  residences: 'select id, person_id, kind, dwelling_id, area_code, address_text, valid_from, valid_to from residence where person_id = ? order by valid_from',
-  memberships: 'select id, household_id, person_id, relationship, valid_from, valid_to from household_member where person_id = ? order by created_at',
+  values:
+    'select element_id, value, source_id, method, observed_at, recorded_at, status from person_value where person_id = ? order by element_id',
+  identifiers:
+    'select id, person_id, type, number, issuing_country, issuing_area, valid_from, valid_to from identifier where person_id = ? order by type',
+  residences:
+    'select id, person_id, kind, dwelling_id, area_code, address_text, valid_from, valid_to from residence where person_id = ? order by valid_from',
+  memberships:
+    'select id, household_id, person_id, relationship, valid_from, valid_to from household_member where person_id = ? order by created_at',
 } as const;
 type Cell = string | null;
-const rawPerson = (r: Cell[]): Person => ({ id: r[0] as string, status: r[1] as Person['status'], mergedInto: r[2] as string | null, createdAt: r[3] as string, updatedAt: r[4] as string });
+const rawPerson = (r: Cell[]): Person => ({
+  id: r[0] as string,
+  status: r[1] as Person['status'],
+  mergedInto: r[2] as string | null,
+  createdAt: r[3] as string,
+  updatedAt: r[4] as string,
+});
 const rawValue = (r: Cell[]): PersonValue => ({
   elementId: r[0] as string,
   value: r[1] as string,
-  sourceId: (r[2] ?? null),
+  sourceId: r[2] ?? null,
   method: r[3] as ObservationMethod,
-  observedAt: (r[4] ?? null),
+  observedAt: r[4] ?? null,
   recordedAt: r[5] as string,
   status: (r[6] ?? null) === 'owner' ? 'owner' : 'unconfirmed',
 });
@@ -144,21 +159,28 @@ const rawIdentifier = (r: Cell[]): Identifier => ({
   type: r[2] as string,
   number: r[3] as string,
   issuingCountry: r[4] as string,
-  issuingArea: (r[5] ?? null),
-  validFrom: (r[6] ?? null),
-  validTo: (r[7] ?? null),
+  issuingArea: r[5] ?? null,
+  validFrom: r[6] ?? null,
+  validTo: r[7] ?? null,
 });
 const rawResidence = (r: Cell[]): Residence => ({
   id: r[0] as string,
   personId: r[1] as string,
   kind: r[2] as ResidenceKind,
-  dwellingId: (r[3] ?? null),
+  dwellingId: r[3] ?? null,
   areaCode: r[4] as string,
-  addressText: (r[5] ?? null),
-  validFrom: (r[6] ?? null),
-  validTo: (r[7] ?? null),
+  addressText: r[5] ?? null,
+  validFrom: r[6] ?? null,
+  validTo: r[7] ?? null,
 });
-const rawMember = (r: Cell[]): HouseholdMember => ({ id: r[0] as string, householdId: r[1] as string, personId: r[2] as string, relationship: r[3] as string, validFrom: (r[4] ?? null), validTo: (r[5] ?? null) });
+const rawMember = (r: Cell[]): HouseholdMember => ({
+  id: r[0] as string,
+  householdId: r[1] as string,
+  personId: r[2] as string,
+  relationship: r[3] as string,
+  validFrom: r[4] ?? null,
+  validTo: r[5] ?? null,
+});
 type BundleStatements = { readonly [K in keyof typeof BUNDLE_SQL]: BetterSqlite3.Statement };
 const bundleStatements = new WeakMap<BetterSqlite3.Database, BundleStatements>();
 
@@ -190,7 +212,8 @@ export class PersonRepository {
           bundleStatements.set(raw, st);
         }
         let row = st.person.get(id) as Cell[] | undefined;
-        for (let hops = 0; row !== undefined && row[1] === 'merged' && row[2] !== null && hops < maxHops; hops++) row = st.person.get(row[2]) as Cell[] | undefined;
+        for (let hops = 0; row !== undefined && row[1] === 'merged' && row[2] !== null && hops < maxHops; hops++)
+          row = st.person.get(row[2]) as Cell[] | undefined;
         if (!row) return undefined;
         const person = rawPerson(row);
         return {
@@ -203,7 +226,8 @@ export class PersonRepository {
       });
     }
     let person = await this.findPerson(id);
-    for (let hops = 0; person?.status === 'merged' && person.mergedInto !== null && hops < maxHops; hops++) person = await this.findPerson(person.mergedInto);
+    for (let hops = 0; person?.status === 'merged' && person.mergedInto !== null && hops < maxHops; hops++)
+      person = await this.findPerson(person.mergedInto);
     if (!person) return undefined;
     const pid = person.id;
     const [values, identifiers, residences, memberships] = await Promise.all([
@@ -217,7 +241,10 @@ export class PersonRepository {
 
   async insertPerson(id: string, district: string): Promise<void> {
     const now = nowIso();
-    await this.db.insertInto('person').values({ id, district, status: 'active', merged_into: null, created_at: now, updated_at: now }).execute();
+    await this.db
+      .insertInto('person')
+      .values({ id, district, status: 'active', merged_into: null, created_at: now, updated_at: now })
+      .execute();
   }
 
   async findPerson(id: string): Promise<Person | undefined> {
@@ -230,7 +257,9 @@ export class PersonRepository {
   }
 
   async listValues(personId: string): Promise<PersonValue[]> {
-    return (await this.db.selectFrom('person_value').selectAll().where('person_id', '=', personId).orderBy('element_id').execute()).map(toValue);
+    return (await this.db.selectFrom('person_value').selectAll().where('person_id', '=', personId).orderBy('element_id').execute()).map(
+      toValue,
+    );
   }
 
   /** Current values of several persons for the given elements, keyed by person id. */
@@ -335,7 +364,9 @@ export class PersonRepository {
   }
 
   async listIdentifiers(personId: string): Promise<Identifier[]> {
-    return (await this.db.selectFrom('identifier').selectAll().where('person_id', '=', personId).orderBy('type').execute()).map(toIdentifier);
+    return (await this.db.selectFrom('identifier').selectAll().where('person_id', '=', personId).orderBy('type').execute()).map(
+      toIdentifier,
+    );
   }
 
   async insertResidence(r: Residence & { readonly district: string }): Promise<void> {
@@ -366,26 +397,53 @@ export class PersonRepository {
   }
 
   async listResidences(personId: string): Promise<Residence[]> {
-    return (await this.db.selectFrom('residence').selectAll().where('person_id', '=', personId).orderBy('valid_from').execute()).map(toResidence);
+    return (await this.db.selectFrom('residence').selectAll().where('person_id', '=', personId).orderBy('valid_from').execute()).map(
+      toResidence,
+    );
   }
 
   /** Residences (any person) at a dwelling; only those in force on `asOf` when given. */
   async listResidencesAt(dwellingId: string, asOf?: string): Promise<Residence[]> {
     let q = this.db.selectFrom('residence').selectAll().where('dwelling_id', '=', dwellingId);
     if (asOf) {
-      q = q.where((eb) => eb.and([eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', asOf)]), eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', asOf)])]));
+      q = q.where((eb) =>
+        eb.and([
+          eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', asOf)]),
+          eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', asOf)]),
+        ]),
+      );
     }
     return (await q.orderBy('valid_from').execute()).map(toResidence);
   }
 
   /** The source records linked to a person, with the matcher's explanation where a score decided the link. */
-  async sourceLinks(personId: string): Promise<
-    { sourceId: string; recordKey: string; linkRule: string | null; firstBatchId: string; lastBatchId: string; endedAt: string | null; detail: string | null; linkedAt: string | null }[]
+  async sourceLinks(
+    personId: string,
+  ): Promise<
+    {
+      sourceId: string;
+      recordKey: string;
+      linkRule: string | null;
+      firstBatchId: string;
+      lastBatchId: string;
+      endedAt: string | null;
+      detail: string | null;
+      linkedAt: string | null;
+    }[]
   > {
     const rows = await this.db
       .selectFrom('source_record as sr')
       .leftJoin('match_link as ml', (j) => j.onRef('ml.record_key', '=', 'sr.record_key').onRef('ml.person_id', '=', 'sr.person_id'))
-      .select(['sr.source_id', 'sr.record_key', 'sr.link_rule', 'sr.first_batch_id', 'sr.last_batch_id', 'sr.ended_at', 'ml.detail', 'ml.created_at'])
+      .select([
+        'sr.source_id',
+        'sr.record_key',
+        'sr.link_rule',
+        'sr.first_batch_id',
+        'sr.last_batch_id',
+        'sr.ended_at',
+        'ml.detail',
+        'ml.created_at',
+      ])
       .where('sr.person_id', '=', personId)
       .orderBy('sr.source_id')
       .orderBy('sr.record_key')
@@ -435,7 +493,15 @@ export class PersonRepository {
           .where((e) => e.or([e('r.valid_to', 'is', null), e('r.valid_to', '>', asOf)]));
         const { areas, buildings } = where;
         if (areas) q = q.where((e) => e.or(areas.map((a) => e.and([e('r.area_code', '>=', a), e('r.area_code', '<', `${a}~`)]))));
-        if (buildings) q = q.where('r.dwelling_id', 'in', eb.selectFrom('dwelling').select('dwelling.id').where('dwelling.building_id', 'in', buildings.length > 0 ? [...buildings] : ['']));
+        if (buildings)
+          q = q.where(
+            'r.dwelling_id',
+            'in',
+            eb
+              .selectFrom('dwelling')
+              .select('dwelling.id')
+              .where('dwelling.building_id', 'in', buildings.length > 0 ? [...buildings] : ['']),
+          );
         return eb.exists(q);
       });
     if (s.within) base = residing({ areas: [s.within] });
@@ -444,7 +510,9 @@ export class PersonRepository {
     if (s.personId !== undefined) base = base.where('person.id', '=', s.personId);
     for (const v of s.valueIn ?? []) {
       const values = v.values.length > 0 ? [...v.values] : [''];
-      base = base.where('person.id', 'in', (eb) => eb.selectFrom('person_value as pv').select('pv.person_id').where('pv.element_id', '=', v.elementId).where('pv.value', 'in', values));
+      base = base.where('person.id', 'in', (eb) =>
+        eb.selectFrom('person_value as pv').select('pv.person_id').where('pv.element_id', '=', v.elementId).where('pv.value', 'in', values),
+      );
     }
     for (const r of s.valueRange ?? []) {
       base = base.where('person.id', 'in', (eb) => {
@@ -473,12 +541,33 @@ export class PersonRepository {
     for (const r of s.residingAs ?? []) {
       base = base.where('person.id', 'in', (eb) => {
         // A range rather than LIKE, so that the (area_code, kind) index serves it on both backends.
-        let q = eb.selectFrom('residence as rk').select('rk.person_id').where(inForce('rk')).where('rk.area_code', '>=', r.area).where('rk.area_code', '<', `${r.area}~`);
+        let q = eb
+          .selectFrom('residence as rk')
+          .select('rk.person_id')
+          .where(inForce('rk'))
+          .where('rk.area_code', '>=', r.area)
+          .where('rk.area_code', '<', `${r.area}~`);
         if (r.kind !== 'any') q = q.where('rk.kind', '=', r.kind);
         return q;
       });
     }
-    if (s.nonCitizenDocument) base = base.where('person.id', 'in', (eb) => eb.selectFrom('identifier as nd').select('nd.person_id').where('nd.type', '<>', 'CN_ID'));
+    if (s.nonCitizenDocument)
+      base = base.where('person.id', 'in', (eb) =>
+        eb.selectFrom('identifier as nd').select('nd.person_id').where('nd.type', '<>', 'CN_ID'),
+      );
+    // From the first row, one more than asked tells whether counting is needed at all.
+    if (s.offset === 0) {
+      const rows = await base
+        .select('person.id')
+        .orderBy('person.id')
+        .limit(s.limit + 1)
+        .execute();
+      const ids = rows.map((r) => r.id);
+      if (ids.length <= s.limit) return { ids, total: ids.length };
+      ids.pop();
+      const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return { ids, total: Number(total.n) };
+    }
     const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await base.select('person.id').orderBy('person.id').limit(s.limit).offset(s.offset).execute();
     return { ids: rows.map((r) => r.id), total: Number(total.n) };
