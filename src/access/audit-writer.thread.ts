@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { configureConnection } from '../store/sqlite/open-sqlite.ts';
-import { AUDIT_SQLITE_SQL, auditEntryParams } from '../store/audit.repository.ts';
+import { AUDIT_SQLITE_SQL, auditEntryParams, indexEntrySqlite } from '../store/audit.repository.ts';
 import { sealEntries, type AuditEntryInput, type ChainHead } from './audit-chain.ts';
 
 export interface WriteRequest {
@@ -35,13 +35,15 @@ const append = db.transaction((entries: readonly AuditEntryInput[], now: string)
     head: db.prepare(AUDIT_SQLITE_SQL.head),
     entry: db.prepare(AUDIT_SQLITE_SQL.entry),
     person: db.prepare(AUDIT_SQLITE_SQL.person),
+    bulkEntry: db.prepare(AUDIT_SQLITE_SQL.bulkEntry),
+    bulkPerson: db.prepare(AUDIT_SQLITE_SQL.bulkPerson),
     setHead: db.prepare(AUDIT_SQLITE_SQL.setHead),
   });
   const row = st.head.get() as { seq: number; hash: string };
   const sealed = sealEntries(entries, { seq: Number(row.seq), hash: row.hash } satisfies ChainHead, now);
   for (const e of sealed) {
     st.entry.run(...auditEntryParams(e));
-    for (const p of e.personIds) st.person.run(p, e.seq);
+    indexEntrySqlite(st, e);
   }
   const last = sealed[sealed.length - 1];
   if (last) st.setHead.run(last.seq, last.hash, now);

@@ -68,6 +68,17 @@ export interface AuditPersonTable {
   seq: number;
 }
 
+/** Entries naming more than BULK_PERSONS persons, and their index rows by entry (migration 0008). */
+export interface AuditBulkEntryTable {
+  seq: number;
+  persons: number;
+}
+
+export interface AuditBulkPersonTable {
+  seq: number;
+  person_id: string;
+}
+
 export interface AuditHeadTable {
   id: number;
   seq: number;
@@ -94,6 +105,8 @@ export interface AccessTables {
   console_session: ConsoleSessionTable;
   audit_entry: AuditEntryTable;
   audit_person: AuditPersonTable;
+  audit_bulk_entry: AuditBulkEntryTable;
+  audit_bulk_person: AuditBulkPersonTable;
   audit_head: AuditHeadTable;
   audit_checkpoint: AuditCheckpointTable;
   audit_prune_gate: AuditPruneGateTable;
@@ -106,6 +119,8 @@ declare module './database.ts' {
     console_session: ConsoleSessionTable;
     audit_entry: AuditEntryTable;
     audit_person: AuditPersonTable;
+    audit_bulk_entry: AuditBulkEntryTable;
+    audit_bulk_person: AuditBulkPersonTable;
     audit_head: AuditHeadTable;
     audit_checkpoint: AuditCheckpointTable;
     audit_prune_gate: AuditPruneGateTable;

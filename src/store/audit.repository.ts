@@ -3,7 +3,7 @@
  * of the data tracker, the chain head and pruning checkpoints. The hashing and every decision
  * live in src/access (audit-chain.ts, audit.service.ts); this stores and reads in seq order.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './database.ts';
 import type { Db, Store } from './store.ts';
@@ -61,9 +61,18 @@ function toEntry(r: AuditEntryTable): AuditEntry {
 
 const CHUNK = 400;
 
+/**
+ * Above this many persons an entry's index rows are kept by entry (audit_bulk_person, appended in
+ * one run) rather than by person (audit_person): a statistical report over a street names every
+ * person it counted, and touching the person index once per person would cost a page each.
+ */
+export const BULK_PERSONS = 1000;
+
 interface SqliteStatements {
   readonly entry: BetterSqlite3.Statement;
   readonly person: BetterSqlite3.Statement;
+  readonly bulkEntry: BetterSqlite3.Statement;
+  readonly bulkPerson: BetterSqlite3.Statement;
 }
 
 /** Prepared once per SQLite connection: the hot path of group commits (~10x cheaper per entry than building SQL). */
@@ -74,13 +83,41 @@ export const AUDIT_SQLITE_SQL = {
   entry:
     'insert into audit_entry (seq, at, actor, department_id, role, purpose, action, person_ids, element_ids, result, request_id, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   person: 'insert into audit_person (person_id, seq) values (?, ?)',
+  bulkEntry: 'insert into audit_bulk_entry (seq, persons) values (?, ?)',
+  bulkPerson: 'insert into audit_bulk_person (seq, person_id) values (?, ?)',
   head: 'select seq, hash from audit_head where id = 1',
   setHead: 'update audit_head set seq = ?, hash = ?, updated_at = ? where id = 1',
 } as const;
 
 /** The values of one audit_entry row, in the order of AUDIT_SQLITE_SQL.entry. */
 export function auditEntryParams(e: AuditEntry): unknown[] {
-  return [e.seq, e.at, e.actor, e.departmentId, e.role, e.purpose, e.action, JSON.stringify(e.personIds), JSON.stringify(e.elementIds), e.result, e.requestId, e.detail, e.prevHash, e.hash];
+  return [
+    e.seq,
+    e.at,
+    e.actor,
+    e.departmentId,
+    e.role,
+    e.purpose,
+    e.action,
+    JSON.stringify(e.personIds),
+    JSON.stringify(e.elementIds),
+    e.result,
+    e.requestId,
+    e.detail,
+    e.prevHash,
+    e.hash,
+  ];
+}
+
+/** Writes one sealed entry's index rows with prepared statements: by person, or by entry when it names many. */
+export function indexEntrySqlite(
+  st: Pick<SqliteStatements, 'person' | 'bulkEntry' | 'bulkPerson'>,
+  e: Pick<AuditEntry, 'seq' | 'personIds'>,
+): void {
+  if (e.personIds.length > BULK_PERSONS) {
+    st.bulkEntry.run(e.seq, e.personIds.length);
+    for (const p of e.personIds) st.bulkPerson.run(e.seq, p);
+  } else for (const p of e.personIds) st.person.run(p, e.seq);
 }
 
 function statementsOf(raw: BetterSqlite3.Database): SqliteStatements {
@@ -89,6 +126,8 @@ function statementsOf(raw: BetterSqlite3.Database): SqliteStatements {
     s = {
       entry: raw.prepare(AUDIT_SQLITE_SQL.entry),
       person: raw.prepare(AUDIT_SQLITE_SQL.person),
+      bulkEntry: raw.prepare(AUDIT_SQLITE_SQL.bulkEntry),
+      bulkPerson: raw.prepare(AUDIT_SQLITE_SQL.bulkPerson),
     };
     prepared.set(raw, s);
   }
@@ -107,7 +146,11 @@ export class AuditRepository {
 
   /** Locks the head row until the transaction ends (a no-op update takes the row lock on PostgreSQL and the write lock on SQLite). */
   async lockHead(): Promise<ChainHead> {
-    await this.db.updateTable('audit_head').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1).execute();
+    await this.db
+      .updateTable('audit_head')
+      .set((eb) => ({ seq: eb.ref('seq') }))
+      .where('id', '=', 1)
+      .execute();
     return this.readHead();
   }
 
@@ -125,7 +168,7 @@ export class AuditRepository {
       const st = statementsOf(this.raw);
       for (const e of entries) {
         st.entry.run(...auditEntryParams(e));
-        for (const p of e.personIds) st.person.run(p, e.seq);
+        indexEntrySqlite(st, e);
       }
       return;
     }
@@ -153,8 +196,26 @@ export class AuditRepository {
         )
         .execute();
     }
-    const index = entries.flatMap((e) => e.personIds.map((p) => ({ person_id: p, seq: e.seq })));
-    for (let i = 0; i < index.length; i += CHUNK * 4) await this.db.insertInto('audit_person').values(index.slice(i, i + CHUNK * 4)).execute();
+    const bulk = entries.filter((e) => e.personIds.length > BULK_PERSONS);
+    const index = entries
+      .filter((e) => e.personIds.length <= BULK_PERSONS)
+      .flatMap((e) => e.personIds.map((p) => ({ person_id: p, seq: e.seq })));
+    for (let i = 0; i < index.length; i += CHUNK * 4)
+      await this.db
+        .insertInto('audit_person')
+        .values(index.slice(i, i + CHUNK * 4))
+        .execute();
+    if (bulk.length > 0)
+      await this.db
+        .insertInto('audit_bulk_entry')
+        .values(bulk.map((e) => ({ seq: e.seq, persons: e.personIds.length })))
+        .execute();
+    for (const e of bulk)
+      for (let i = 0; i < e.personIds.length; i += CHUNK * 4)
+        await this.db
+          .insertInto('audit_bulk_person')
+          .values(e.personIds.slice(i, i + CHUNK * 4).map((p) => ({ seq: e.seq, person_id: p })))
+          .execute();
   }
 
   /** Entries with seq > afterSeq, in seq order. */
@@ -168,22 +229,38 @@ export class AuditRepository {
     return r && toEntry(r);
   }
 
-  /** The per-person index rows for seq in [fromSeq, toSeq]. */
+  /** The per-person index rows for seq in [fromSeq, toSeq]: by person, and by entry for the entries listed as naming many. */
   async indexRows(fromSeq: number, toSeq: number): Promise<{ personId: string; seq: number }[]> {
-    const rows = await this.db.selectFrom('audit_person').select(['person_id', 'seq']).where('seq', '>=', fromSeq).where('seq', '<=', toSeq).execute();
-    return rows.map((r) => ({ personId: r.person_id, seq: Number(r.seq) }));
+    const rows = await this.db
+      .selectFrom('audit_person')
+      .select(['person_id', 'seq'])
+      .where('seq', '>=', fromSeq)
+      .where('seq', '<=', toSeq)
+      .execute();
+    const bulk = await this.db
+      .selectFrom('audit_bulk_person as b')
+      .innerJoin('audit_bulk_entry as e', 'e.seq', 'b.seq')
+      .select(['b.person_id', 'b.seq'])
+      .where('b.seq', '>=', fromSeq)
+      .where('b.seq', '<=', toSeq)
+      .execute();
+    return [...rows, ...bulk].map((r) => ({ personId: r.person_id, seq: Number(r.seq) }));
   }
 
   /** Index rows pointing past the last entry, or at/below a checkpoint (left after entries were removed). */
   async strayIndexRows(throughSeq: number, lastSeq: number): Promise<number[]> {
-    const rows = await this.db
-      .selectFrom('audit_person')
-      .select('seq')
-      .where((eb) => eb.or([eb('seq', '<=', throughSeq), eb('seq', '>', lastSeq)]))
-      .orderBy('seq')
-      .limit(1)
-      .execute();
-    return rows.map((r) => Number(r.seq));
+    const out: number[] = [];
+    for (const table of ['audit_person', 'audit_bulk_person', 'audit_bulk_entry'] as const) {
+      const rows = await this.db
+        .selectFrom(table)
+        .select('seq')
+        .where((eb) => eb.or([eb('seq', '<=', throughSeq), eb('seq', '>', lastSeq)]))
+        .orderBy('seq')
+        .limit(1)
+        .execute();
+      out.push(...rows.map((r) => Number(r.seq)));
+    }
+    return out.sort((a, b) => a - b).slice(0, 1);
   }
 
   /** The smallest seq at or below `seq` (entries that pruning should have removed). */
@@ -194,7 +271,11 @@ export class AuditRepository {
 
   /** The first seq whose time is at or after `at` (entries before it are older). */
   async firstSeqAtOrAfter(at: string): Promise<number | undefined> {
-    const r = await this.db.selectFrom('audit_entry').select((eb) => eb.fn.min('seq').as('seq')).where('at', '>=', at).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('audit_entry')
+      .select((eb) => eb.fn.min('seq').as('seq'))
+      .where('at', '>=', at)
+      .executeTakeFirst();
     return r?.seq === null || r?.seq === undefined ? undefined : Number(r.seq);
   }
 
@@ -225,7 +306,14 @@ export class AuditRepository {
   async insertCheckpoint(c: Checkpoint): Promise<void> {
     await this.db
       .insertInto('audit_checkpoint')
-      .values({ through_seq: c.throughSeq, through_hash: c.throughHash, entries: c.entries, first_at: c.firstAt, last_at: c.lastAt, created_at: c.createdAt })
+      .values({
+        through_seq: c.throughSeq,
+        through_hash: c.throughHash,
+        entries: c.entries,
+        first_at: c.firstAt,
+        last_at: c.lastAt,
+        created_at: c.createdAt,
+      })
       .execute();
   }
 
@@ -233,6 +321,8 @@ export class AuditRepository {
   async deleteThrough(throughSeq: number): Promise<number> {
     await this.db.insertInto('audit_prune_gate').values({ id: 1 }).execute();
     await this.db.deleteFrom('audit_person').where('seq', '<=', throughSeq).execute();
+    await this.db.deleteFrom('audit_bulk_person').where('seq', '<=', throughSeq).execute();
+    await this.db.deleteFrom('audit_bulk_entry').where('seq', '<=', throughSeq).execute();
     const r = await this.db.deleteFrom('audit_entry').where('seq', '<=', throughSeq).executeTakeFirst();
     await this.db.deleteFrom('audit_prune_gate').execute();
     return Number(r.numDeletedRows);
@@ -243,7 +333,17 @@ export class AuditRepository {
     let q = this.db.selectFrom('audit_entry').selectAll('audit_entry');
     if (f.personId !== undefined) {
       const personId = f.personId;
-      q = q.where('seq', 'in', (eb) => eb.selectFrom('audit_person').select('audit_person.seq').where('audit_person.person_id', '=', personId));
+      // Entries naming the person: through the person index, and in each entry that names many (one look-up each).
+      q = q.where((eb) =>
+        eb.or([
+          eb('seq', 'in', eb.selectFrom('audit_person').select('audit_person.seq').where('audit_person.person_id', '=', personId)),
+          eb(
+            'seq',
+            'in',
+            sql<number>`(select b.seq from audit_bulk_entry e cross join audit_bulk_person b where b.seq = e.seq and b.person_id = ${personId})`,
+          ),
+        ]),
+      );
     }
     if (f.actor !== undefined) q = q.where('actor', '=', f.actor);
     if (f.departmentId !== undefined) q = q.where('department_id', '=', f.departmentId);

@@ -9,6 +9,7 @@ import { review } from './migrations/0004-review.ts';
 import { feed } from './migrations/0005-feed.ts';
 import { reports } from './migrations/0006-reports.ts';
 import { observationValidTime } from './migrations/0007-observation-valid-time.ts';
+import { auditBulkPersons } from './migrations/0008-audit-bulk-persons.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -19,6 +20,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005-feed': feed(dialect),
     '0006-reports': reports(dialect),
     '0007-observation-valid-time': observationValidTime(),
+    '0008-audit-bulk-persons': auditBulkPersons(dialect),
   };
 }
 

@@ -34,17 +34,34 @@ test('group commits on the writer thread and changes on the main thread keep one
     const access = accessServicesFromCatalogue(store, '310105004', undefined, { auditThread: true });
     const data = createDataAccess(store, '310105');
     const reads = Array.from({ length: 400 }, (_, i) => access.audit.append([entry(i)]));
-    const writes = Array.from({ length: 40 }, (_, i) => data.transaction((repos) => access.audit.appendWithin(repos.audit, [entry(i, 'person.write')])));
+    // A statistical report's entry, naming thousands, written on the thread among the reads.
+    const counted = Array.from({ length: 3000 }, (_, i) => `p-${i}`);
+    reads.push(access.audit.append([{ ...entry(0, 'report.run'), personIds: counted }]));
+    const writes = Array.from({ length: 40 }, (_, i) =>
+      data.transaction((repos) => access.audit.appendWithin(repos.audit, [entry(i, 'person.write')])),
+    );
     await Promise.all([...reads, ...writes]);
     // Each read's entry is durable when its promise resolves: all 400 are there now.
-    const n = await store.db.selectFrom('audit_entry').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    assert.equal(Number(n.n), 440);
-    assert.ok(access.audit.commits.writes < 400, `group commit shared writes (${access.audit.commits.writes} for 400)`);
+    const n = await store.db
+      .selectFrom('audit_entry')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(n.n), 441);
+    assert.ok(access.audit.commits.writes < 401, `group commit shared writes (${access.audit.commits.writes} for 400)`);
     const report = await access.audit.verify();
     assert.equal(report.intact, true, JSON.stringify(report.firstBreak));
-    assert.equal(report.head.seq, 440);
+    assert.equal(report.head.seq, 441);
     const seqs = (await store.db.selectFrom('audit_entry').select('seq').orderBy('seq').execute()).map((r) => Number(r.seq));
-    assert.deepEqual(seqs, Array.from({ length: 440 }, (_, i) => i + 1), 'gapless');
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 441 }, (_, i) => i + 1),
+      'gapless',
+    );
+    const bulk = await store.db
+      .selectFrom('audit_bulk_person')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(bulk.n), 3000, 'the report\u2019s persons indexed by entry');
     await access.audit.close();
     await access.audit.close(); // twice is harmless
   } finally {

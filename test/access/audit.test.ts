@@ -23,10 +23,34 @@ async function rejects(promise: Promise<unknown>, code: ErrorCode): Promise<void
   });
 }
 
-const officer: Principal = { actor: { kind: 'user', id: '0190c2a4-0000-7000-8000-000000000001' }, role: 'department-officer', departmentId: 'civil-affairs', areaCodes: [], buildingIds: [], personId: null, purposes: null };
-const police: Principal = { ...officer, actor: { kind: 'token', id: '0190c2a4-0000-7000-8000-000000000002' }, departmentId: 'police-household', purposes: ['PUBLIC_SECURITY'] };
-const auditor: Principal = { ...officer, actor: { kind: 'user', id: '0190c2a4-0000-7000-8000-000000000003' }, role: 'auditor', departmentId: null };
-const resident = (personId: string): Principal => ({ ...officer, actor: { kind: 'user', id: '0190c2a4-0000-7000-8000-000000000004' }, role: 'resident', departmentId: null, personId });
+const officer: Principal = {
+  actor: { kind: 'user', id: '0190c2a4-0000-7000-8000-000000000001' },
+  role: 'department-officer',
+  departmentId: 'civil-affairs',
+  areaCodes: [],
+  buildingIds: [],
+  personId: null,
+  purposes: null,
+};
+const police: Principal = {
+  ...officer,
+  actor: { kind: 'token', id: '0190c2a4-0000-7000-8000-000000000002' },
+  departmentId: 'police-household',
+  purposes: ['PUBLIC_SECURITY'],
+};
+const auditor: Principal = {
+  ...officer,
+  actor: { kind: 'user', id: '0190c2a4-0000-7000-8000-000000000003' },
+  role: 'auditor',
+  departmentId: null,
+};
+const resident = (personId: string): Principal => ({
+  ...officer,
+  actor: { kind: 'user', id: '0190c2a4-0000-7000-8000-000000000004' },
+  role: 'resident',
+  departmentId: null,
+  personId,
+});
 
 const read = (i: number, personIds = [`0190c2a4-0000-7000-8000-${String(i).padStart(12, '0')}`]): AuditEntryInput => ({
   actor: 'user:0190c2a4-0000-7000-8000-000000000001',
@@ -50,6 +74,8 @@ for (const backend of await backends()) {
     /** A fresh log of n entries (the tables are emptied first; the append-only triggers are off in this block). */
     async function freshLog(n: number): Promise<void> {
       await run(sql`delete from audit_person`);
+      await run(sql`delete from audit_bulk_person`);
+      await run(sql`delete from audit_bulk_entry`);
       await run(sql`delete from audit_entry`);
       await run(sql`delete from audit_checkpoint`);
       await run(sql`update audit_head set seq = 0, hash = ${'0'.repeat(64)}`);
@@ -76,18 +102,30 @@ for (const backend of await backends()) {
     test('group commit: 300 concurrent appends all durable, in far fewer transactions, and the chain verifies', async () => {
       const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => audit.append([read(i + 1)])));
       assert.ok(results.every((r) => r.status === 'fulfilled'));
-      const n = await store.db.selectFrom('audit_entry').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const n = await store.db
+        .selectFrom('audit_entry')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(n.n), 300);
       assert.ok(audit.commits.writes < 100, `${audit.commits.writes} transactions for 300 entries`);
       const seqs = (await store.db.selectFrom('audit_entry').select('seq').orderBy('seq').execute()).map((r) => Number(r.seq));
-      assert.deepEqual(seqs, Array.from({ length: 300 }, (_, i) => i + 1));
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: 300 }, (_, i) => i + 1),
+      );
       const report = await audit.verify();
-      assert.deepEqual({ intact: report.intact, entries: report.entries, head: report.head.seq }, { intact: true, entries: 300, head: 300 });
+      assert.deepEqual(
+        { intact: report.intact, entries: report.entries, head: report.head.seq },
+        { intact: true, entries: 300, head: 300 },
+      );
     });
 
     test('two writers (two processes) appending at once keep one gapless chain', async () => {
       const other = new AuditService({ store: createAuditStore(store), clock: clock.now });
-      await Promise.all([...Array.from({ length: 40 }, (_, i) => audit.append([read(i)])), ...Array.from({ length: 40 }, (_, i) => other.append([read(100 + i)]))]);
+      await Promise.all([
+        ...Array.from({ length: 40 }, (_, i) => audit.append([read(i)])),
+        ...Array.from({ length: 40 }, (_, i) => other.append([read(100 + i)])),
+      ]);
       const r = await audit.verify();
       assert.equal(r.intact, true, r.firstBreak?.message);
       assert.equal(r.head.seq, 380);
@@ -194,6 +232,29 @@ for (const backend of await backends()) {
         assert.deepEqual(await firstBreak(), { seq: 2, kind: 'index' });
       });
 
+      test('the index of an entry naming many persons (kept by entry) is checked too', async () => {
+        const many = Array.from({ length: 1500 }, (_, i) => `0190c2a4-0000-7000-8000-${String(5000 + i).padStart(12, '0')}`);
+        await audit.append([{ ...read(11), action: 'report.run', personIds: many }]);
+        assert.equal(await firstBreak(), null, 'a statistical entry verifies');
+        const kept = await store.db
+          .selectFrom('audit_bulk_person')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('seq', '=', 11)
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(kept.n), 1500, 'its persons are indexed by entry');
+        const byPerson = await store.db.selectFrom('audit_person').select('seq').where('seq', '=', 11).execute();
+        assert.equal(byPerson.length, 0, 'not in the person index');
+        await run(sql`delete from audit_bulk_person where seq = 11 and person_id = ${many[700] ?? ''}`);
+        assert.deepEqual(await firstBreak(), { seq: 11, kind: 'index' }, 'a person removed from it');
+      });
+
+      test('an entry naming many persons that is no longer listed as such is caught (the tracker would miss it)', async () => {
+        const many = Array.from({ length: 1200 }, (_, i) => `0190c2a4-0000-7000-8000-${String(7000 + i).padStart(12, '0')}`);
+        await audit.append([{ ...read(11), action: 'report.run', personIds: many }]);
+        await run(sql`delete from audit_bulk_entry where seq = 11`);
+        assert.deepEqual(await firstBreak(), { seq: 11, kind: 'index' });
+      });
+
       test('pruning refuses a broken chain', async () => {
         await run(sql`update audit_entry set result = 'denied' where seq = 2`);
         clock.days(400);
@@ -221,13 +282,18 @@ for (const backend of await backends()) {
         assert.ok(e5);
         await run(sql`delete from audit_person where seq <= 5`);
         await run(sql`delete from audit_entry where seq <= 5`);
-        await run(sql`insert into audit_checkpoint (through_seq, through_hash, entries, first_at, last_at, created_at) values (5, ${e5.hash}, 5, ${null}, ${null}, ${clock.now().toISOString()})`);
+        await run(
+          sql`insert into audit_checkpoint (through_seq, through_hash, entries, first_at, last_at, created_at) values (5, ${e5.hash}, 5, ${null}, ${null}, ${clock.now().toISOString()})`,
+        );
         assert.deepEqual(await firstBreak(), { seq: 6, kind: 'checkpoint' });
       });
     });
 
     test('the retention setting has a floor of 180 days', () => {
-      assert.throws(() => new AuditService({ store: createAuditStore(store), settings: { retentionDays: 30 } }), (e) => isPopulusError(e) && e.code === 'CONFIG_INVALID');
+      assert.throws(
+        () => new AuditService({ store: createAuditStore(store), settings: { retentionDays: 30 } }),
+        (e) => isPopulusError(e) && e.code === 'CONFIG_INVALID',
+      );
       assert.equal(new AuditService({ store: createAuditStore(store) }).settings.retentionDays, 180);
     });
 
@@ -236,7 +302,10 @@ for (const backend of await backends()) {
       await assert.rejects(
         store.db.transaction().execute(async (tx) => {
           await audit.appendWithin(new AuditRepository(tx), [read(1)]);
-          await tx.insertInto('department').values({ id: 'test-dept', name_zh: '测试', name_en: 'test', level: 'street', status: 'local' }).execute();
+          await tx
+            .insertInto('department')
+            .values({ id: 'test-dept', name_zh: '测试', name_en: 'test', level: 'street', status: 'local' })
+            .execute();
           throw new Error('the change fails after both were written');
         }),
         /the change fails/,
@@ -244,7 +313,10 @@ for (const backend of await backends()) {
       assert.deepEqual(await audit.head(), before);
       assert.equal(await store.db.selectFrom('department').select('id').where('id', '=', 'test-dept').executeTakeFirst(), undefined);
       await store.db.transaction().execute(async (tx) => {
-        await tx.insertInto('department').values({ id: 'test-dept', name_zh: '测试', name_en: 'test', level: 'street', status: 'local' }).execute();
+        await tx
+          .insertInto('department')
+          .values({ id: 'test-dept', name_zh: '测试', name_en: 'test', level: 'street', status: 'local' })
+          .execute();
         await audit.appendWithin(new AuditRepository(tx), [{ ...read(2), action: 'department.create', personIds: [] }]);
       });
       assert.equal((await audit.head()).seq, before.seq + 1);
@@ -255,27 +327,78 @@ for (const backend of await backends()) {
     test('search and CSV export for auditors; the resident’s data tracker', async () => {
       const me = '0190c2a4-0000-7000-8000-0000000000aa';
       const t0 = clock.now().toISOString();
-      await audit.record({ principal: officer, purpose: 'RELIEF_ASSESSMENT' }, { action: 'person.read', personIds: [me], elementIds: ['person.name', 'person.subsistenceAllowance'], result: 'ok', requestId: 'r1', unmasked: ['person.citizenIdNumber'] });
+      await audit.record(
+        { principal: officer, purpose: 'RELIEF_ASSESSMENT' },
+        {
+          action: 'person.read',
+          personIds: [me],
+          elementIds: ['person.name', 'person.subsistenceAllowance'],
+          result: 'ok',
+          requestId: 'r1',
+          unmasked: ['person.citizenIdNumber'],
+        },
+      );
       clock.minutes(5);
-      await audit.record({ principal: police, purpose: 'PUBLIC_SECURITY' }, { action: 'person.search', personIds: [me, '0190c2a4-0000-7000-8000-0000000000bb'], elementIds: ['person.name'], result: 'ok', requestId: 'r2' });
-      await audit.record({ principal: officer, purpose: 'RELIEF_ASSESSMENT' }, { action: 'person.read', personIds: [me], elementIds: ['person.religion'], result: 'denied', requestId: 'r3' });
-      await audit.record({ principal: resident(me), purpose: 'SELF_SERVICE' }, { action: 'person.read', personIds: [me], elementIds: ['person.name'], result: 'ok', requestId: 'r4' });
+      await audit.record(
+        { principal: police, purpose: 'PUBLIC_SECURITY' },
+        {
+          action: 'person.search',
+          personIds: [me, '0190c2a4-0000-7000-8000-0000000000bb'],
+          elementIds: ['person.name'],
+          result: 'ok',
+          requestId: 'r2',
+        },
+      );
+      await audit.record(
+        { principal: officer, purpose: 'RELIEF_ASSESSMENT' },
+        { action: 'person.read', personIds: [me], elementIds: ['person.religion'], result: 'denied', requestId: 'r3' },
+      );
+      await audit.record(
+        { principal: resident(me), purpose: 'SELF_SERVICE' },
+        { action: 'person.read', personIds: [me], elementIds: ['person.name'], result: 'ok', requestId: 'r4' },
+      );
 
       const tracked = await audit.tracker({ principal: resident(me), purpose: 'SELF_SERVICE' }, me);
-      assert.deepEqual(tracked.uses.map((u) => [u.departmentId, u.purpose, u.action, u.elementIds.join(' ')]), [
-        ['police-household', 'PUBLIC_SECURITY', 'person.search', 'person.name'],
-        ['civil-affairs', 'RELIEF_ASSESSMENT', 'person.read', 'person.name person.subsistenceAllowance'],
-      ]);
-      assert.deepEqual(tracked.summary.map((s) => [s.departmentId, s.uses]), [['police-household', 1], ['civil-affairs', 1]]);
-      await rejects(audit.tracker({ principal: resident('0190c2a4-0000-7000-8000-0000000000bb'), purpose: 'SELF_SERVICE' }, me), 'PERSON_NOT_FOUND');
+      assert.deepEqual(
+        tracked.uses.map((u) => [u.departmentId, u.purpose, u.action, u.elementIds.join(' ')]),
+        [
+          ['police-household', 'PUBLIC_SECURITY', 'person.search', 'person.name'],
+          ['civil-affairs', 'RELIEF_ASSESSMENT', 'person.read', 'person.name person.subsistenceAllowance'],
+        ],
+      );
+      assert.deepEqual(
+        tracked.summary.map((s) => [s.departmentId, s.uses]),
+        [
+          ['police-household', 1],
+          ['civil-affairs', 1],
+        ],
+      );
+      await rejects(
+        audit.tracker({ principal: resident('0190c2a4-0000-7000-8000-0000000000bb'), purpose: 'SELF_SERVICE' }, me),
+        'PERSON_NOT_FOUND',
+      );
       await rejects(audit.tracker({ principal: officer, purpose: 'RELIEF_ASSESSMENT' }, me), 'PERSON_NOT_FOUND');
       assert.equal((await audit.tracker({ principal: auditor, purpose: 'AUDIT' }, me)).uses.length, 2);
 
       const found = await audit.search({ principal: auditor, purpose: 'AUDIT' }, { personId: me, from: t0, limit: 10 });
-      assert.deepEqual(found.map((e) => [e.action, e.requestId]), [['tracker.read', null], ['tracker.read', null], ['person.read', 'r4'], ['person.read', 'r3'], ['person.search', 'r2'], ['person.read', 'r1']], 'newest first; reading the tracker is a use too');
+      assert.deepEqual(
+        found.map((e) => [e.action, e.requestId]),
+        [
+          ['tracker.read', null],
+          ['tracker.read', null],
+          ['person.read', 'r4'],
+          ['person.read', 'r3'],
+          ['person.search', 'r2'],
+          ['person.read', 'r1'],
+        ],
+        'newest first; reading the tracker is a use too',
+      );
       assert.equal(found.find((e) => e.requestId === 'r1')?.detail, '{"unmasked":["person.citizenIdNumber"]}');
       const byToken = await audit.search({ principal: auditor, purpose: 'AUDIT' }, { actor: `token:${police.actor.id}`, limit: 10 });
-      assert.deepEqual(byToken.map((e) => e.requestId), ['r2']);
+      assert.deepEqual(
+        byToken.map((e) => e.requestId),
+        ['r2'],
+      );
       await rejects(audit.search({ principal: officer, purpose: 'RELIEF_ASSESSMENT' }, { limit: 10 }), 'NOT_ALLOWED');
 
       const lines: string[] = [];
@@ -285,6 +408,25 @@ for (const backend of await backends()) {
       assert.ok(lines.some((l) => l.includes('"{""unmasked"":[""person.citizenIdNumber""]}"')));
       const searches = await audit.search({ principal: auditor, purpose: 'AUDIT' }, { action: 'audit.export', limit: 10 });
       assert.equal(searches.length, 1, 'the export was itself audited');
+      // A statistical report names every person it counted: kept by entry, still found for each of them.
+      const counted = [me, ...Array.from({ length: 2000 }, (_, i) => `0190c2a4-0000-7000-8000-${String(9000 + i).padStart(12, '0')}`)];
+      await audit.record(
+        { principal: officer, purpose: 'RELIEF_ASSESSMENT' },
+        { action: 'report.run', personIds: counted, elementIds: ['person.populationCategory'], result: 'ok', requestId: 'r5' },
+      );
+      const withRun = await audit.tracker({ principal: auditor, purpose: 'AUDIT' }, me);
+      assert.equal(withRun.uses[0]?.action, 'report.run', 'the report run is the newest use');
+      assert.equal(withRun.uses.filter((u) => u.action === 'report.run').length, 1);
+      const other = await audit.tracker({ principal: auditor, purpose: 'AUDIT' }, counted[1500] ?? '');
+      assert.deepEqual(
+        other.uses.map((u) => u.action),
+        ['report.run'],
+      );
+      assert.equal(
+        (await audit.tracker({ principal: auditor, purpose: 'AUDIT' }, '0190c2a4-0000-7000-8000-0000000000cc')).uses.length,
+        0,
+        'someone not counted is not found in it',
+      );
       assert.equal((await audit.verify()).intact, true);
     });
   });
