@@ -278,9 +278,11 @@ export class SubscriptionService {
     return this.deps.actions.sendTestEvent(id);
   }
 
-  async deliveries(caller: Principal, id: string, limit: number): Promise<DeliveryAttempt[]> {
+  /** A page of the delivery log, newest first, with how many attempts there are in all. */
+  async deliveryPage(caller: Principal, id: string, limit: number, offset: number): Promise<{ items: DeliveryAttempt[]; total: number }> {
     await this.get(caller, id);
-    return this.repos.subscriptions.attempts(id, limit);
+    const [items, total] = await Promise.all([this.repos.subscriptions.attempts(id, limit, offset), this.repos.subscriptions.countAttempts(id)]);
+    return { items, total };
   }
 
   async deadLetters(caller: Principal, id: string, limit: number): Promise<DeadLetter[]> {

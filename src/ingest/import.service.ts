@@ -19,6 +19,7 @@ import type { MappingProfile } from '../domain/ingest/profile.ts';
 import { profileElements } from '../domain/ingest/profile.ts';
 import type { DataAccess, Repositories } from '../store/repositories.ts';
 import type { BatchRow } from '../store/ingest.repository.ts';
+import type { BatchPageQuery, RejectedRowView } from '../store/import-read.repository.ts';
 import { newId, nowIso } from '../store/clock.ts';
 import type { SourceService } from '../services/source.service.ts';
 import { openSourceFile, isIngestFileError, sampleRecords, type HeaderInfo, type SourceRecord } from './read/record-reader.ts';
@@ -406,6 +407,18 @@ export class ImportService {
 
   listBatches(sourceId: string | undefined, limit = 50): Promise<BatchRow[]> {
     return this.deps.data.repos.ingest.listBatches(sourceId, limit);
+  }
+
+  /** A page of imports, newest first, with how many match in all (GET /imports). */
+  async pageBatches(query: BatchPageQuery): Promise<{ items: ImportView[]; total: number }> {
+    const page = await this.deps.data.repos.importReads.pageBatches(query);
+    return { items: page.items.map((b) => this.view(b)), total: page.total };
+  }
+
+  /** A page of an import's rejected rows in file order, with how many there are in all. */
+  async rejectedPage(batchId: string, limit: number, offset: number): Promise<{ items: RejectedRowView[]; total: number }> {
+    await this.batch(batchId);
+    return this.deps.data.repos.importReads.pageRejected(batchId, limit, offset);
   }
 
   private async mappingContext(profile: MappingProfile): Promise<MappingContext> {

@@ -24,8 +24,10 @@ export interface NewDwellingInput {
 
 export interface DwellingView {
   readonly dwelling: Dwelling;
-  /** Residences in force today (registered and actual). */
+  /** Residences in force on the date asked (registered and actual). */
   readonly residences: Residence[];
+  /** Residences at the dwelling that had ended by that date, the most recently ended first: who lived or was registered there before. */
+  readonly pastResidences: Residence[];
   readonly households: Household[];
 }
 
@@ -96,8 +98,11 @@ export class HousingService {
   async getDwelling(id: string, asOf: string = todayIso()): Promise<DwellingView> {
     const dwelling = await this.data.repos.housing.findDwelling(id);
     if (!dwelling) throw new PopulusError('DWELLING_NOT_FOUND', `there is no dwelling ${id}`, { dwellingId: id });
-    const [residences, households] = await Promise.all([this.data.repos.persons.listResidencesAt(id, asOf), this.data.repos.households.listByDwelling(id)]);
-    return { dwelling, residences, households };
+    const [all, households] = await Promise.all([this.data.repos.persons.listResidencesAt(id), this.data.repos.households.listByDwelling(id)]);
+    const inForce = (r: Residence): boolean => (r.validFrom === null || r.validFrom <= asOf) && (r.validTo === null || r.validTo > asOf);
+    const ended = (r: Residence): boolean => r.validTo !== null && r.validTo <= asOf;
+    const pastResidences = all.filter(ended).sort((a, b) => (b.validTo ?? '').localeCompare(a.validTo ?? '') || (b.validFrom ?? '').localeCompare(a.validFrom ?? ''));
+    return { dwelling, residences: all.filter(inForce), pastResidences, households };
   }
 
   async setHousingUse(id: string, housingUse: string | null): Promise<Dwelling> {

@@ -14,6 +14,8 @@ import { PersonRepository } from './person.repository.ts';
 import { StandardRepository } from './standard.repository.ts';
 import { SourceRepository } from './source.repository.ts';
 import { IngestRepository } from './ingest.repository.ts';
+import { ImportReadRepository } from './import-read.repository.ts';
+import { FreshnessRepository } from './freshness.repository.ts';
 import { MergeRepository } from './merge.repository.ts';
 import { ReviewRepository } from './review.repository.ts';
 import { EventCache, FeedRepository } from './feed.repository.ts';
@@ -29,6 +31,10 @@ export interface Repositories {
   readonly persons: PersonRepository;
   readonly sources: SourceRepository;
   readonly ingest: IngestRepository;
+  /** Pages of import batches and rejected rows for readers (the console, GET /imports). */
+  readonly importReads: ImportReadRepository;
+  /** How many current values are past their element's freshness, per source (the dashboard). */
+  readonly freshness: FreshnessRepository;
   /** Merges and unmerges of persons (src/services/merge.service.ts). */
   readonly merges: MergeRepository;
   /** Decisions on review items and pairs kept apart. */
@@ -61,6 +67,8 @@ export function createRepositories(db: Db, district: string, raw?: BetterSqlite3
     persons: new PersonRepository(db, raw),
     sources: new SourceRepository(db),
     ingest: new IngestRepository(db, district, raw),
+    importReads: new ImportReadRepository(db),
+    freshness: new FreshnessRepository(db),
     merges: new MergeRepository(db),
     reviews: new ReviewRepository(db, district),
     audit: new AuditRepository(db, raw),

@@ -219,9 +219,17 @@ export class SubscriptionRepository {
       .execute();
   }
 
-  /** The latest attempts of a subscription, newest first. */
-  async attempts(subscriptionId: string, limit = 100): Promise<DeliveryAttempt[]> {
-    const rows = await this.db.selectFrom('delivery_attempt').selectAll().where('subscription_id', '=', subscriptionId).orderBy('at', 'desc').limit(limit).execute();
+  /** The latest attempts of a subscription, newest first (skipping `offset`). */
+  async attempts(subscriptionId: string, limit = 100, offset = 0): Promise<DeliveryAttempt[]> {
+    const rows = await this.db
+      .selectFrom('delivery_attempt')
+      .selectAll()
+      .where('subscription_id', '=', subscriptionId)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
     return rows.map((r) => ({
       ...rangeOf(r),
       attempt: Number(r.attempt),
@@ -230,6 +238,12 @@ export class SubscriptionRepository {
       error: r.error,
       durationMs: Number(r.duration_ms),
     }));
+  }
+
+  /** How many delivery attempts a subscription has had. */
+  async countAttempts(subscriptionId: string): Promise<number> {
+    const r = await this.db.selectFrom('delivery_attempt').select((eb) => eb.fn.countAll<number | string>().as('n')).where('subscription_id', '=', subscriptionId).executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   async addDeadLetter(d: Omit<DeadLetter, 'id' | 'createdAt' | 'replayedAt'>): Promise<DeadLetter> {

@@ -287,6 +287,7 @@ describe('API access matrix', () => {
     { req: { method: 'GET', url: '/api/v1/audit/entries?limit=5' }, allowed: ['auditor'] },
     { req: { method: 'GET', url: '/api/v1/users' }, allowed: ['platform-admin'] },
     { req: { method: 'GET', url: '/api/v1/tokens' }, allowed: ['platform-admin'] },
+    { req: { method: 'GET', url: '/api/v1/departments/civil-affairs/remit' }, allowed: ['platform-admin'] },
     { req: { method: 'POST', url: '/api/v1/id-numbers/check', payload: { number: '310108198001010119' } }, allowed: ['platform-admin', 'street-admin', 'committee-worker', 'department-officer', 'token'] },
     { req: { method: 'GET', url: '/api/v1/subscriptions' }, allowed: ['platform-admin', 'department-officer', 'token'] },
   ];

@@ -2,8 +2,8 @@
  * User administration and the audit chain over HTTP (issue 9): a platform administrator creates a
  * user (the API's password and scope rules), the user logs in; disabling ends their sessions and
  * login, enabling restores it; a new password replaces the old; each change is audited. Others
- * are refused. Auditors verify the chain (intact, with an anchor; a tampered entry named) and
- * search the log by request id.
+ * are refused. Administrators read each department's remit. Auditors verify the chain (intact,
+ * with an anchor; a tampered entry named) and search the log by request id.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,6 +92,35 @@ describe('account administration and audit verification API', () => {
     const r = await auditor({ method: 'POST', url: '/api/v1/users', payload: { username: 'sneaky', displayName: 'x', password: TEST_PASSWORD, role: 'platform-admin' } });
     assert.equal(r.statusCode, 403);
     assert.equal(r.json().code, 'NOT_ALLOWED');
+  });
+
+  test('administrators read each department’s remit: purposes, elements (unmaskable marked), areas and kinds, as remits.json grants them', async () => {
+    interface Grant { purposes: string[]; elements: string[]; unmask: string[]; areas: string[]; kinds: string[] | null }
+    const remit = async (id: string): Promise<Grant[]> => {
+      const r = await admin(`/api/v1/departments/${id}/remit`);
+      assert.equal(r.statusCode, 200, r.body);
+      assert.equal(r.json().departmentId, id);
+      return r.json().grants as Grant[];
+    };
+    const civil = await remit('civil-affairs');
+    const byPurpose = (p: string): Grant | undefined => civil.find((g) => g.purposes.includes(p));
+    assert.deepEqual(civil.map((g) => g.purposes).sort(), [['ELDERLY_CARE'], ['POPULATION_STATISTICS'], ['RELIEF_ASSESSMENT']]);
+    const relief = byPurpose('RELIEF_ASSESSMENT');
+    assert.ok(relief);
+    assert.ok(relief.elements.includes('person.subsistenceAllowance') && relief.elements.includes('person.name'), 'its elements, groups expanded');
+    assert.ok(!relief.elements.includes('person.religion'), 'nothing not granted');
+    assert.deepEqual([relief.unmask, relief.areas, relief.kinds], [['person.citizenIdNumber'], ['310105'], null], '$district is the node’s district');
+    assert.deepEqual(byPurpose('ELDERLY_CARE')?.kinds, ['elderly-60']);
+    assert.deepEqual(byPurpose('POPULATION_STATISTICS')?.unmask, []);
+    const street = await remit('street-population-office');
+    const service = street.find((g) => g.purposes.includes('POPULATION_SERVICE'));
+    assert.ok(service);
+    assert.deepEqual(service.purposes, ['DATA_COLLECTION', 'POPULATION_SERVICE'], 'one grant for two purposes is shown once');
+    assert.deepEqual(service.areas, ['310105004'], '$home is the node’s street');
+    assert.ok(service.elements.includes('person.citizenIdNumber') && service.unmask.includes('person.phone'));
+    assert.deepEqual(await remit('no-such-department'), []);
+    assert.equal((await admin('/api/v1/departments/Not%20An%20Id/remit')).json().code, 'VALIDATION_FAILED');
+    assert.equal((await auditor('/api/v1/departments/civil-affairs/remit')).statusCode, 403);
   });
 
   test('auditors verify the chain (with an anchor), find entries by request id, and see a tampered entry named', async () => {

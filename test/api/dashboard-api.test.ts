@@ -25,7 +25,7 @@ interface DashboardBody {
   kinds: { id: string; count: number }[];
   agePyramid: { bands: { from: number; to: number | null; male: number; female: number }[]; unknown: number };
   moves: { month: string; in: number; out: number }[];
-  freshness: { sourceId: string; lastImportAt: string | null; rows: number | null }[];
+  freshness: { sourceId: string; lastImportAt: string | null; rows: number | null; values: number | null; stale: number | null; staleShare: number | null }[];
   review: { type: string; count: number }[] | null;
   personCount: number;
 }
@@ -178,6 +178,36 @@ describe('dashboard API', () => {
       else assert.equal(f.rows, null, `${f.sourceId}: another department's row count is not shown`);
     }
     assert.ok(d.freshness.some((f) => !own.has(f.sourceId) && f.lastImportAt !== null), 'other sources still show when they last delivered');
+  });
+
+  test('the share of values past their freshness per source equals a direct count of current values and their elements’ freshness', async () => {
+    const elements = await demo.store.db.selectFrom('data_element').select(['id', 'freshness_days']).execute();
+    const days = new Map(elements.map((e) => [e.id, e.freshness_days]));
+    const values = await demo.store.db.selectFrom('person_value').select(['element_id', 'source_id', 'observed_at', 'recorded_at']).execute();
+    const expected = new Map<string, { values: number; stale: number }>();
+    for (const v of values) {
+      const d = days.get(v.element_id);
+      if (d === null || d === undefined || v.source_id === null) continue;
+      const cutoff = new Date(Date.parse(`${asOf}T00:00:00Z`) - d * 86_400_000).toISOString().slice(0, 10);
+      const seen = v.observed_at ?? v.recorded_at;
+      const e = expected.get(v.source_id) ?? { values: 0, stale: 0 };
+      expected.set(v.source_id, { values: e.values + 1, stale: e.stale + (seen < cutoff ? 1 : 0) });
+    }
+    const d = (await street('/api/v1/dashboard')).json() as DashboardBody;
+    for (const f of d.freshness) {
+      const e = expected.get(f.sourceId) ?? { values: 0, stale: 0 };
+      assert.deepEqual([f.values, f.stale], [e.values, e.stale], f.sourceId);
+      assert.equal(f.staleShare, e.values === 0 ? null : e.stale / e.values, f.sourceId);
+    }
+    assert.ok(d.freshness.some((f) => (f.values ?? 0) > 0), 'the demo sources hold values of elements with a freshness');
+    // Another department sees the share, not the counts behind it (an aggregate of a kind of people).
+    const civilView = (await civil('/api/v1/dashboard')).json() as DashboardBody;
+    const civilSources = new Set((await demo.services.sources.list()).filter((x) => x.departmentId === 'civil-affairs').map((x) => x.id));
+    for (const f of civilView.freshness) {
+      const e = expected.get(f.sourceId) ?? { values: 0, stale: 0 };
+      assert.equal(f.staleShare, e.values === 0 ? null : e.stale / e.values, f.sourceId);
+      if (!civilSources.has(f.sourceId)) assert.deepEqual([f.values, f.stale], [null, null], `${f.sourceId}: another department's counts`);
+    }
   });
 
   test('each read is one statistical audit entry without person ids; a repeated read comes from the cache', async () => {

@@ -171,6 +171,28 @@ describe('the change feed through the API', () => {
     }
   });
 
+  test('the delivery log pages on the server, newest first, with the total; others’ subscriptions stay hidden', async () => {
+    const r = await civil({ method: 'POST', url: '/api/v1/subscriptions', payload: { name: 'logged hook', channel: 'webhook', url: 'http://127.0.0.1:9/hook', purpose: 'RELIEF_ASSESSMENT' } });
+    assert.equal(r.statusCode, 201, r.body);
+    const id = r.json().subscription.id as string;
+    // 25 attempts a second apart, as the dispatcher records them (fromSeq = the attempt's number).
+    for (let i = 1; i <= 25; i++) {
+      const at = new Date(Date.UTC(2026, 10, 1, 8, 0, i)).toISOString();
+      await feed.data.repos.subscriptions.recordAttempt({ subscriptionId: id, webhookId: `msg_${i}`, fromSeq: i, toSeq: i, attempt: 1, at, statusCode: i % 5 === 0 ? 500 : 204, error: null, durationMs: 3 });
+    }
+    const log = `/api/v1/subscriptions/${id}/deliveries`;
+    const first = (await civil(`${log}?limit=10`)).json();
+    assert.equal(first.total, 25);
+    assert.deepEqual(first.items.map((a: { fromSeq: number }) => a.fromSeq), [25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
+    const last = (await civil(`${log}?limit=10&offset=20`)).json();
+    assert.deepEqual(last.items.map((a: { fromSeq: number }) => a.fromSeq), [5, 4, 3, 2, 1]);
+    assert.equal(last.total, 25);
+    assert.equal((await civil(log)).json().items.length, 25, 'the default page (100) holds them all, as before');
+    assert.equal((await civil(`${log}?offset=-1`)).json().code, 'VALIDATION_FAILED');
+    assert.equal((await police(`${log}?limit=10`)).statusCode, 404, 'another department’s subscription is not there');
+    await civil({ method: 'DELETE', url: `/api/v1/subscriptions/${id}` });
+  });
+
   test('the pull feed: only the remit, only the elements asked for, masked; next skips the rest; a pull subscription acknowledges', async () => {
     const created = await civilToken({ method: 'POST', url: '/api/v1/subscriptions', payload: { name: 'relief pull', channel: 'pull', purpose: 'RELIEF_ASSESSMENT', elements: ['person.maritalStatus', 'person.phone'] } });
     assert.equal(created.statusCode, 201, created.body);

@@ -1,7 +1,8 @@
-/** Sources and imports over HTTP: define, profile, upload, poll, rejected rows as CSV. */
+/** Sources and imports over HTTP: define, profile, upload, poll, rejected rows as CSV; the imports and rejected rows paged on the server. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import type { AccessServices } from '../../src/access/access-services.ts';
 import { buildApp } from '../../src/api/app.ts';
 import { computeCheckChar } from '../../src/domain/id-number.ts';
 import { migrateStore, servicesFor } from '../../src/main.ts';
@@ -14,11 +15,12 @@ describe('import API', () => {
   let store: Store;
   let app: FastifyInstance;
   let api: Client;
+  let access: AccessServices;
 
   before(async () => {
     store = await openStore('sqlite::memory:');
     await migrateStore(store);
-    const access = testAccess(store);
+    access = testAccess(store);
     app = await buildApp({ services: servicesFor(store, '310105004'), access, logLevel: 'silent' });
     api = await signedIn(app, access, { role: 'platform-admin' }, 'PLATFORM_ADMINISTRATION');
   });
@@ -69,8 +71,9 @@ describe('import API', () => {
     assert.equal(view['personsCreated'], 1);
 
     const rejected = await api(`/api/v1/imports/${importId}/rejected`);
+    assert.equal(rejected.json().total, 2);
     assert.deepEqual(
-      rejected.json().map((r: { row: number; reason: string }) => [r.row, r.reason]),
+      rejected.json().items.map((r: { row: number; reason: string }) => [r.row, r.reason]),
       [
         [3, 'INVALID_ID_NUMBER'],
         [4, 'BAD_VALUE'],
@@ -94,6 +97,55 @@ describe('import API', () => {
 
     const unknown = await api({ method: 'POST', url: '/api/v1/imports?source=nope&fileName=x.csv', headers: { 'content-type': 'text/csv' }, payload: 'a\n1' });
     assert.equal(unknown.json().code, 'SOURCE_NOT_FOUND');
+  });
+
+  test('imports and rejected rows page on the server: limit and offset, the total of all, downloads whole, each page audited', async () => {
+    const upload = await api({
+      method: 'POST',
+      url: '/api/v1/imports?source=street-db&fileName=many.csv',
+      headers: { 'content-type': 'text/csv' },
+      payload: ['身份证号,姓名,电话', ...Array.from({ length: 25 }, (_, i) => `bad-${i},某人,1380000${String(i).padStart(4, '0')}`)].join('\n'),
+    });
+    const importId = upload.json().id as string;
+    for (let i = 0; i < 200 && (await api(`/api/v1/imports/${importId}`)).json().status !== 'committed'; i++) await new Promise((r) => setTimeout(r, 25));
+
+    const audited = async (): Promise<number> => {
+      await access.audit.drain();
+      return (await store.db.selectFrom('audit_entry').select('seq').where('action', '=', 'import.rejected.read').execute()).length;
+    };
+    const readsBefore = await audited();
+    const first = (await api(`/api/v1/imports/${importId}/rejected?limit=10`)).json();
+    const third = (await api(`/api/v1/imports/${importId}/rejected?limit=10&offset=20`)).json();
+    assert.equal(await audited(), readsBefore + 2, 'each page read is a use of personal data');
+    assert.equal(first.total, 25);
+    assert.deepEqual(first.items.map((r: { row: number }) => r.row), Array.from({ length: 10 }, (_, i) => i + 2), 'file rows 2–11 (row 1 is the header)');
+    assert.deepEqual(third.items.map((r: { row: number }) => r.row), [22, 23, 24, 25, 26]);
+    assert.equal((await api(`/api/v1/imports/${importId}/rejected`)).json().items.length, 25, 'the default page (100 rows) holds all 25');
+    const csv = await api(`/api/v1/imports/${importId}/rejected?format=csv&limit=1`);
+    assert.equal(csv.body.trim().split('\n').length, 26, 'the download holds every row, a header first');
+    assert.equal((await api(`/api/v1/imports/${importId}/rejected?limit=0`)).json().code, 'VALIDATION_FAILED');
+    assert.equal((await api(`/api/v1/imports/${importId}/rejected?limit=1001`)).json().code, 'VALIDATION_FAILED');
+    assert.equal((await api('/api/v1/imports/no-such-import/rejected?limit=5')).json().code, 'IMPORT_NOT_FOUND');
+
+    const all = (await api('/api/v1/imports')).json();
+    assert.equal(all.total, 2, 'two imports so far');
+    assert.equal(all.items[0].id, importId, 'newest first');
+    const second = (await api('/api/v1/imports?limit=1&offset=1')).json();
+    assert.equal(second.total, all.total);
+    assert.deepEqual(second.items.map((b: { id: string }) => b.id), [all.items[1].id]);
+    assert.deepEqual((await api('/api/v1/imports?source=nope')).json(), { items: [], total: 0 });
+    assert.equal((await api('/api/v1/imports?limit=501')).json().code, 'VALIDATION_FAILED');
+  });
+
+  test('a department officer pages through their own department’s imports only', async () => {
+    const officer = await signedIn(app, access, { role: 'department-officer', departmentId: 'civil-affairs' }, 'RELIEF_ASSESSMENT');
+    assert.deepEqual((await officer('/api/v1/imports')).json(), { items: [], total: 0 });
+    assert.deepEqual((await officer('/api/v1/imports?source=street-db')).json(), { items: [], total: 0 });
+    const own = await signedIn(app, access, { role: 'department-officer', departmentId: 'street-population-office' }, 'POPULATION_SERVICE');
+    const page = (await own('/api/v1/imports?limit=2')).json();
+    assert.equal(page.total, 2);
+    assert.equal(page.items.length, 2);
+    assert.ok(page.items.every((b: { sourceId: string }) => b.sourceId === 'street-db'));
   });
 
   test('a refused file is reported as failed with the reason, and nothing is stored', async () => {

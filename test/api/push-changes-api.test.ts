@@ -115,7 +115,7 @@ for (const backend of await backends()) {
       const rejected = await admin.withPurpose('PLATFORM_ADMINISTRATION')(`/api/v1/imports/${result.batchId}/rejected`);
       assert.equal(rejected.statusCode, 200, rejected.body);
       assert.deepEqual(
-        rejected.json().map((x: { row: number; reason: string }) => [x.row, x.reason]),
+        rejected.json().items.map((x: { row: number; reason: string }) => [x.row, x.reason]),
         [
           [2, 'UNKNOWN_LOCAL_CODE'],
           [3, 'UNKNOWN_COLUMN'],
@@ -139,7 +139,7 @@ for (const backend of await backends()) {
 
     test('the same key with the same request returns the stored result and applies nothing', async () => {
       const before = await head();
-      const batches = (await admin(`/api/v1/imports?source=${SOURCE}`)).json().length;
+      const batches = (await admin(`/api/v1/imports?source=${SOURCE}`)).json().total;
       // The same request, its rows' keys in another order.
       const reordered = { observedAt: first.observedAt, rows: first.rows.map((row) => Object.fromEntries(Object.entries(row).reverse())) };
       const r = await push(relief, 'push-1', reordered);
@@ -147,7 +147,7 @@ for (const backend of await backends()) {
       assert.equal(r.headers['idempotent-replayed'], 'true');
       assert.deepEqual(r.json(), result);
       assert.equal(await head(), before, 'no new change events');
-      assert.equal((await admin(`/api/v1/imports?source=${SOURCE}`)).json().length, batches, 'no new batch');
+      assert.equal((await admin(`/api/v1/imports?source=${SOURCE}`)).json().total, batches, 'no new batch');
     });
 
     test('the same key with a different request is refused', async () => {

@@ -2,8 +2,10 @@
  * The dashboard, the audit log and user administration in a real browser (issue 9): the street
  * administrator's figures on the page equal GET /api/v1/dashboard and the report engine's count;
  * a category figure leads to the persons list with its filter in the URL; on a phone the
- * committee worker's cards stack; the auditor sees the chain verified, searches and exports; the
- * platform administrator creates a committee worker (rules checked as one types) who then logs in.
+ * committee worker's cards stack; the freshness card shows each source's share of values past their
+ * freshness; the auditor sees the chain verified, searches and exports; the platform administrator
+ * creates a committee worker (rules checked as one types) who then logs in, and reads each
+ * department's remit.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +25,7 @@ interface DashboardBody {
   moves: { month: string; in: number; out: number }[];
   purpose: string;
   population: { actual: number; undetermined: number; categories: { code: string; count: number; share: number | null }[] };
+  freshness: { sourceId: string; staleShare: number | null }[];
 }
 
 /** The figures on the page as numbers ("12,345" → 12345). */
@@ -81,6 +84,11 @@ describe('web console: dashboard, audit, users', () => {
       assert.equal(await figure(page, `fig-${c.code}-value`), c.count);
     }
     assert.equal(await figure(page, 'undetermined'), api.population.undetermined);
+    // Freshness: each source's share of values past their freshness, as the API gives it.
+    const shares = api.freshness.filter((f) => f.staleShare !== null);
+    assert.ok(shares.length > 0, 'the demo sources hold values of elements with a freshness');
+    for (const f of shares) assert.equal(await page.getByTestId(`stale-${f.sourceId}`).getAttribute('data-share'), String(f.staleShare), f.sourceId);
+    assert.match((await page.getByTestId(`stale-${shares[0]!.sourceId}`).innerText()).trim(), new RegExp(`^${Math.round(shares[0]!.staleShare! * 1000) / 10}%$`));
     // Another date: the record as it stood then, with the moves of the twelve months before it.
     const latest = await server.demo.store.db.selectFrom('residence').select((eb) => eb.fn.max('valid_from').as('d')).where('kind', '=', 'actual').executeTakeFirstOrThrow();
     const past = String(latest.d);
@@ -257,6 +265,40 @@ describe('web console: dashboard, audit, users', () => {
     await fresh.page.getByTestId('login-card').waitFor();
     assert.deepEqual(pageErrors(page), []);
     await fresh.context.close();
+    await context.close();
+  });
+
+  test('the administrator reads each department’s remit: purposes, areas, kinds and the elements it may read, as the API gives them', async () => {
+    const { context, page } = await newPage(browser, DESKTOP);
+    await logIn(page, server.url, 'admin');
+    await page.goto(`${server.url}/users`);
+    await page.getByRole('tab', { name: '部门' }).click();
+    await page.getByTestId('departments-table').waitFor();
+    const remit = (await (await page.request.get(`${server.url}/api/v1/departments/civil-affairs/remit`)).json()) as {
+      grants: { purposes: string[]; elements: string[]; unmask: string[]; areas: string[]; kinds: string[] | null }[];
+    };
+    assert.ok(remit.grants.length > 1);
+    const purposes = page.getByTestId('remit-purposes-civil-affairs');
+    await purposes.waitFor();
+    assert.equal(await purposes.locator('.ant-tag').count(), new Set(remit.grants.flatMap((g) => g.purposes)).size);
+    await page.locator('tr[data-row-key="civil-affairs"] .ant-table-row-expand-icon').click();
+    const shownRemit = page.getByTestId('remit-civil-affairs');
+    await shownRemit.waitFor();
+    const grants = shownRemit.getByTestId('remit-grant');
+    assert.equal(await grants.count(), remit.grants.length);
+    for (const g of remit.grants) {
+      const card = shownRemit.locator(`[data-testid="remit-grant"][data-purposes="${g.purposes.join(',')}"]`);
+      const tags = card.locator('[data-element]');
+      assert.equal(await tags.count(), g.elements.length, g.purposes.join(','));
+      for (let i = 0; i < g.elements.length; i++) {
+        const e = g.elements[i]!;
+        assert.equal(await tags.nth(i).getAttribute('data-element'), e);
+        assert.equal(await tags.nth(i).getAttribute('data-unmask'), String(g.unmask.includes(e)), e);
+      }
+      if (g.kinds === null) assert.match(await card.innerText(), /区域内所有人员/);
+    }
+    await shot(page, 'users', 'department-remit');
+    assert.deepEqual(pageErrors(page), []);
     await context.close();
   });
 

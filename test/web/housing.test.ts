@@ -2,7 +2,8 @@
  * 以房管人 on a phone (390×844) in a real browser: the committee worker goes from their committee's
  * buildings to a unit's dwelling and sees who lives there and who is registered there — the same
  * persons GET /api/v1/dwellings/{id} gives — with big touch targets and no wide table; a past
- * date shows who lived there then. The street administrator starts from the list of committees.
+ * date shows who lived there then, and a dwelling lists who lived there before (someone who moved
+ * next door) with their period. The street administrator starts from the list of committees.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,6 +36,8 @@ describe('web console: housing on a phone', () => {
     actual: string[];
     registered: string[];
   };
+  /** Someone who moved out of another dwelling of the committee, to a third one, today. */
+  let moved: { dwellingId: string; personId: string; validFrom: string | null; validTo: string };
 
   before(async () => {
     server = await startConsoleServer();
@@ -66,6 +69,15 @@ describe('web console: housing on a phone', () => {
       actual: [...new Set(list.filter((r) => r.kind === 'actual').map((r) => r.person_id))].sort(),
       registered: [...new Set(list.filter((r) => r.kind === 'registered').map((r) => r.person_id))].sort(),
     };
+    // The demo street has no ended residences yet: one resident of another dwelling moves next door today.
+    const others = [...byDwelling].filter(([id, l]) => id !== dwellingId && l.some((r) => r.kind === 'actual' && !target.actual.includes(r.person_id) && !target.registered.includes(r.person_id)));
+    const [fromDwelling, fromList] = others[0]!;
+    const [toDwelling] = others[1]!;
+    const mover = fromList.find((r) => r.kind === 'actual' && !target.actual.includes(r.person_id) && !target.registered.includes(r.person_id))!;
+    const open = (await server.demo.services.persons.get(mover.person_id)).residences.filter((r) => r.kind === 'actual' && r.dwellingId === fromDwelling && r.validTo === null);
+    for (const r of open) await server.demo.services.persons.endResidence(mover.person_id, r.id, today);
+    await server.demo.services.persons.addResidence(mover.person_id, { kind: 'actual', dwellingId: toDwelling, validFrom: today });
+    moved = { dwellingId: fromDwelling, personId: mover.person_id, validFrom: open[0]?.validFrom ?? null, validTo: today };
   });
   after(async () => {
     await browser?.close();
@@ -120,6 +132,38 @@ describe('web console: housing on a phone', () => {
     await page.locator('[data-testid="dwelling-view"][data-as-of="2000-01-01"]').waitFor();
     assert.equal(await page.locator('[data-testid="residents-actual"] [data-testid="resident"]').count(), 0);
     await shot(page, T, 'phone-dwelling-2000');
+    assert.deepEqual(pageErrors(page), []);
+    await context.close();
+  });
+
+  test('a dwelling lists who lived there before, as the API gives them, with their period', async () => {
+    const { context, page } = await newPage(browser, PHONE);
+    await logIn(page, server.url, 'committee');
+    await page.goto(`${server.url}/housing/dwellings/${moved.dwellingId}`);
+    await page.locator('[data-testid="residents-past"] [data-testid="resident-name"]').first().waitFor();
+    const shownPast: string[] = [];
+    const past = page.locator('[data-testid="residents-past"] [data-testid="resident"]');
+    for (let i = 0; i < (await past.count()); i++) shownPast.push((await past.nth(i).getAttribute('data-person-id')) ?? '');
+    const purpose = (await (await page.request.get(`${server.url}/api/v1/session`)).json()) as { purposes: string[] };
+    const api = (await (await page.request.get(`${server.url}/api/v1/dwellings/${moved.dwellingId}`, { headers: { 'x-purpose': purpose.purposes.includes('POPULATION_SERVICE') ? 'POPULATION_SERVICE' : (purpose.purposes[0] ?? '') } })).json()) as {
+      residences: { personId: string; kind: string }[];
+      pastResidences: { personId: string; kind: string; validFrom: string | null; validTo: string | null }[];
+    };
+    assert.deepEqual(shownPast, [...new Set(api.pastResidences.map((r) => `${r.personId}|${r.kind}|${r.validFrom}|${r.validTo}`))].map((k) => k.split('|')[0]), 'the stays the API gives, in its order, each once');
+    assert.ok(shownPast.includes(moved.personId), 'who moved out today is among them');
+    assert.ok(!api.residences.some((r) => r.personId === moved.personId && r.kind === 'actual'), 'they no longer live there');
+    const row = page.locator(`[data-testid="residents-past"] [data-testid="resident"][data-person-id="${moved.personId}"]`);
+    assert.match(await row.innerText(), new RegExp(`${moved.validFrom ?? '…'} 至 ${moved.validTo}`));
+    assert.match(await row.innerText(), /居住地/);
+    const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+    assert.ok(width <= 390, `nothing wider than the phone (${width}px)`);
+    await shot(page, T, 'phone-dwelling-past');
+    // The day before the move they still lived there.
+    const dayBefore = new Date(Date.parse(`${moved.validTo}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await page.goto(`${server.url}/housing/dwellings/${moved.dwellingId}?asOf=${dayBefore}`);
+    await page.locator(`[data-testid="dwelling-view"][data-as-of="${dayBefore}"]`).waitFor();
+    await page.locator(`[data-testid="residents-actual"] [data-testid="resident"][data-person-id="${moved.personId}"]`).waitFor();
+    assert.equal(await page.locator(`[data-testid="residents-past"] [data-testid="resident"][data-person-id="${moved.personId}"]`).count(), 0);
     assert.deepEqual(pageErrors(page), []);
     await context.close();
   });

@@ -1,9 +1,10 @@
 /**
- * The imports pages in a real browser: the recent imports as the API lists them; an extract of a
- * demo source uploaded and followed to the end, its counts on the page equal to GET /imports/{id};
- * an officer sees only their department's sources, and a file with bad rows shows the rejected rows
- * (as the API gives them) and downloads them; a mapping profile drafted from a new file, edited,
- * checked as one types, stored as a new version and used by an import.
+ * The imports pages in a real browser: the imports as the API lists them, paged on the server (a
+ * new page is a new request); an extract of a demo source uploaded and followed to the end, its
+ * counts on the page equal to GET /imports/{id}; an officer sees only their department's sources,
+ * and a file with bad rows shows the rejected rows (as the API gives them) and downloads them; a
+ * mapping profile drafted from a new file, edited, checked as one types, stored as a new version
+ * and used by an import.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,12 +120,29 @@ describe('web console: imports', () => {
     await logIn(page, server.url, 'street');
     await page.goto(`${server.url}/imports`);
     await page.getByTestId('imports-table').waitFor();
-    const listed = await apiGet<Batch[]>(page, '/api/v1/imports');
-    assert.ok(listed.length > 0, 'the demo street was loaded through imports');
+    const listed = await apiGet<{ items: Batch[]; total: number }>(page, '/api/v1/imports?limit=10');
+    assert.ok(listed.total > 10, 'the demo street was loaded through imports, more than a page of them');
     const rows = page.locator('[data-testid="imports-table"] tr[data-testid^="import-row-"]');
-    assert.equal(await rows.count(), Math.min(10, listed.length));
-    assert.match(await rows.first().innerText(), new RegExp(listed[0]?.fileName.replace(/\./g, '\\.') ?? 'x'));
+    assert.equal(await rows.count(), 10);
+    assert.match(await rows.first().innerText(), new RegExp(listed.items[0]?.fileName.replace(/\./g, '\\.') ?? 'x'));
+    // antd puts the pager beside the table, inside its wrapper.
+    const pager = page.locator('.ant-table-wrapper').filter({ has: page.getByTestId('imports-table') }).locator('.ant-pagination');
+    assert.match(await pager.locator('.ant-pagination-total-text').innerText(), new RegExp(`共 ${listed.total} 条`));
     await shot(page, 'imports', 'list');
+    // The second page is a new request for the next ten, as the API pages them.
+    const second = await apiGet<{ items: Batch[]; total: number }>(page, '/api/v1/imports?limit=10&offset=10');
+    const [asked] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/imports?') && r.url().includes('offset=10')),
+      pager.locator('.ant-pagination-item-2').click(),
+    ]);
+    assert.equal(asked.status(), 200);
+    await page.locator(`[data-testid="import-row-${second.items[0]?.id ?? ''}"]`).waitFor();
+    const shownIds: (string | null)[] = [];
+    for (let i = 0; i < (await rows.count()); i++) shownIds.push(await rows.nth(i).getAttribute('data-testid'));
+    assert.deepEqual(shownIds, second.items.map((b) => `import-row-${b.id}`));
+    await shot(page, 'imports', 'list-page-2');
+    await pager.locator('.ant-pagination-item-1').click();
+    await page.locator(`[data-testid="import-row-${listed.items[0]?.id ?? ''}"]`).waitFor();
 
     const lines = await extract(server, 'conscription-registration.csv', 8);
     const path = join(dir, '兵役登记-抽样.csv');
@@ -190,9 +208,10 @@ describe('web console: imports', () => {
     const b = await compareCounts(page, id);
     assert.ok(b.rowsRejected >= 2, `the two broken rows are rejected (${b.rowsRejected})`);
     await page.getByTestId('rejected-table').waitFor();
-    const rejected = await apiGet<{ row: number; reason: string }[]>(page, `/api/v1/imports/${id}/rejected`);
+    const { items: rejected, total } = await apiGet<{ items: { row: number; reason: string }[]; total: number }>(page, `/api/v1/imports/${id}/rejected?limit=20`);
+    assert.equal(total, rejected.length);
     const tableRows = page.locator('[data-testid="rejected-table"] tbody tr.ant-table-row');
-    assert.equal(await tableRows.count(), Math.min(20, rejected.length));
+    assert.equal(await tableRows.count(), rejected.length);
     const tableText = await page.getByTestId('rejected-table').innerText();
     for (const r of rejected) {
       assert.match(tableText, new RegExp(`\\b${r.row}\\b`));

@@ -2,8 +2,8 @@
  * The subscription pages in a real browser, as the civil-affairs officer: a webhook subscription to
  * a small receiver this test runs on 127.0.0.1, the signing secret shown once (and checked by
  * verifying the signature of what the receiver got), a test event, a replay from a sequence number
- * delivered by the dispatcher and shown in the delivery log with the lag the API reports, and a
- * request outside the remit refused naming every item the API names.
+ * delivered by the dispatcher and shown in the delivery log (paged on the server) with the lag the
+ * API reports, and a request outside the remit refused naming every item the API names.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -143,11 +143,32 @@ describe('web console: subscriptions', () => {
     await page.getByRole('button', { name: '刷新' }).first().click();
     await page.getByTestId('deliveries-table').waitFor();
     const rows = await page.getByTestId('deliveries-table').locator('tbody tr.ant-table-row').count();
-    const log = (await (await page.request.get(`${server.url}/api/v1/subscriptions/${id}/deliveries`)).json()) as { items: { statusCode: number | null }[] };
-    assert.equal(rows, Math.min(20, log.items.length), 'the log lists the attempts the API has');
+    const log = (await (await page.request.get(`${server.url}/api/v1/subscriptions/${id}/deliveries`)).json()) as { items: { statusCode: number | null }[]; total: number };
+    assert.equal(rows, Math.min(20, log.total), 'the log lists the attempts the API has');
     assert.ok(log.items.length > 0);
     assert.match(await page.getByTestId('deliveries-table').innerText(), /200/);
     await shot(page, 'subscriptions', 'delivery-log');
+
+    // A longer log pages on the server: 30 older attempts (as a dispatcher records them), then page 2 is a new request.
+    for (let i = 1; i <= 30; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString();
+      await feed.data.repos.subscriptions.recordAttempt({ subscriptionId: id, webhookId: `msg_old_${i}`, fromSeq: i, toSeq: i, attempt: 1, at, statusCode: 204, error: null, durationMs: 2 });
+    }
+    const longer = (await (await page.request.get(`${server.url}/api/v1/subscriptions/${id}/deliveries?limit=20&offset=20`)).json()) as { items: { id: string }[]; total: number };
+    assert.equal(longer.total, log.total + 30);
+    await page.getByRole('button', { name: '刷新' }).first().click();
+    const deliveries = page.getByTestId('deliveries-table');
+    // antd puts the pager beside the table, inside its wrapper.
+    const pager = page.locator('.ant-table-wrapper').filter({ has: deliveries }).locator('.ant-pagination');
+    await pager.locator('.ant-pagination-total-text', { hasText: `共 ${longer.total} 条` }).waitFor();
+    const [asked] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes(`/subscriptions/${id}/deliveries?`) && r.url().includes('offset=20')),
+      pager.locator('.ant-pagination-item-2').click(),
+    ]);
+    assert.equal(asked.status(), 200);
+    await deliveries.locator(`tr[data-row-key="${longer.items[0]?.id ?? ''}"]`).waitFor();
+    assert.equal(await deliveries.locator('tbody tr.ant-table-row').count(), longer.items.length);
+    await shot(page, 'subscriptions', 'delivery-log-page-2');
 
     // A failing endpoint: past the retry horizon (none, here) the delivery becomes a dead letter; replayed once the endpoint works.
     receiverStatus.value = 500;

@@ -2,13 +2,14 @@
  * Accounts through the API, for platform administrators: users (list, create, disable and enable,
  * set a new password, lift a lockout — each audited as `account.*` under PLATFORM_ADMINISTRATION;
  * `populus user create` does the same from the command line) and the API tokens of department
- * systems — issued for a department and purposes within its remit, shown once, revoked at once.
+ * systems — issued for a department and purposes within its remit, shown once, revoked at once;
+ * and each department's remit, read-only.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AccessServices } from '../../access/access-services.ts';
 import { entryOf } from '../../access/audit.service.ts';
-import { ROLES, type Principal } from '../../access/principal.ts';
+import { ROLES, principalOfSubscription, type Principal } from '../../access/principal.ts';
 import { PopulusError } from '../../domain/errors.ts';
 import { principalOf } from '../auth.ts';
 import { errors } from '../schemas/common.schema.ts';
@@ -46,7 +47,44 @@ const UserView = Type.Object(
   { $id: 'User' },
 );
 
-export const accountSchemas = [TokenView, UserView];
+const DepartmentRemitView = Type.Object(
+  {
+    departmentId: Type.String(),
+    grants: Type.Array(
+      Type.Object({
+        purposes: Type.Array(Type.String(), { description: 'the purposes the grant serves (purpose code table)' }),
+        elements: Type.Array(Type.String(), { description: 'the data elements it may read' }),
+        unmask: Type.Array(Type.String(), { description: 'the elements it may show in full' }),
+        areas: Type.Array(Type.String(), { description: 'area code prefixes the persons must live or be registered in' }),
+        kinds: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'the kinds of people it covers; null: anyone in the areas' }),
+      }),
+    ),
+  },
+  { $id: 'DepartmentRemit' },
+);
+
+export const accountSchemas = [TokenView, UserView, DepartmentRemitView];
+
+/**
+ * What a department may read (catalogue/remits.json as the node resolved it): one grant per set of
+ * purposes with the same elements, unmasking, areas and kinds.
+ */
+function departmentRemit(policy: AccessServices['policy'], departmentId: string): Static<typeof DepartmentRemitView> {
+  const grants = new Map<string, { purposes: string[]; elements: string[]; unmask: string[]; areas: string[]; kinds: string[] | null }>();
+  for (const purpose of [...policy.departmentPurposes(departmentId)].sort()) {
+    const check = policy.check(principalOfSubscription({ id: `remit:${departmentId}`, departmentId, purpose }), purpose);
+    if (!check.ok) continue;
+    for (const scope of check.access.scopes()) {
+      const areas = [...new Set(scope.areaPrefixes.flat())].sort();
+      const g = { elements: [...scope.elements].sort(), unmask: [...scope.unmask].sort(), areas, kinds: scope.kinds === null ? null : [...scope.kinds].sort() };
+      const key = JSON.stringify(g);
+      const same = grants.get(key);
+      if (same) same.purposes.push(purpose);
+      else grants.set(key, { purposes: [purpose], ...g });
+    }
+  }
+  return { departmentId, grants: [...grants.values()] };
+}
 
 const UserParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -166,6 +204,17 @@ export function accountRoutes(access: AccessServices): FastifyPluginAsyncTypebox
         await audited(principalOf(req), 'account.user.password', req.id, { userId: req.params.id });
         return reply.status(204).send(null);
       },
+    });
+
+    app.get('/departments/:id/remit', {
+      config: { access: { operation: 'account.manage' } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Platform administrators: what a department may read — for which purposes, which elements (and which of them unmasked), in which areas and for which kinds of people (catalogue/remits.json); a department without a remit has no grants',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' }) }),
+        response: { 200: Type.Ref('DepartmentRemit'), ...errors(400, 401, 403) },
+      },
+      handler: (req) => departmentRemit(access.policy, req.params.id),
     });
 
     app.get('/tokens', {

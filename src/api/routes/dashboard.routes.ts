@@ -55,8 +55,14 @@ const DashboardView = Type.Object(
         lastImportAt: Nullable(Type.String()),
         lastStatus: Nullable(Type.String()),
         rows: Nullable(Type.Integer()),
+        values: Nullable(Type.Integer({ description: 'its current values of elements with a freshness (street-wide)' })),
+        stale: Nullable(Type.Integer({ description: 'of those, the values past their element’s freshness' })),
+        staleShare: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: 'stale / values; null when the source holds no value of an element with a freshness' }),
       }),
-      { description: 'per source: its last import (time, status); the rows it read only for sources whose imports you may read (an aggregate of its kind of people)' },
+      {
+        description:
+          'per source: its last import (time, status) and the share of its current values (street-wide; kept until a source delivers again, the day changes or ten minutes pass) last observed longer ago than their element’s freshness (freshnessDays); the rows it read and the counts behind the share only for sources whose imports you may read (an aggregate of its kind of people)',
+      },
     ),
     review: Nullable(Type.Array(Type.Object({ type: Type.String(), count: Type.Integer() }), { description: 'open review items by type; null when you may not read the review queue' })),
     personCount: Type.Integer({ description: 'persons counted (what the audit entry records)' }),

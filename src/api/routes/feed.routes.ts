@@ -333,8 +333,17 @@ export function feedRoutes(feed: FeedServices, policy?: RemitPolicy): FastifyPlu
 
     app.get('/subscriptions/:id/deliveries', {
       config: { access: { operation: 'subscription.manage' } },
-      schema: { tags, summary: 'Delivery attempts, newest first', params: Id, querystring: Limit, response: { 200: Type.Object({ items: Type.Array(Attempt) }), ...errors(404) } },
-      handler: async (req) => ({ items: await subscriptions.deliveries(principalOf(req), req.params.id, req.query.limit ?? 100) }),
+      schema: {
+        tags,
+        summary: 'Delivery attempts, newest first, paged (limit, default 100, and offset); total counts them all',
+        params: Id,
+        querystring: Type.Object(
+          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })), offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(Attempt), total: Type.Integer({ description: 'attempts in all' }) }), ...errors(400, 404) },
+      },
+      handler: (req) => subscriptions.deliveryPage(principalOf(req), req.params.id, req.query.limit ?? 100, req.query.offset ?? 0),
     });
 
     app.get('/subscriptions/:id/dead-letters', {

@@ -68,14 +68,26 @@ export function housingRoutes(services: Services, gate: PersonGate): FastifyPlug
       config: { access: { operation: 'housing.read', personal: true } },
       schema: {
         tags: ['housing'],
-        summary: 'A dwelling, who lives or is registered there (on asOf, default today; only the persons within your remit) and its households',
+        summary:
+          'A dwelling, who lives or is registered there (on asOf, default today), who lived or was registered there before (residences ended by asOf, the latest first) — only the persons within your remit whose addresses of that kind you may read — and its households',
+        description: 'The read is audited as one dwelling.read entry naming the persons answered.',
         params: Id,
         querystring: Type.Object({ asOf: Type.Optional(IsoDate) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ dwelling: Type.Ref('Dwelling'), residences: Type.Array(Type.Ref('Residence')), households: Type.Array(Type.Ref('Household')) }), ...errors(404) },
+        response: {
+          200: Type.Object({
+            dwelling: Type.Ref('Dwelling'),
+            residences: Type.Array(Type.Ref('Residence')),
+            pastResidences: Type.Array(Type.Ref('Residence'), { description: 'residences at the dwelling that had ended by asOf, the most recently ended first' }),
+            households: Type.Array(Type.Ref('Household')),
+          }),
+          ...errors(400, 404),
+        },
       },
       handler: async (req) => {
         const d = await housing.getDwelling(req.params.id, req.query.asOf);
-        return { ...d, residences: await gate.residencesAt(accessOf(req), d.residences, { requestId: req.id }) };
+        // One cut and one audit entry for the present and the past residents together.
+        const visible = new Set(await gate.residencesAt(accessOf(req), [...d.residences, ...d.pastResidences], { requestId: req.id }));
+        return { ...d, residences: d.residences.filter((r) => visible.has(r)), pastResidences: d.pastResidences.filter((r) => visible.has(r)) };
       },
     });
 

@@ -10,7 +10,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MappingProfile } from '../../domain/ingest/profile.ts';
 import type { Services } from '../../services/services.ts';
 import { newId } from '../../store/clock.ts';
-import { IsoDate, errors } from '../schemas/common.schema.ts';
+import { IsoDate, Page, errors, paged } from '../schemas/common.schema.ts';
 import { literals } from '../schemas/standard.schema.ts';
 import { rejectedRowsCsv, rejectedRowsXlsx } from '../../ingest/rejected-export.ts';
 import { TRANSFORM_DOCS } from '../../ingest/transform/transform-registry.ts';
@@ -244,11 +244,22 @@ export function sourceRoutes(services: Services, access: AccessServices): Fastif
 
     app.get('/imports', {
       config: { access: { operation: 'import.read' } },
-      schema: { tags: ['imports'], summary: 'Recent imports, newest first', querystring: Type.Object({ source: Type.Optional(Type.String()) }, { additionalProperties: false }), response: { 200: Type.Array(Type.Ref('ImportBatch')) } },
+      schema: {
+        tags: ['imports'],
+        summary: 'Imports, newest first, paged (limit, default 50, and offset): those of the sources you may import for; total counts them all',
+        querystring: Type.Object({ source: Type.Optional(Type.String({ maxLength: 64 })), ...Page }, { additionalProperties: false }),
+        response: { 200: paged(Type.Ref('ImportBatch')), ...errors(400) },
+      },
       handler: async (req) => {
         const p = principalOf(req);
-        const departmentOf = new Map((await sources.list()).map((x) => [x.id, x.departmentId]));
-        return (await imports.listBatches(req.query.source)).filter((b) => mayActOnSource(p, departmentOf.get(b.source_id) ?? '')).map((b) => imports.view(b));
+        const all = await sources.list();
+        const own = all.filter((x) => mayActOnSource(p, x.departmentId)).map((x) => x.id);
+        return imports.pageBatches({
+          sourceId: req.query.source,
+          sourceIds: own.length === all.length ? undefined : own,
+          limit: req.query.limit ?? 50,
+          offset: req.query.offset ?? 0,
+        });
       },
     });
 
@@ -265,37 +276,44 @@ export function sourceRoutes(services: Services, access: AccessServices): Fastif
       config: { access: { operation: 'import.read', personal: true } },
       schema: {
         tags: ['imports'],
-        summary: 'The rejected rows of an import (file row, column, value with ID numbers masked, reason code); ?format=csv or xlsx to download',
+        summary:
+          'The rejected rows of an import in file order (file row, column, value with ID numbers masked, reason code), paged (limit, default 100, and offset; total counts them all); ?format=csv or xlsx downloads them all',
         params: Type.Object({ id: Type.String() }),
-        querystring: Type.Object({ format: Type.Optional(literals(['json', 'csv', 'xlsx'] as const)) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            format: Type.Optional(literals(['json', 'csv', 'xlsx'] as const)),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'rows a page (JSON only: a download holds every row)' })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+          },
+          { additionalProperties: false },
+        ),
         response: {
-          200: Type.Array(Type.Object({ row: Type.Integer(), column: Type.Union([Type.String(), Type.Null()]), value: Type.Union([Type.String(), Type.Null()]), reason: Type.String(), message: Type.String() })),
-          ...errors(404),
+          200: paged(Type.Object({ row: Type.Integer(), column: Type.Union([Type.String(), Type.Null()]), value: Type.Union([Type.String(), Type.Null()]), reason: Type.String(), message: Type.String() })),
+          ...errors(400, 404),
         },
       },
       handler: async (req, reply) => {
         await ownBatch(principalOf(req), req.params.id);
-        const rows = await imports.rejected(req.params.id);
         const a = accessOf(req);
+        const format = req.query.format ?? 'json';
+        const page = format === 'json' ? await imports.rejectedPage(req.params.id, req.query.limit ?? 100, req.query.offset ?? 0) : undefined;
         // Rejected rows hold what a department sent (names, masked ID numbers): their reading is a use of personal data.
         await audit.record({ principal: a.principal, purpose: a.purpose }, { action: 'import.rejected.read', personIds: [], elementIds: [], result: 'ok', requestId: req.id });
-        if (req.query.format === 'xlsx') {
-          const batch = await imports.batch(req.params.id);
+        if (page !== undefined) return page;
+        const rows = await imports.rejected(req.params.id);
+        const batch = await imports.batch(req.params.id);
+        if (format === 'xlsx') {
           return reply
             .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
             .header('content-disposition', `attachment; filename="rejected-${batch.id}.xlsx"`)
             .serializer((x: unknown) => x as string)
             .send((await rejectedRowsXlsx(batch.file_name, rows)) as never);
         }
-        if (req.query.format === 'csv') {
-          const batch = await imports.batch(req.params.id);
-          return reply
-            .header('content-type', 'text/csv; charset=utf-8')
-            .header('content-disposition', `attachment; filename="rejected-${batch.id}.csv"`)
-            .serializer((x: unknown) => x as string)
-            .send(rejectedRowsCsv(batch.file_name, rows) as never);
-        }
-        return rows;
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="rejected-${batch.id}.csv"`)
+          .serializer((x: unknown) => x as string)
+          .send(rejectedRowsCsv(batch.file_name, rows) as never);
       },
     });
 

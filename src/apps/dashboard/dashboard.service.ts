@@ -1,8 +1,9 @@
 /**
  * The console's dashboard (issue 9): an area's figures on a date — the population structure by
  * category (as the field study tabulated it), the kinds of people, an age pyramid, moves in and
- * out by month, data freshness per source and open review items. Reuses the report engine's bulk
- * read (src/store/report.repository.ts) and facts (src/apps/reports/engine-facts.ts: category,
+ * out by month, data freshness per source (./freshness.ts: last delivery, share of values past
+ * their freshness) and open review items. Reuses the report engine's bulk read
+ * (src/store/report.repository.ts) and facts (src/apps/reports/engine-facts.ts: category,
  * kinds, placing) and cuts every person to the caller's remit exactly as a report does: a person
  * counts in a figure only when every element the figure reads is readable about that person for
  * the stated purpose (src/access/remit-policy.ts). Audited as one statistical read (action
@@ -10,7 +11,7 @@
  * kept ~60 s per (area, date, remit); every read is still audited.
  */
 import { entryOf, type AuditService } from '../../access/audit.service.ts';
-import { mayActOnSource, mayPerform } from '../../access/operations.ts';
+import { mayPerform } from '../../access/operations.ts';
 import type { Principal } from '../../access/principal.ts';
 import type { Access, Subject } from '../../access/remit-policy.ts';
 import { ageOn, isIsoDate, todayIso } from '../../domain/dates.ts';
@@ -20,6 +21,7 @@ import type { PopulationCategory } from '../../domain/population-category.ts';
 import type { DataAccess } from '../../store/repositories.ts';
 import { categoryOf, personFacts, residenceAreas, type PersonFacts } from '../reports/engine-facts.ts';
 import { LIVING_CATEGORIES } from '../reports/engine.ts';
+import { FreshnessFigures, type SourceFreshnessFigure } from './freshness.ts';
 
 export const DASHBOARD_CATEGORIES: readonly { code: PopulationCategory; nameZh: string; nameEn: string }[] = [
   { code: 'RESIDENT_REGISTERED', nameZh: '人在户在', nameEn: 'Registered and living here' },
@@ -70,15 +72,7 @@ export interface Dashboard {
     readonly unknown: number;
   };
   readonly moves: readonly { readonly month: string; readonly in: number; readonly out: number }[];
-  readonly freshness: readonly {
-    readonly sourceId: string;
-    readonly nameZh: string;
-    readonly nameEn: string;
-    readonly departmentId: string;
-    readonly lastImportAt: string | null;
-    readonly lastStatus: string | null;
-    readonly rows: number | null;
-  }[];
+  readonly freshness: readonly SourceFreshnessFigure[];
   /** Open review items by type; null when you may not read the review queue. */
   readonly review: readonly { readonly type: string; readonly count: number }[] | null;
   /** Persons counted in any figure (the count the audit entry records). */
@@ -118,9 +112,11 @@ function subjectOf(p: PersonFacts): Subject {
 export class DashboardService {
   private readonly cache = new Map<string, { at: number; value: Dashboard; elements: string[] }>();
   private readonly kindElements: ReadonlyMap<string, readonly string[]>;
+  private readonly freshness: FreshnessFigures;
 
   constructor(private readonly deps: DashboardDeps) {
     this.kindElements = new Map(deps.kinds.map((k) => [k.id, elementsRead([k])]));
+    this.freshness = new FreshnessFigures(deps.data, () => this.now());
   }
 
   private now(): Date {
@@ -271,25 +267,7 @@ export class DashboardService {
       }
     }
 
-    // Freshness per source: when each last delivered (no personal data). How many rows it held is
-    // an aggregate of its kind of people (released prisoners, community correction…): shown only
-    // to those who may read that source's imports, as GET /imports decides.
-    const sources = await repos.sources.listSources();
-    const freshness = [];
-    for (const s of sources) {
-      const [last] = await repos.ingest.listBatches(s.id, 1);
-      const mayCount = mayPerform(p, 'import.read') && mayActOnSource(p, s.departmentId);
-      freshness.push({
-        sourceId: s.id,
-        nameZh: s.nameZh,
-        nameEn: s.nameEn,
-        departmentId: s.departmentId,
-        lastImportAt: last ? (last.finished_at ?? last.started_at) : null,
-        lastStatus: last ? last.status : null,
-        rows: last && mayCount ? last.rows_read : null,
-      });
-    }
-    freshness.sort((a, b) => (b.lastImportAt ?? '').localeCompare(a.lastImportAt ?? '') || a.sourceId.localeCompare(b.sourceId));
+    const freshness = await this.freshness.figures(p);
 
     const review = mayPerform(p, 'review.read')
       ? await Promise.all(REVIEW_TYPES.map(async (type) => ({ type, count: await repos.ingest.countReview(type) })))

@@ -2347,7 +2347,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A dwelling, who lives or is registered there (on asOf, default today; only the persons within your remit) and its households */
+        /**
+         * A dwelling, who lives or is registered there (on asOf, default today), who lived or was registered there before (residences ended by asOf, the latest first) — only the persons within your remit whose addresses of that kind you may read — and its households
+         * @description The read is audited as one dwelling.read entry naming the persons answered.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2374,6 +2377,8 @@ export interface paths {
                         "application/json": {
                             dwelling: components["schemas"]["Dwelling"];
                             residences: components["schemas"]["Residence"][];
+                            /** @description residences at the dwelling that had ended by asOf, the most recently ended first */
+                            pastResidences: components["schemas"]["Residence"][];
                             households: components["schemas"]["Household"][];
                         };
                     };
@@ -3069,7 +3074,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Find persons by ID number, name (exact or prefix), pinyin, address, area, population category, kind, sex and age; by POST so no personal data is in a URL. Only persons within your remit are found or counted; the first 1000 matches are looked at (capped: true when more matched — narrow the search) */
+        /** Find persons by ID number, name (exact or prefix), pinyin, address, area, population category, kind, sex and age; by POST so no personal data is in a URL. Only persons within your remit are found or counted; every match is screened, so the total is exact and every page can be reached (capped: true only past 250,000 matches — narrow the search) */
         post: {
             parameters: {
                 query?: never;
@@ -3130,9 +3135,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Person"][];
-                            /** @description persons found within your remit (of the matches looked at) */
+                            /** @description persons found within your remit (exact unless capped) */
                             total: number;
-                            /** @description more persons matched than were looked at: total is a lower bound */
+                            /** @description more than 250,000 persons matched and only those were screened: total is a lower bound */
                             capped: boolean;
                         };
                     };
@@ -4709,11 +4714,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recent imports, newest first */
+        /** Imports, newest first, paged (limit, default 50, and offset): those of the sources you may import for; total counts them all */
         get: {
             parameters: {
                 query?: {
                     source?: string;
+                    limit?: number;
+                    offset?: number;
                 };
                 header?: never;
                 path?: never;
@@ -4727,7 +4734,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ImportBatch"][];
+                        "application/json": {
+                            items: components["schemas"]["ImportBatch"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
@@ -4938,11 +4957,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The rejected rows of an import (file row, column, value with ID numbers masked, reason code); ?format=csv or xlsx to download */
+        /** The rejected rows of an import in file order (file row, column, value with ID numbers masked, reason code), paged (limit, default 100, and offset; total counts them all); ?format=csv or xlsx downloads them all */
         get: {
             parameters: {
                 query?: {
                     format?: "json" | "csv" | "xlsx";
+                    /** @description rows a page (JSON only: a download holds every row) */
+                    limit?: number;
+                    offset?: number;
                 };
                 header?: {
                     /** @description the purpose of this use of personal data: a code of the purpose code table within your remit (required) */
@@ -4962,12 +4984,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            row: number;
-                            column: string | null;
-                            value: string | null;
-                            reason: string;
-                            message: string;
-                        }[];
+                            items: {
+                                row: number;
+                                column: string | null;
+                                value: string | null;
+                                reason: string;
+                                message: string;
+                            }[];
+                            total: number;
+                        };
                     };
                 };
                 /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
@@ -6942,6 +6967,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/departments/{id}/remit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform administrators: what a department may read — for which purposes, which elements (and which of them unmasked), in which areas and for which kinds of people (catalogue/remits.json); a department without a remit has no grants */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DepartmentRemit"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -7994,11 +8093,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery attempts, newest first */
+        /** Delivery attempts, newest first, paged (limit, default 100, and offset); total counts them all */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
+                    offset?: number;
                 };
                 header?: never;
                 path: {
@@ -8026,7 +8126,18 @@ export interface paths {
                                 error: string | null;
                                 durationMs: number;
                             }[];
+                            /** @description attempts in all */
+                            total: number;
                         };
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
@@ -10251,6 +10362,21 @@ export interface components {
             passwordChangedAt: string;
             createdAt: string;
         };
+        DepartmentRemit: {
+            departmentId: string;
+            grants: {
+                /** @description the purposes the grant serves (purpose code table) */
+                purposes: string[];
+                /** @description the data elements it may read */
+                elements: string[];
+                /** @description the elements it may show in full */
+                unmask: string[];
+                /** @description area code prefixes the persons must live or be registered in */
+                areas: string[];
+                /** @description the kinds of people it covers; null: anyone in the areas */
+                kinds: string[] | null;
+            }[];
+        };
         ReviewItem: {
             id: string;
             kind: string;
@@ -10452,7 +10578,7 @@ export interface components {
                 in: number;
                 out: number;
             }[];
-            /** @description per source: its last import (time, status); the rows it read only for sources whose imports you may read (an aggregate of its kind of people) */
+            /** @description per source: its last import (time, status) and the share of its current values (street-wide; kept until a source delivers again, the day changes or ten minutes pass) last observed longer ago than their element’s freshness (freshnessDays); the rows it read and the counts behind the share only for sources whose imports you may read (an aggregate of its kind of people) */
             freshness: {
                 sourceId: string;
                 nameZh: string;
@@ -10461,6 +10587,10 @@ export interface components {
                 lastImportAt: string | null;
                 lastStatus: string | null;
                 rows: number | null;
+                values: number | null;
+                stale: number | null;
+                /** @description stale / values; null when the source holds no value of an element with a freshness */
+                staleShare: number | null;
             }[];
             review: {
                 type: string;

@@ -43,6 +43,7 @@ export const common = defineMessages({
     notFound: '页面不存在',
     backHome: '返回首页',
     sessionEnded: '会话已结束，请重新登录',
+    pageTotal: '共 {n} 条',
   },
   en: {
     appName: 'Populus · Population Information Sharing',
@@ -85,6 +86,7 @@ export const common = defineMessages({
     notFound: 'No such page',
     backHome: 'Back to the dashboard',
     sessionEnded: 'Your session has ended; please log in again',
+    pageTotal: '{n} in all',
   },
 });
 

@@ -1,13 +1,14 @@
 /**
  * The dashboard (/): an area's figures on a date from GET /api/v1/dashboard — the actual
  * population and its structure by category (with shares), the kinds of people, an age pyramid,
- * moves in and out by month, data freshness and open review items. Every figure links to the
- * list behind it (/persons with the filter in the URL, /review?type=…, /imports). Cards stack
- * on a phone. Committee workers start at their committee, street staff at their street.
+ * moves in and out by month, data freshness (each source's last import and the share of its values
+ * past their freshness) and open review items. Every figure links to the list behind it (/persons
+ * with the filter in the URL, /review?type=…, /imports). Cards stack on a phone. Committee workers
+ * start at their committee, street staff at their street.
  */
 import { useMemo, useState } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
-import { Alert, Card, Col, DatePicker, Empty, Grid, Row, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Card, Col, DatePicker, Empty, Grid, Progress, Row, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, unwrap, type Schemas } from '../../api/client';
@@ -408,6 +409,30 @@ function Freshness({ d }: { d: Dashboard }) {
               ),
           },
           { title: t('rows'), dataIndex: 'rows', align: 'right', render: (v: number | null) => (v === null ? '—' : n(v)) },
+          {
+            title: (
+              <Tooltip title={t('staleHint')}>
+                <span>{t('stale')}</span>
+              </Tooltip>
+            ),
+            dataIndex: 'staleShare',
+            width: 150,
+            render: (v: number | null, s) =>
+              v === null ? (
+                <Typography.Text type="secondary">{t('noFreshness')}</Typography.Text>
+              ) : (
+                <Tooltip title={s.values !== null && s.stale !== null ? t('staleOf', { stale: n(s.stale), values: n(s.values) }) : undefined}>
+                  <Progress
+                    percent={Math.round(v * 1000) / 10}
+                    size="small"
+                    status={v >= 0.5 ? 'exception' : 'normal'}
+                    format={(p) => `${p ?? 0}%`}
+                    data-testid={`stale-${s.sourceId}`}
+                    data-share={v}
+                  />
+                </Tooltip>
+              ),
+          },
         ]}
       />
     </Card>

@@ -1,8 +1,9 @@
 /**
- * 以房管人 (/housing/*): committee → building → unit → dwelling, and who lives or is registered in
- * a dwelling on a date (GET /dwellings/{id}?asOf=…, cut to the remit by the API). Built for the
- * collector's and committee worker's phone: lists with big touch targets, no wide tables.
- * Rental registrations have no read API yet: the dwelling shows its housing use and says so.
+ * 以房管人 (/housing/*): committee → building → unit → dwelling, who lives or is registered in a
+ * dwelling on a date and who lived or was registered there before (GET /dwellings/{id}?asOf=…, cut
+ * to the remit by the API). Built for the collector's and committee worker's phone: lists with big
+ * touch targets, no wide tables. Rental registrations are not stored yet: the dwelling shows its
+ * housing use and says so.
  */
 import { useMemo, useState } from 'react';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -312,8 +313,8 @@ function BuildingCrumbsById({ id, extra }: { id: string; extra: string }) {
   return state.data ? <BuildingCrumbs building={state.data.building} extra={extra} /> : <Crumbs items={[{ title: extra }]} />;
 }
 
-/** One resident: name, sex, age, linked to the profile (read through the API, so cut and audited). */
-function Resident({ r }: { r: Residence }) {
+/** One resident: name, sex, age, linked to the profile (read through the API, so cut and audited); past residents also say how they were there. */
+function Resident({ r, showKind }: { r: Residence; showKind: boolean }) {
   const t = useT(m);
   const labels = useLabels();
   const s = useAsync(async () => unwrap(await api.GET('/api/v1/persons/{id}', { params: { path: { id: r.personId } } })), [r.personId]);
@@ -344,6 +345,7 @@ function Resident({ r }: { r: Residence }) {
         }
         description={
           <Space size={6} wrap>
+            {showKind && <Tag color={r.kind === 'actual' ? 'green' : 'gold'}>{t(r.kind)}</Tag>}
             {sex && <span>{labels.value('person.sex', sex)}</span>}
             {age !== undefined && (
               <span>
@@ -361,9 +363,10 @@ function Resident({ r }: { r: Residence }) {
   );
 }
 
-function ResidentList({ title, list, testid }: { title: string; list: readonly Residence[]; testid: string }) {
+function ResidentList({ title, list, testid, past = false }: { title: string; list: readonly Residence[]; testid: string; past?: boolean }) {
   const t = useT(m);
-  const unique = [...new Map(list.map((r) => [`${r.personId}`, r])).values()];
+  // Now: each person once; before: each stay once (two sources may record the same stay).
+  const unique = [...new Map(list.map((r) => [past ? `${r.personId}|${r.kind}|${r.validFrom ?? ''}|${r.validTo ?? ''}` : r.personId, r])).values()];
   return (
     <Card
       size="small"
@@ -375,7 +378,7 @@ function ResidentList({ title, list, testid }: { title: string; list: readonly R
       {unique.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('nobody')} />
       ) : (
-        <List dataSource={unique} renderItem={(r) => <Resident key={r.id} r={r} />} />
+        <List dataSource={unique} renderItem={(r) => <Resident key={r.id} r={r} showKind={past} />} />
       )}
     </Card>
   );
@@ -397,7 +400,7 @@ function DwellingView() {
   const picker = useMemo(() => dayjs(asOf), [asOf]);
   return (
     <AsyncView state={state}>
-      {({ dwelling, residences, households }) => (
+      {({ dwelling, residences, pastResidences, households }) => (
         <div data-testid="dwelling-view" data-as-of={asOf}>
           <BuildingCrumbsById id={dwelling.buildingId} extra={`${dwelling.unit ? `${dwelling.unit} ` : ''}${dwelling.room}`} />
           <Card size="small" style={{ marginBottom: 12 }}>
@@ -435,6 +438,12 @@ function DwellingView() {
             title={isToday ? t('registeredHere') : `${t('registered')} · ${asOf}`}
             list={residences.filter((r) => r.kind === 'registered')}
             testid="residents-registered"
+          />
+          <ResidentList
+            title={isToday ? t('livedBefore') : t('livedBeforeAsOf', { date: asOf })}
+            list={pastResidences}
+            testid="residents-past"
+            past
           />
           {households.length > 0 && (
             <Card size="small" title={t('households')} styles={{ body: { padding: 0 } }}>

@@ -1,8 +1,8 @@
 /**
  * One import (/imports/:id): followed live while it runs (GET /imports/{id} polled: rows done, rows
  * per second and the time left when the total is known), then its result — created, linked,
- * conflicts for review, rejected — the rejected rows (paginated, downloadable as CSV or Excel) and
- * the rollback where the import may be undone.
+ * conflicts for review, rejected — the rejected rows (paged on the server, downloadable whole as CSV
+ * or Excel) and the rollback where the import may be undone.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -11,6 +11,7 @@ import { ArrowLeftOutlined, DownloadOutlined, RollbackOutlined } from '@ant-desi
 import dayjs from 'dayjs';
 import { api, ApiError, download, unwrap, type Schemas } from '../../api/client';
 import { AsyncView, ErrorNote, useAsync } from '../../components/async';
+import { useServerPaging } from '../../components/server-paging';
 import { useLang, useNumber, useT } from '../../i18n/i18n';
 import { useSession } from '../../session/session';
 import { importMessages, STATUS_COLOR } from './messages';
@@ -129,7 +130,15 @@ function RejectedRows({ batch }: { batch: Batch }) {
   const t = useT(importMessages);
   const { lang } = useLang();
   const [error, setError] = useState<unknown>(undefined);
-  const rows = useAsync(async () => (batch.rowsRejected === 0 ? [] : (unwrap(await api.GET('/api/v1/imports/{id}/rejected', { params: { path: { id: batch.id }, query: {} } })) as Rejected[])), [batch.id, batch.rowsRejected]);
+  const paging = useServerPaging(20);
+  const { limit, offset } = paging;
+  const rows = useAsync(
+    async () =>
+      batch.rowsRejected === 0
+        ? { items: [], total: 0 }
+        : unwrap(await api.GET('/api/v1/imports/{id}/rejected', { params: { path: { id: batch.id }, query: { limit, offset } } })),
+    [batch.id, batch.rowsRejected, limit, offset],
+  );
   const get = (format: 'csv' | 'xlsx') => {
     setError(undefined);
     download(`/api/v1/imports/${encodeURIComponent(batch.id)}/rejected?format=${format}`, `rejected-${batch.id}.${format}`).catch(setError);
@@ -158,14 +167,16 @@ function RejectedRows({ batch }: { batch: Batch }) {
         <>
           <Typography.Paragraph type="secondary">{t('rejectedHint')}</Typography.Paragraph>
           <AsyncView state={rows}>
-            {(list) => (
+            {(page) => (
               <Table<Rejected>
                 data-testid="rejected-table"
+                data-total={page.total}
                 size="small"
                 rowKey={(r) => `${r.row}:${r.column ?? ''}:${r.reason}`}
-                dataSource={list}
+                dataSource={page.items}
+                loading={rows.loading}
                 scroll={{ x: 720 }}
-                pagination={{ pageSize: 20, showSizeChanger: false, hideOnSinglePage: true, showTotal: (n) => `${n}` }}
+                pagination={paging.pagination(page.total)}
                 columns={[
                   { title: t('colRow'), dataIndex: 'row', width: 90 },
                   { title: t('colColumn'), dataIndex: 'column', width: 130, render: (v: string | null) => v ?? '—' },

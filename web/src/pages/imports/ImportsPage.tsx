@@ -1,7 +1,7 @@
 /**
  * Imports (/imports): a new import — the source (an officer sees their department's only), the file
  * uploaded with its progress, then the import's own page follows it live — the mapping profile
- * drafted from a file or edited, and the recent imports with their status and counts.
+ * drafted from a file or edited, and the imports with their status and counts (paged on the server).
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -10,6 +10,7 @@ import { EditOutlined, InboxOutlined, ThunderboltOutlined, UploadOutlined } from
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { AsyncView, ErrorNote, useAsync } from '../../components/async';
+import { useServerPaging } from '../../components/server-paging';
 import { useLang, useNumber, useT } from '../../i18n/i18n';
 import { useSession, useUser } from '../../session/session';
 import { importMessages, STATUS_COLOR } from './messages';
@@ -174,8 +175,13 @@ function RecentImports({ sources }: { sources: Source[] }) {
   const num = useNumber();
   const sourceName = useSourceName(sources);
   const [filter, setFilter] = useState<string | undefined>(undefined);
-  const list = useAsync(async () => unwrap(await api.GET('/api/v1/imports', { params: { query: filter ? { source: filter } : {} } })), [filter]);
-  const running = (list.data ?? []).some((b) => b.status === 'checking' || b.status === 'running');
+  const paging = useServerPaging(10);
+  const { limit, offset } = paging;
+  const list = useAsync(
+    async () => unwrap(await api.GET('/api/v1/imports', { params: { query: { ...(filter ? { source: filter } : {}), limit, offset } } })),
+    [filter, limit, offset],
+  );
+  const running = (list.data?.items ?? []).some((b) => b.status === 'checking' || b.status === 'running');
   const { reload } = list;
   useEffect(() => {
     if (!running) return;
@@ -192,7 +198,10 @@ function RecentImports({ sources }: { sources: Source[] }) {
           showSearch={{ optionFilterProp: 'label' }}
           placeholder={t('allSources')}
           value={filter}
-          onChange={(v: string | undefined) => setFilter(v)}
+          onChange={(v: string | undefined) => {
+            setFilter(v);
+            paging.first();
+          }}
           style={{ minWidth: 220 }}
           options={sources.map((s) => ({ value: s.id, label: sourceName(s.id) }))}
           data-testid="imports-filter"
@@ -200,14 +209,16 @@ function RecentImports({ sources }: { sources: Source[] }) {
       }
     >
       <AsyncView state={list}>
-        {(rows: Batch[]) => (
+        {(page) => (
           <Table<Batch>
             data-testid="imports-table"
+            data-total={page.total}
             rowKey="id"
             size="middle"
-            dataSource={rows}
+            dataSource={page.items}
+            loading={list.loading && !running}
             scroll={{ x: 960 }}
-            pagination={{ pageSize: 10, showSizeChanger: false, hideOnSinglePage: true }}
+            pagination={paging.pagination(page.total)}
             onRow={(b) => ({ 'data-testid': `import-row-${b.id}` }) as React.HTMLAttributes<HTMLElement>}
             columns={[
               { title: t('colFile'), dataIndex: 'fileName', render: (v: string, b) => <Link to={`/imports/${b.id}`}>{v}</Link> },

@@ -1,17 +1,18 @@
 /**
  * One subscription: what it asks for, its delivery status (lag in events and seconds, cursor and
  * head, dead letters), a test event with its result, pause/resume, replay from a sequence number,
- * secret rotation (shown once), deletion with confirmation, the delivery log and the dead letters
- * with replay.
+ * secret rotation (shown once), deletion with confirmation, the delivery log (paged on the server)
+ * and the dead letters with replay.
  */
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Alert, App as AntApp, Button, type ButtonProps, Card, Descriptions, Empty, Flex, InputNumber, Popconfirm, Select, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, type ButtonProps, Card, Descriptions, Empty, Flex, InputNumber, Popconfirm, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, DeleteOutlined, KeyOutlined, PauseCircleOutlined, PlayCircleOutlined, ReloadOutlined, SendOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { api, unwrap, type Schemas } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { AsyncView, ErrorNote, useAsync } from '../../components/async';
+import { useServerPaging } from '../../components/server-paging';
 import { useLang, useNumber, useT } from '../../i18n/i18n';
 import { common } from '../../i18n/common';
 import { sub } from './messages';
@@ -70,7 +71,8 @@ export default function SubscriptionDetailPage() {
   const navigate = useNavigate();
   const { message, modal } = AntApp.useApp();
   const purposeName = useCodeNames('purpose');
-  const [limit, setLimit] = useState(100);
+  const paging = useServerPaging(20);
+  const { limit, offset } = paging;
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(undefined);
   const [test, setTest] = useState<SendResult | null>(null);
@@ -80,7 +82,7 @@ export default function SubscriptionDetailPage() {
 
   const subscription = useAsync(async () => unwrap(await api.GET('/api/v1/subscriptions/{id}', { params: { path: { id } } })), [id, tick]);
   const status = useAsync(async () => unwrap(await api.GET('/api/v1/subscriptions/{id}/status', { params: { path: { id } } })), [id, tick]);
-  const deliveries = useAsync(async () => unwrap(await api.GET('/api/v1/subscriptions/{id}/deliveries', { params: { path: { id }, query: { limit } } })).items, [id, limit, tick]);
+  const deliveries = useAsync(async () => unwrap(await api.GET('/api/v1/subscriptions/{id}/deliveries', { params: { path: { id }, query: { limit, offset } } })), [id, limit, offset, tick]);
   const deadLetters = useAsync(async () => unwrap(await api.GET('/api/v1/subscriptions/{id}/dead-letters', { params: { path: { id }, query: { limit: 500 } } })).items, [id, tick]);
   const refreshAll = () => setTick((x) => x + 1);
 
@@ -328,21 +330,25 @@ export default function SubscriptionDetailPage() {
                     key: 'deliveries',
                     label: t('deliveries'),
                     children: (
-                      <>
-                        <Flex gap={8} align="center" style={{ marginBottom: 12 }}>
-                          <Typography.Text>{t('show')}</Typography.Text>
-                          <Select<number> value={limit} onChange={setLimit} options={[100, 500].map((v) => ({ value: v, label: v }))} style={{ width: 90 }} />
-                        </Flex>
-                        <AsyncView state={deliveries}>
-                          {(items) =>
-                            items.length === 0 ? (
-                              <Empty description={t('noDeliveries')} />
-                            ) : (
-                              <Table<Attempt> rowKey="id" size="small" dataSource={items} columns={attemptColumns} pagination={{ pageSize: 20, showSizeChanger: false }} scroll={{ x: 'max-content' }} data-testid="deliveries-table" />
-                            )
-                          }
-                        </AsyncView>
-                      </>
+                      <AsyncView state={deliveries}>
+                        {(page) =>
+                          page.total === 0 ? (
+                            <Empty description={t('noDeliveries')} />
+                          ) : (
+                            <Table<Attempt>
+                              rowKey="id"
+                              size="small"
+                              dataSource={page.items}
+                              columns={attemptColumns}
+                              loading={deliveries.loading}
+                              pagination={paging.pagination(page.total)}
+                              scroll={{ x: 'max-content' }}
+                              data-testid="deliveries-table"
+                              data-total={page.total}
+                            />
+                          )
+                        }
+                      </AsyncView>
                     ),
                   },
                   {

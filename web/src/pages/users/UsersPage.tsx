@@ -3,18 +3,20 @@
  * with their role, department, areas, status and second factor; create a user with the API's own
  * rules checked as you type (username, password length, the scope each role needs); disable,
  * enable, unlock and reset a password (POST /api/v1/users/…); the departments (GET
- * /api/v1/standard/departments); and the API tokens of department systems — issued for purposes,
+ * /api/v1/standard/departments) with their remits — for which purposes, which elements (and which
+ * unmasked), areas and kinds of people (GET /api/v1/departments/{id}/remit); and the API tokens of
+ * department systems — issued for purposes,
  * shown once, revoked at once (GET/POST/DELETE /api/v1/tokens).
  */
 import { useMemo, useState } from 'react';
-import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tabs, Tag, Tooltip, Typography, message } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Modal, Popconfirm, Select, Space, Table, Tabs, Tag, Tooltip, Typography, message } from 'antd';
 import type { ButtonProps } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined, UnlockOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { AsyncView, ErrorNote, errorText, useAsync } from '../../components/async';
 import { useAreaName } from '../../components/area-name';
-import { codeNames, departmentNames, useDepartmentNames } from '../../components/reference-names';
+import { codeNames, departmentNames, useCodeNames, useDepartmentNames } from '../../components/reference-names';
 import { useLang, useT } from '../../i18n/i18n';
 import { common, roleKey } from '../../i18n/common';
 import { useSession, useUser } from '../../session/session';
@@ -355,10 +357,82 @@ function UsersTab({ toast }: { toast: MessageApi }) {
   );
 }
 
+type DepartmentRemit = Schemas['DepartmentRemit'];
+
+/** The names of elements and kinds of people, read once for the remits shown. */
+function useRemitNames(): { element: (id: string) => string; kind: (id: string) => string } {
+  const { lang } = useLang();
+  const names = useAsync(async () => {
+    const [elements, kinds] = await Promise.all([api.GET('/api/v1/standard/elements').then(unwrap), api.GET('/api/v1/standard/kinds').then(unwrap)]);
+    return {
+      elements: new Map(elements.map((e) => [e.id, lang === 'zh' ? e.nameZh : e.nameEn])),
+      kinds: new Map(kinds.map((k) => [k.id, lang === 'zh' ? k.nameZh : k.nameEn])),
+    };
+  }, [lang]);
+  return {
+    element: (id) => names.data?.elements.get(id) ?? id,
+    kind: (id) => names.data?.kinds.get(id) ?? id,
+  };
+}
+
+/** What one department may read: per set of purposes, the areas, kinds of people and elements (those it may unmask marked). */
+function RemitView({ remit }: { remit: DepartmentRemit }) {
+  const t = useT(m);
+  const purposeName = useCodeNames('purpose');
+  const names = useRemitNames();
+  if (remit.grants.length === 0) return <Typography.Text type="secondary">{t('noRemit')}</Typography.Text>;
+  return (
+    <Space orientation="vertical" size={12} style={{ width: '100%', maxWidth: 960 }} data-testid={`remit-${remit.departmentId}`}>
+      <Typography.Text type="secondary">
+        <UnlockOutlined /> {t('unmaskHint')}
+      </Typography.Text>
+      {remit.grants.map((g) => (
+        <Card key={g.purposes.join(',')} size="small" title={g.purposes.map(purposeName).join('、')} data-testid="remit-grant" data-purposes={g.purposes.join(',')}>
+          <Descriptions
+            size="small"
+            column={1}
+            items={[
+              { key: 'areas', label: t('grantAreas'), children: <Space size={[4, 4]} wrap>{g.areas.map((a) => <AreaTag key={a} code={a} />)}</Space> },
+              {
+                key: 'kinds',
+                label: t('grantKinds'),
+                children: g.kinds === null ? t('anyKind') : <Space size={[4, 4]} wrap>{g.kinds.map((k) => <Tag key={k} color="purple">{names.kind(k)}</Tag>)}</Space>,
+              },
+              {
+                key: 'elements',
+                label: t('grantElements', { n: g.elements.length }),
+                children: (
+                  <Space size={[4, 4]} wrap data-testid="remit-elements">
+                    {g.elements.map((e) => {
+                      const unmask = g.unmask.includes(e);
+                      return (
+                        <Tooltip key={e} title={unmask ? `${e} · ${t('unmaskable')}` : e}>
+                          <Tag color={unmask ? 'gold' : 'blue'} icon={unmask ? <UnlockOutlined /> : undefined} data-element={e} data-unmask={unmask}>
+                            {names.element(e)}
+                          </Tag>
+                        </Tooltip>
+                      );
+                    })}
+                  </Space>
+                ),
+              },
+            ]}
+          />
+        </Card>
+      ))}
+    </Space>
+  );
+}
+
 function DepartmentsTab() {
   const t = useT(m);
   const { lang } = useLang();
-  const departments = useAsync(async () => unwrap(await api.GET('/api/v1/standard/departments')), []);
+  const purposeName = useCodeNames('purpose');
+  const departments = useAsync(async () => {
+    const list = unwrap(await api.GET('/api/v1/standard/departments'));
+    const remits = await Promise.all(list.map(async (d) => unwrap(await api.GET('/api/v1/departments/{id}/remit', { params: { path: { id: d.id } } }))));
+    return list.map((d, i) => ({ ...d, remit: remits[i] ?? { departmentId: d.id, grants: [] } }));
+  }, []);
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }}>
       <Alert type="info" showIcon title={t('remitNote')} />
@@ -371,10 +445,25 @@ function DepartmentsTab() {
             data-testid="departments-table"
             scroll={{ x: 'max-content' }}
             pagination={{ pageSize: 30, hideOnSinglePage: true }}
+            expandable={{ expandedRowRender: (d) => <RemitView remit={d.remit} />, rowExpandable: (d) => d.remit.grants.length > 0 }}
             columns={[
               { title: t('name'), dataIndex: lang === 'zh' ? 'nameZh' : 'nameEn' },
               { title: t('id'), dataIndex: 'id', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
               { title: t('level'), dataIndex: 'level', render: (v: string) => t(`level${v}` as 'levelcity') },
+              {
+                title: t('remit'),
+                key: 'remit',
+                render: (_v, d) =>
+                  d.remit.grants.length === 0 ? (
+                    <Typography.Text type="secondary">{t('noRemit')}</Typography.Text>
+                  ) : (
+                    <Space size={[4, 4]} wrap data-testid={`remit-purposes-${d.id}`}>
+                      {[...new Set(d.remit.grants.flatMap((g) => g.purposes))].map((p) => (
+                        <Tag key={p}>{purposeName(p)}</Tag>
+                      ))}
+                    </Space>
+                  ),
+              },
             ]}
           />
         )}
