@@ -15,6 +15,7 @@ import { HOME, reportDemo, type ReportDemo } from '../support/report-demo.ts';
 interface RunBody {
   run: {
     id: string;
+    areaCode: string;
     contentHash: string;
     comparison: string;
     personCount: number;
@@ -88,6 +89,41 @@ describe('reports API', () => {
     const detail = JSON.parse(entries.at(-1)!.detail ?? '{}') as { report: string; area: string; asOf: string };
     assert.deepEqual([detail.report, detail.area, detail.asOf], ['actual-population-monthly', HOME, asOf]);
     assert.equal((JSON.parse(entries.at(-1)!.person_ids) as string[]).length, body.result.personCount);
+  });
+
+  test('a report for every committee at once: one run each, equal to running them one by one, each audited', async () => {
+    const codes = (await demo.services.areas.children(HOME)).map((a) => a.code);
+    const before = (await audited('report.run')).length;
+    const r = await street({
+      method: 'POST',
+      url: '/api/v1/reports/actual-population-monthly/runs/batch',
+      payload: { areas: codes, asOf },
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    const runs = (r.json() as { runs: RunBody[] }).runs;
+    assert.deepEqual(
+      runs.map((x) => x.run.areaCode),
+      codes,
+      'one run per committee, in the order asked',
+    );
+    assert.equal((await audited('report.run')).length, before + codes.length, 'one audit entry per committee');
+    for (const [i, code] of codes.slice(0, 3).entries()) {
+      const alone = (await run(street, 'actual-population-monthly', { area: code, asOf })).json() as RunBody;
+      assert.deepEqual(alone.result.rows, runs[i]?.result.rows, `committee ${code}: the same table as a run of its own`);
+      assert.equal(alone.run.contentHash, runs[i]?.run.contentHash);
+    }
+    const street1 = (await run(street, 'actual-population-monthly', { area: HOME, asOf })).json() as RunBody;
+    assert.equal(
+      runs.reduce((n, x) => n + x.result.personCount, 0),
+      street1.result.personCount,
+      'the committees together count the street',
+    );
+    const refused = await street({
+      method: 'POST',
+      url: '/api/v1/reports/actual-population-monthly/runs/batch',
+      payload: { areas: [codes[0], '310105999001'], asOf },
+    });
+    assert.equal(refused.json().code, 'AREA_NOT_FOUND', 'an area outside the street refuses the whole batch');
   });
 
   test('a committee worker counts only their own committee, even for the whole street', async () => {

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,35 @@ describe('populus report', () => {
     const runs = await populus(['report', 'runs', 'actual-population-monthly', '--database', db], dir);
     assert.match(runs.out, /unchanged/);
     assert.match(runs.out, /first/);
+  });
+
+  test('--each-committee writes one form per committee into a folder, from one read of the record', async () => {
+    const folder = join(dir, 'committees');
+    const r = await populus(
+      [
+        'report',
+        'run',
+        'actual-population-monthly',
+        '--area',
+        HOME,
+        '--as-of',
+        asOf,
+        '--format',
+        'csv',
+        '--each-committee',
+        '--out',
+        folder,
+        '--database',
+        db,
+      ],
+      dir,
+    );
+    assert.equal(r.code, 0, r.err);
+    const files = readdirSync(folder).filter((f) => f.endsWith('.csv'));
+    const runs = r.out.match(/^run /gm) ?? [];
+    assert.ok(files.length > 1, `several committees (${files.length} files)`);
+    assert.equal(runs.length, files.length, 'one kept run per file');
+    for (const f of files) assert.match(f, /-310105004\d{3}-/, `${f} names its committee`);
   });
 
   test('json without --out shows the table on screen', async () => {

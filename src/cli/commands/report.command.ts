@@ -5,7 +5,8 @@
  * platform administrator (`cli:<login name>`, see cliPrincipal): its runs are audited like any other, and ID numbers
  * and phones stay masked unless `--unmask` is given.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
@@ -129,7 +130,8 @@ export function reportCommand(): Command {
     .option('--area <code>', 'street (9 digits), committee (12) or grid code (default the home street)')
     .option('--as-of <date>', 'reference date YYYY-MM-DD: the record as it stood then (default today)')
     .option('--format <format>', 'xlsx, csv, pdf or json (json without --out: shown on screen)', 'xlsx')
-    .option('--out <file>', 'where to write the file (default: its own name, in the current folder)')
+    .option('--out <file>', 'where to write the file (default: its own name, in the current folder); with --each-committee, a folder')
+    .option('--each-committee', 'one run for each committee of the area, reading the record once; one file each')
     .option('--version <n>', 'a given version of the definition')
     .option('--unmask', 'show ID numbers and phones in full where the remit allows (audited as such)')
     .option('--unit <name>', '填报单位: the reporting unit (default the area’s name)')
@@ -147,6 +149,7 @@ export function reportCommand(): Command {
           asOf?: string;
           format: string;
           out?: string;
+          eachCommittee?: boolean;
           version?: string;
           unmask?: boolean;
           unit?: string;
@@ -157,49 +160,54 @@ export function reportCommand(): Command {
           database?: string;
         },
       ) =>
-        withPlatform(o.database, async ({ reports }) => {
+        withPlatform(o.database, async ({ reports, services }) => {
           const format = formatOf(o.format);
           const area = o.area ?? loadConfig(process.env).homeArea;
           const asOf = dateOf(o.asOf ?? new Date().toISOString().slice(0, 10), '--as-of');
           const { definition: def } = await reports.reports.get(name, o.version === undefined ? undefined : Number(o.version));
-          const { run, result, changes } = await reports.reports.run(cliRunner(def.departmentId), {
+          const areaCodes = o.eachCommittee === true ? (await services.areas.children(area)).map((a) => a.code) : [area];
+          if (areaCodes.length === 0) throw new PopulusError('AREA_NOT_FOUND', `area ${area} has no committees`, { code: area });
+          const outcomes = await reports.reports.runMany(cliRunner(def.departmentId), {
             definitionId: name,
             version: o.version === undefined ? undefined : Number(o.version),
-            areaCode: area,
+            areaCodes,
             asOf,
             format,
             unmask: o.unmask === true,
             requestId: null,
           });
-          console.log(`run ${run.id}: ${result.personCount} persons; sha256 ${run.contentHash}`);
-          if (run.comparison === 'first') console.log('the first run kept for this report, area and date');
-          if (run.comparison === 'unchanged') console.log(`unchanged since run ${run.previousRunId ?? ''} (same content hash)`);
-          if (changes) {
-            console.log(`changed since run ${run.previousRunId ?? ''}: ${summariseChanges(changes).en}`);
-            for (const c of changes.cells.slice(0, 20)) console.log(`  ${c.row} · ${c.column}: ${String(c.old)} → ${String(c.new)}`);
-            for (const r of changes.rowsAdded.slice(0, 10)) console.log(`  + ${r}`);
-            for (const r of changes.rowsRemoved.slice(0, 10)) console.log(`  - ${r}`);
+          if (o.eachCommittee === true && o.out !== undefined) mkdirSync(o.out, { recursive: true });
+          for (const { run, result, changes } of outcomes) {
+            console.log(`run ${run.id} (${result.area.name}): ${result.personCount} persons; sha256 ${run.contentHash}`);
+            if (run.comparison === 'first') console.log('the first run kept for this report, area and date');
+            if (run.comparison === 'unchanged') console.log(`unchanged since run ${run.previousRunId ?? ''} (same content hash)`);
+            if (changes) {
+              console.log(`changed since run ${run.previousRunId ?? ''}: ${summariseChanges(changes).en}`);
+              for (const c of changes.cells.slice(0, 20)) console.log(`  ${c.row} · ${c.column}: ${String(c.old)} → ${String(c.new)}`);
+              for (const r of changes.rowsAdded.slice(0, 10)) console.log(`  + ${r}`);
+              for (const r of changes.rowsRemoved.slice(0, 10)) console.log(`  - ${r}`);
+            }
+            if (format === 'json' && o.out === undefined) {
+              printResult(result);
+              continue;
+            }
+            const { definition } = await reports.reports.get(run.definitionId, run.definitionVersion);
+            const meta = await reports.reports.metaFor(
+              result,
+              {
+                locale: o.locale === 'en' ? 'en' : 'zh',
+                ...(o.unit === undefined ? {} : { reportingUnit: o.unit }),
+                ...(o.period === undefined ? {} : { period: o.period }),
+                ...(o.preparedBy === undefined ? {} : { preparedBy: o.preparedBy }),
+                ...(o.reviewedBy === undefined ? {} : { reviewedBy: o.reviewedBy }),
+              },
+              definition.period,
+            );
+            const file = await reports.reports.render(result, format, meta);
+            const out = o.eachCommittee === true ? join(o.out ?? '.', file.fileName) : (o.out ?? file.fileName);
+            writeFileSync(out, file.body);
+            console.log(`written ${out} (${file.body.length} bytes)`);
           }
-          if (format === 'json' && o.out === undefined) {
-            printResult(result);
-            return;
-          }
-          const { definition } = await reports.reports.get(run.definitionId, run.definitionVersion);
-          const meta = await reports.reports.metaFor(
-            result,
-            {
-              locale: o.locale === 'en' ? 'en' : 'zh',
-              ...(o.unit === undefined ? {} : { reportingUnit: o.unit }),
-              ...(o.period === undefined ? {} : { period: o.period }),
-              ...(o.preparedBy === undefined ? {} : { preparedBy: o.preparedBy }),
-              ...(o.reviewedBy === undefined ? {} : { reviewedBy: o.reviewedBy }),
-            },
-            definition.period,
-          );
-          const file = await reports.reports.render(result, format, meta);
-          const out = o.out ?? file.fileName;
-          writeFileSync(out, file.body);
-          console.log(`written ${out} (${file.body.length} bytes)`);
         }),
     );
 
