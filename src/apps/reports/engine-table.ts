@@ -21,11 +21,15 @@ const MEASURE_LABELS: Readonly<Record<Measure, Label>> = {
 const TOTAL_LABEL: Label = { zh: '合计', en: 'Total' };
 const SUBTOTAL_LABEL: Label = { zh: '小计', en: 'Subtotal' };
 
+/** A cell: persons counted (each once: a person's slots are distinct), distinct households and dwellings (kept only when asked for). */
 interface Agg {
-  readonly persons: Set<string>;
+  persons: number;
   readonly households: Set<string>;
   readonly dwellings: Set<string>;
 }
+
+/** A person's slots without repeats (two slots at most cannot repeat: the total and one key). */
+const distinct = (slots: string[]): string[] => (slots.length <= 2 ? slots : [...new Set(slots)]);
 
 /** The slots of one person along one axis (one or two nested dimensions; none = only the total); empty = not in the table. */
 function slotsOf(dims: readonly ResolvedDimension[], p: PersonFacts): string[] | undefined {
@@ -116,17 +120,19 @@ export function buildTable(
   const wantHouseholds = spec.measures.includes('households');
   const wantDwellings = spec.measures.includes('dwellings');
   for (const p of persons) {
-    const rs = slotsOf(rowDims, p);
-    const cs = slotsOf(colDims, p);
-    if (!rs || !cs) continue;
+    const r0 = slotsOf(rowDims, p);
+    const c0 = slotsOf(colDims, p);
+    if (!r0 || !c0) continue;
+    const rs = distinct(r0);
+    const cs = distinct(c0);
     counted.push(p.id);
     for (const r of rs) {
       let row = aggs.get(r);
       if (!row) aggs.set(r, (row = new Map()));
       for (const c of cs) {
         let a = row.get(c);
-        if (!a) row.set(c, (a = { persons: new Set(), households: new Set(), dwellings: new Set() }));
-        a.persons.add(p.id);
+        if (!a) row.set(c, (a = { persons: 0, households: new Set(), dwellings: new Set() }));
+        a.persons++;
         if (wantHouseholds && p.householdId) a.households.add(p.householdId);
         if (wantDwellings && p.dwelling) a.dwellings.add(p.dwelling.id);
       }
@@ -172,13 +178,13 @@ export function buildTable(
 
   const rows: ResultRow[] = rowSlots.map((r) => {
     const row = aggs.get(r.slot);
-    const rowTotal = row?.get(TOTAL)?.persons.size ?? 0;
+    const rowTotal = row?.get(TOTAL)?.persons ?? 0;
     const cells: (string | number | null)[] = [r.label.zh];
     for (const n of leafNodes) {
       const a = n.slot === undefined ? undefined : row?.get(n.slot);
       switch (n.measure ?? 'persons') {
         case 'persons':
-          cells.push(a?.persons.size ?? 0);
+          cells.push(a?.persons ?? 0);
           break;
         case 'households':
           cells.push(a?.households.size ?? 0);
@@ -187,7 +193,7 @@ export function buildTable(
           cells.push(a?.dwellings.size ?? 0);
           break;
         case 'share':
-          cells.push(rowTotal === 0 ? 0 : (a?.persons.size ?? 0) / rowTotal);
+          cells.push(rowTotal === 0 ? 0 : (a?.persons ?? 0) / rowTotal);
           break;
       }
     }
