@@ -44,8 +44,7 @@ export interface AccessScope {
 export type WriteMode = 'authoritative' | 'observation' | 'denied';
 
 export type PurposeCheck =
-  | { readonly ok: true; readonly access: Access }
-  | { readonly ok: false; readonly code: 'PURPOSE_REQUIRED' | 'PURPOSE_NOT_ALLOWED' };
+  { readonly ok: true; readonly access: Access } | { readonly ok: false; readonly code: 'PURPOSE_REQUIRED' | 'PURPOSE_NOT_ALLOWED' };
 
 const EMPTY: ReadonlySet<string> = new Set();
 
@@ -83,10 +82,7 @@ export class Access {
 
   /** Elements of this person the principal may read; empty for a person out of remit (or unknown: pass undefined). */
   readable(subject: Subject | undefined): ReadonlySet<string> {
-    if (!subject) return EMPTY;
-    const out = new Set<string>();
-    for (const s of this.scopeList) if (subjectInScope(s, subject)) for (const e of s.elements) out.add(e);
-    return out;
+    return this.union(subject, 'elements');
   }
 
   /** Whether the person exists for this principal at all. */
@@ -96,9 +92,26 @@ export class Access {
 
   /** Elements whose values the principal may see unmasked, if it asks to (and the unmasking is audited). */
   unmaskable(subject: Subject | undefined): ReadonlySet<string> {
+    return this.union(subject, 'unmask');
+  }
+
+  /** Unions of the scopes' element sets, by which scopes a subject falls in (a report asks for 100,000 persons). */
+  private readonly unions = new Map<string, ReadonlySet<string>>();
+
+  /** The elements (or unmaskable elements) of every scope the subject falls in: one scope's own set, or a union made once. */
+  private union(subject: Subject | undefined, which: 'elements' | 'unmask'): ReadonlySet<string> {
     if (!subject) return EMPTY;
-    const out = new Set<string>();
-    for (const s of this.scopeList) if (subjectInScope(s, subject)) for (const e of s.unmask) out.add(e);
+    const hits: number[] = [];
+    for (const [i, s] of this.scopeList.entries()) if (subjectInScope(s, subject)) hits.push(i);
+    if (hits.length === 0) return EMPTY;
+    if (hits.length === 1) return (this.scopeList[hits[0] as number] as AccessScope)[which];
+    const key = `${which}:${hits.join(',')}`;
+    let out = this.unions.get(key);
+    if (!out) {
+      const set = new Set<string>();
+      for (const i of hits) for (const e of (this.scopeList[i] as AccessScope)[which]) set.add(e);
+      this.unions.set(key, (out = set));
+    }
     return out;
   }
 
@@ -113,7 +126,11 @@ export class Access {
     const inScope = this.scopeList.filter((s) => subjectInScope(s, subject));
     if (inScope.length === 0) return 'denied';
     const p = this.principal;
-    if (p.role !== 'resident' && p.departmentId !== null && (element.ownerDepartmentId === p.departmentId || this.delegated(p.departmentId, element))) {
+    if (
+      p.role !== 'resident' &&
+      p.departmentId !== null &&
+      (element.ownerDepartmentId === p.departmentId || this.delegated(p.departmentId, element))
+    ) {
       return 'authoritative';
     }
     return inScope.some((s) => s.elements.has(elementId)) ? 'observation' : 'denied';
@@ -212,6 +229,8 @@ export class RemitPolicy {
   }
 
   private isDelegate(departmentId: string, element: DataElement): boolean {
-    return this.remits.delegations.some((d) => d.departmentId === departmentId && d.ownerDepartmentId === element.ownerDepartmentId && d.elements.has(element.id));
+    return this.remits.delegations.some(
+      (d) => d.departmentId === departmentId && d.ownerDepartmentId === element.ownerDepartmentId && d.elements.has(element.id),
+    );
   }
 }
