@@ -125,8 +125,9 @@ function statements(
   const whole = o.areaPrefix.length < 12 && !o.personIds;
   const of = (column: string): string => (whole ? '' : ` and ${column} in (${area})`);
   return {
+    // A whole street: the merged-away persons only (few), to leave out of those its residences name.
     persons: whole
-      ? `select p.id from person p where p.merged_into is null`
+      ? `select p.id from person p where p.merged_into is not null`
       : `select p.id from person p where p.merged_into is null and p.id in (${area})`,
     // One row per distinct fact: several sources often report the same residence.
     residences: `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, ${o.addresses ? 'r.address_text' : 'null'}, r.valid_from, r.valid_to from residence r where ${inForce('r')}${of('r.person_id')}`,
@@ -186,9 +187,11 @@ function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statem
   let personIds = get('persons').map((r) => str(r[0]));
   const rawResidences = get('residences');
   if (o.areaPrefix.length < 12 && !o.personIds) {
-    // Whole-street reads scan every person: keep those with a residence in force in the area.
-    const here = new Set(rawResidences.filter((r) => str(r[2]).startsWith(o.areaPrefix)).map((r) => str(r[0])));
-    personIds = personIds.filter((id) => here.has(id));
+    // Whole-street reads scan every residence: the persons with one in force in the area, but the merged-away.
+    const merged = new Set(personIds);
+    const here = new Set<string>();
+    for (const r of rawResidences) if (str(r[2]).startsWith(o.areaPrefix) && !merged.has(str(r[0]))) here.add(str(r[0]));
+    personIds = [...here];
   }
   const known = new Set(personIds);
   const mine = (r: Row, i = 0): boolean => known.has(str(r[i]));

@@ -203,6 +203,31 @@ for (const backend of await backends()) {
       assert.ok(differing >= 4, `the past differs from today on several dates (${differing}), so the check has teeth`);
     });
 
+    test('a merged-away person is left out of the whole street and of a committee, whatever their rows say', async () => {
+      const services = servicesFor(store, HOME);
+      const gone = await services.persons.create({ residences: [{ kind: 'actual', areaCode: COMMITTEE, validFrom: '2019-01-01' }] });
+      const survivor = persons[1];
+      assert.ok(survivor);
+      await store.db.updateTable('person').set({ merged_into: survivor.id }).where('id', '=', gone.person.id).execute();
+      const { repos } = createDataAccess(store, HOME.slice(0, 6));
+      for (const areaPrefix of [HOME, COMMITTEE]) {
+        const rows = await repos.reportReads.read({
+          areaPrefix,
+          asOf: '2023-12-31',
+          elementIds: [],
+          values: 'current',
+          identifiers: 'foreign',
+          memberships: false,
+          dwellings: false,
+          addresses: false,
+        });
+        assert.ok(!rows.personIds.includes(gone.person.id), `${areaPrefix}: the merged-away person is not read`);
+        assert.ok(rows.personIds.includes(survivor.id), `${areaPrefix}: the survivor is`);
+      }
+      await store.db.updateTable('person').set({ merged_into: null }).where('id', '=', gone.person.id).execute();
+      persons.push({ id: gone.person.id, area: COMMITTEE });
+    });
+
     test("a roster's values read later for chosen persons follow the same rule", async () => {
       const { repos } = createDataAccess(store, HOME.slice(0, 6));
       const owners = await repos.sources.owners(ELEMENTS);
