@@ -90,12 +90,8 @@ export function personFacts(
       homeArea,
       asOf,
       identifiers: ids,
-      residences: res.map((r) => ({
-        kind: r.kind === 'registered' ? 'registered' : 'actual',
-        areaCode: r.areaCode,
-        validFrom: r.validFrom,
-        validTo: r.validTo,
-      })),
+      // Residence rows are of the two kinds every writer stores ('registered', 'actual'): passed as they are, not copied.
+      residences: res as readonly (ReportResidenceRow & { readonly kind: 'registered' | 'actual' })[],
     });
     const registered = residenceInForce(res, 'registered', asOf);
     const actual = residenceInForce(res, 'actual', asOf);
