@@ -186,7 +186,7 @@ function countedOn(
 }
 
 /** Above this many persons a screening reads the whole street rather than each person by id. */
-const SCREEN_BY_STREET = 5000;
+const SCREEN_BY_STREET = 30_000;
 
 /** A person as the access layer screens a search: who they are to the remit, and whether counted in an area and category. */
 export interface Screened {

@@ -2,12 +2,14 @@
  * Bulk reads for the report engine (src/apps/reports/engine.ts): the persons who live or are
  * registered in an area on a date, in one query per table — their residences in force that day,
  * identifiers, household memberships and dwellings only when the report needs them, and only the
- * element values it reads. Values of a past date are today's current values (person_value) except
- * for the pairs of person and element that some observation valid only after the date touches
- * (found through the index on valid time, migration 0007): for those, every observation valid by
- * the date is read and the engine decides the value of that day by survivorship. A value whose
- * observations are all valid by the date survives the same way today and then, so history is read
- * only where it differs. Merged-away persons are left out.
+ * element values it reads. Values of a recent past date are today's current values (person_value)
+ * except for the pairs of person and element that some observation valid only after the date
+ * touches (found through the index on valid time, migration 0007): for those, every observation
+ * valid by the date is read and the engine decides the value of that day by survivorship. A value
+ * whose observations are all valid by the date survives the same way today and then, so history
+ * is read only where it differs. Far back — more than MANY_LATER observations valid after the date —
+ * the observations valid by the date are the fewer, and they are read instead. Merged-away persons
+ * are left out.
  * Reads are narrow on purpose: at a street's scale, turning rows into JavaScript values is the cost.
  * No business rules here: which residence is in force, the category and the remit are decided
  * by the engine.
@@ -110,6 +112,8 @@ function statements(
   o: ReportReadOptions,
   /** The SQL of the list of person ids bound as `@ids` (used with `personIds`). */
   idList: string,
+  /** For a past date: today's values corrected by the later observations, or every observation valid by the date. */
+  pastFrom: 'current' | 'history' = 'current',
 ): Record<'persons' | 'residences' | 'identifiers' | 'memberships' | 'dwellings' | 'values' | 'later', string | null> {
   const inForce = (t: string): string =>
     `(${t}.valid_from is null or ${t}.valid_from <= @asOf) and (${t}.valid_to is null or ${t}.valid_to > @asOf)`;
@@ -144,16 +148,27 @@ function statements(
     values:
       o.elementIds.length === 0
         ? null
-        : `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks})${of('v.person_id')}`,
+        : o.values === 'asOf' && pastFrom === 'history'
+          ? `${HISTORY} where ob.element_id in (${marks})${of('ob.person_id')} and (ob.observed_at is null or ob.observed_at <= @asOf)`
+          : `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks})${of('v.person_id')}`,
     // Pairs whose value may differ on the date: an observation valid only after it, wherever the person lives (the
     // caller keeps the area's; repeated pairs are one). Neither DISTINCT nor a filter by person: either leads SQLite
     // to walk the observations person by person instead of seeking the few later ones through the valid-time index.
     later:
-      o.elementIds.length === 0 || o.values === 'current'
+      o.elementIds.length === 0 || o.values === 'current' || pastFrom === 'history'
         ? null
         : `select ob.person_id, ob.element_id from observation ob where ob.observed_at > @asOf and ob.element_id in (${marks})`,
   };
 }
+
+/** Every observation's columns as `toObservations` reads them. */
+const HISTORY = 'select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_id, ob.observed_at, ob.recorded_at from observation ob';
+
+/**
+ * Past this many observations valid after a date, the date's values are read from the observations
+ * valid by it (as far back, they are the fewer) rather than from today's values and those later.
+ */
+const MANY_LATER = 50_000;
 
 function elementParams(elementIds: readonly string[]): Record<string, string> {
   return Object.fromEntries(elementIds.map((e, i) => [`e${i}`, e]));
@@ -183,7 +198,7 @@ const identifierOf = (r: Row): ReportIdentifierRow => ({
 });
 
 /** Rows (arrays, in the column order of the statements) into the shapes the engine reads. */
-function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statements>) => Row[]): ReportRows {
+function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statements>) => Row[], historyRead = false): ReportRows {
   let personIds = get('persons').map((r) => str(r[0]));
   const rawResidences = get('residences');
   if (o.areaPrefix.length < 12 && !o.personIds) {
@@ -218,10 +233,14 @@ function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statem
       areaCode: str(r[3]),
       address: `${str(r[4])}${str(r[5])}${str(r[6])}${str(r[7])}${str(r[8])}`,
     }));
-  const values: ReportValueRow[] = get('values')
-    .filter((r) => mine(r))
-    .map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) }));
-  return { personIds, residences, identifiers, memberships, dwellings, values, observations: [] };
+  const history = o.values === 'asOf' && historyRead;
+  const values: ReportValueRow[] = history
+    ? []
+    : get('values')
+        .filter((r) => mine(r))
+        .map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) }));
+  const observations = history ? toObservations(get('values').filter((r) => mine(r, 1))) : [];
+  return { personIds, residences, identifiers, memberships, dwellings, values, observations };
 }
 
 const pairKey = (personId: string, elementId: string): string => `${personId}\u0000${elementId}`;
@@ -247,15 +266,18 @@ export class ReportRepository {
   constructor(
     private readonly db: Db,
     private readonly raw?: BetterSqlite3.Database,
+    /** See MANY_LATER (tests lower it to read both ways). */
+    private readonly manyLaterThan = MANY_LATER,
   ) {}
 
   async read(o: ReportReadOptions): Promise<ReportRows> {
-    const sqls = statements(o, this.idList());
+    const history = o.values === 'asOf' && o.elementIds.length > 0 && (await this.manyLater(o.asOf));
+    const sqls = statements(o, this.idList(), history ? 'history' : 'current');
     const params: Record<string, unknown> = parameters(o);
     const results = new Map<string, Row[]>();
     for (const [name, text] of Object.entries(sqls)) if (text !== null) results.set(name, await this.query(text, params, o.personIds));
-    const rows = toRows(o, (name) => results.get(name) ?? []);
-    if (o.values === 'current') return rows;
+    const rows = toRows(o, (name) => results.get(name) ?? [], history);
+    if (o.values === 'current' || history) return rows;
     const known = new Set(rows.personIds);
     const later = (results.get('later') ?? []).filter((r) => known.has(str(r[0])));
     return { ...rows, ...(await this.asOf(rows.values, later, o.elementIds, o.asOf)) };
@@ -275,11 +297,20 @@ export class ReportRepository {
     const changed = new Set(later.map((r) => pairKey(str(r[0]), str(r[1]))));
     const persons = [...new Set(later.map((r) => str(r[0])))];
     const marks = elementIds.map((_, i) => `@e${i}`).join(', ');
-    const text = `select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_id, ob.observed_at, ob.recorded_at from observation ob where ob.element_id in (${marks}) and ob.person_id in (${this.idList()}) and (ob.observed_at is null or ob.observed_at <= @asOf)`;
+    const text = `${HISTORY} where ob.element_id in (${marks}) and ob.person_id in (${this.idList()}) and (ob.observed_at is null or ob.observed_at <= @asOf)`;
     const observations = toObservations(await this.query(text, { asOf, ...elementParams(elementIds) }, persons)).filter((ob) =>
       changed.has(pairKey(ob.personId, ob.elementId)),
     );
     return { values: current.filter((v) => !changed.has(pairKey(v.personId, v.elementId))), observations };
+  }
+
+  /** Whether more than `manyLaterThan` observations are valid only after the date (an index range, counted no further). */
+  private async manyLater(asOf: string): Promise<boolean> {
+    const rows = await this.query(
+      `select ob.id from observation ob where ob.observed_at > @asOf order by ob.observed_at limit 1 offset ${MANY_LATER}`,
+      { asOf },
+    );
+    return rows.length > 0;
   }
 
   /** A list of person ids bound as `@ids`: JSON on SQLite, an array on PostgreSQL. */
@@ -379,6 +410,14 @@ export class ReportRepository {
       )
     ).map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) }));
     if (values === 'current') return { values: current, observations: [] };
+    if (await this.manyLater(asOf)) {
+      const rows = await this.query(
+        `${HISTORY} where ob.element_id in (${marks}) and ob.person_id in (${this.idList()}) and (ob.observed_at is null or ob.observed_at <= @asOf)`,
+        params,
+        personIds,
+      );
+      return { values: [], observations: toObservations(rows) };
+    }
     // The later observations of any person (see `later` in statements), kept for the persons asked about.
     const chosen = new Set(personIds);
     const later = (
