@@ -88,8 +88,10 @@ try {
   const someone = (await call(street, 'GET', `/persons/${personId}`)) as { values: { elementId: string; value: string }[] };
   const name = someone.values.find((v) => v.elementId === 'person.name')?.value.slice(0, 1) ?? '王';
 
+  // Days going back from yesterday: each a date nothing has cached, with the whole street living there (the
+  // demo's extracts are dated earlier; a date before them would find an empty street).
   let daysBack = 0;
-  const pastDate = (): string => new Date(Date.UTC(2024, 11, 31) - ++daysBack * 86_400_000).toISOString().slice(0, 10);
+  const pastDate = (): string => new Date(Date.now() - ++daysBack * 86_400_000).toISOString().slice(0, 10);
   const calls: { name: string; run: () => Promise<unknown> }[] = [
     { name: 'health (floor)', run: () => call(street, 'GET', '/health') },
     { name: 'session', run: () => call(street, 'GET', '/session') },
