@@ -153,7 +153,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
   const storedPersons = personIds.filter((p) => !newPersons.has(p));
   const latest = await repos.ingest.latestFromSource(storedPersons, ctx.sourceId);
   const recordedAt = nowIso();
-  const observations: ObservationWrite[] = [];
+  const observations: (ObservationWrite & { readonly recordedAt: string })[] = [];
   for (const { row } of changed) {
     const personId = personOf.get(row)?.personId;
     if (!personId) continue;
@@ -177,8 +177,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
     );
   }
   // Current values first, from what is stored plus this chunk's observations, then the observations themselves.
-  const pending = observations.map((o) => ({ personId: o.personId, elementId: o.elementId, sourceId: o.sourceId, value: o.value, observedAt: o.observedAt, recordedAt }));
-  outcome.conflicts = (await recomputeCurrent(repos, pending, ctx.batchId, { pending, newPersons, events })).conflictsOpened;
+  outcome.conflicts = (await recomputeCurrent(repos, observations, ctx.batchId, { pending: observations, newPersons, events })).conflictsOpened;
   await repos.ingest.insertObservations(observations);
 
   // Residences the source reports: a different place ends the source's earlier one on the extract date.

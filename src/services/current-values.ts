@@ -54,14 +54,17 @@ function sameCurrent(stored: StoredCurrent | undefined, w: CurrentWrite): boolea
 }
 
 /**
- * A pair whose only news is one non-owner source's non-null value, while the current value is the
- * owner's, or another source's, or none: survivorship's outcome follows from the stored current
- * value alone (the owner's value stays and the news is at most a conflict of its own; else the
- * newer of the current and the news wins), so nothing else is read for it.
+ * A pair whose only news is one source's non-null value, where survivorship's outcome follows from
+ * the stored current value alone, so nothing else is read for it: a non-owner's value while the
+ * current value is the owner's, or another source's, or none (the owner's value stays and the news
+ * is at most a conflict of its own; else the newer of the current and the news wins); or the
+ * owner's value where there is no current value (no source holds a value then, so the owner's is
+ * current and nothing differs from it).
  */
 function isSimple(news: readonly PendingObservation[], owners: ReadonlySet<string>, current: StoredCurrent | undefined): news is readonly [PendingObservation] {
   const n = news[0];
-  if (news.length !== 1 || !n || n.value === null || owners.has(n.sourceId)) return false;
+  if (news.length !== 1 || !n || n.value === null) return false;
+  if (owners.has(n.sourceId)) return current === undefined;
   return current === undefined || current.status === 'owner' || current.sourceId !== n.sourceId;
 }
 
@@ -79,26 +82,37 @@ function conflictDetail(owner: { sourceId: string | null; value: string }, d: { 
 
 export async function recomputeCurrent(repos: Repositories, pairs: readonly PersonElement[], batchId: string | null = null, options: RecomputeOptions = {}): Promise<RecomputeResult> {
   if (pairs.length === 0) return { conflictsOpened: 0 };
+  // Each pair once (a chunk passes its pending observations as the pairs: their keys are made once), with its pending observations.
   const unique = new Map<string, PersonElement>();
-  for (const p of pairs) unique.set(pairKey(p.personId, p.elementId), p);
-  const fresh = options.newPersons;
-  const stored = [...new Set([...unique.values()].map((p) => p.personId))].filter((p) => !fresh?.has(p));
-  const elementIds = [...new Set([...unique.values()].map((p) => p.elementId))];
-  const none = new Set<string>();
-
-  const owners = await repos.sources.owners(elementIds);
-  const storedPairs = [...unique.values()].filter((p) => !fresh?.has(p.personId));
-  const currents = await repos.ingest.currentValues(storedPairs);
-  const open = await repos.ingest.openConflicts(stored);
-  const before = new Map<string, StoredCurrent>();
-  for (const c of currents) before.set(pairKey(c.personId, c.elementId), c);
   const pendingByKey = new Map<string, PendingObservation[]>();
+  const pairsArePending = pairs === options.pending;
   for (const o of options.pending ?? []) {
     const k = pairKey(o.personId, o.elementId);
     const list = pendingByKey.get(k);
     if (list) list.push(o);
-    else pendingByKey.set(k, [o]);
+    else {
+      pendingByKey.set(k, [o]);
+      if (pairsArePending) unique.set(k, o);
+    }
   }
+  if (!pairsArePending) for (const p of pairs) unique.set(pairKey(p.personId, p.elementId), p);
+  const fresh = options.newPersons;
+  const storedPersons = new Set<string>();
+  const elementSet = new Set<string>();
+  const storedPairs: PersonElement[] = [];
+  for (const p of unique.values()) {
+    elementSet.add(p.elementId);
+    if (fresh?.has(p.personId)) continue;
+    storedPersons.add(p.personId);
+    storedPairs.push(p);
+  }
+  const none = new Set<string>();
+
+  const owners = await repos.sources.owners([...elementSet]);
+  const currents = await repos.ingest.currentValues(storedPairs);
+  const open = await repos.ingest.openConflicts([...storedPersons]);
+  const before = new Map<string, StoredCurrent>();
+  for (const c of currents) before.set(pairKey(c.personId, c.elementId), c);
   const openByKey = new Map<string, { id: string; sourceId: string; detail: string }[]>();
   for (const c of open) {
     const k = pairKey(c.personId, c.elementId);
@@ -109,9 +123,14 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
   }
 
   // Pairs that need every stored report: all but new persons' and the simple ones.
-  const full = [...unique].filter(([k, p]) => !fresh?.has(p.personId) && !isSimple(pendingByKey.get(k) ?? [], owners.get(p.elementId) ?? none, before.get(k)));
-  const reports = await repos.ingest.reportsOf(full.map(([, p]) => p));
-  const needsAll = new Set(full.map(([k]) => k));
+  const full: PersonElement[] = [];
+  const needsAll = new Set<string>();
+  for (const [k, p] of unique) {
+    if (fresh?.has(p.personId) || isSimple(pendingByKey.get(k) ?? [], owners.get(p.elementId) ?? none, before.get(k))) continue;
+    full.push(p);
+    needsAll.add(k);
+  }
+  const reports = await repos.ingest.reportsOf(full);
   const grouped = new Map<string, Reported[]>();
   for (const r of reports) {
     const k = pairKey(r.personId, r.elementId);
@@ -154,9 +173,12 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
       for (const e of existing) if (!stillOpen.has(e.id)) superseded.push(e.id);
       continue;
     }
-    // One non-owner value, and the current value says how it ends.
+    // One value, and the current value says how it ends.
     const [n] = news;
-    if (stored?.status === 'owner') {
+    if (ownerIds.has(n.sourceId)) {
+      writes.push({ personId: pair.personId, elementId: pair.elementId, value: n.value ?? '', sourceId: n.sourceId, observedAt: n.observedAt, recordedAt: n.recordedAt, status: 'owner' });
+      superseded.push(...existing.map((e) => e.id));
+    } else if (stored?.status === 'owner') {
       const detail = n.value !== stored.value ? conflictDetail(stored, n) : undefined;
       for (const e of existing) if (e.sourceId === n.sourceId && e.detail !== detail) superseded.push(e.id);
       if (detail !== undefined && !existing.some((e) => e.sourceId === n.sourceId && e.detail === detail)) {

@@ -92,7 +92,13 @@ export class FeedRepository {
       const first = Number(last) - events.length + 1;
       const insert = this.prepared(raw, 'INSERT INTO change_event (seq, id, type, person_id, district, time, data, cause, areas) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       const stored = events.map((e, i) => ({ ...e, seq: first + i, id: newId(), time, district: this.district }) as ChangeEvent);
-      for (const e of stored) insert.run(e.seq, e.id, e.type, e.personId, e.district, e.time, JSON.stringify(e.data), JSON.stringify(e.cause), JSON.stringify(e.areas));
+      // A unit of work's events share one cause, and most name no area: each written once as text.
+      let cause: ChangeCause | undefined;
+      let causeText = '';
+      for (const e of stored) {
+        if (e.cause !== cause) causeText = JSON.stringify((cause = e.cause));
+        insert.run(e.seq, e.id, e.type, e.personId, e.district, e.time, JSON.stringify(e.data), causeText, e.areas.length === 0 ? '[]' : JSON.stringify(e.areas));
+      }
       return stored;
     }
     const counter = await this.db

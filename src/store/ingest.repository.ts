@@ -2,8 +2,8 @@
  * What the import pipeline reads and writes in bulk: batches, rejected rows, source records,
  * observations, current values and review items. One query per chunk of rows, never per row: a
  * list is bound as one parameter (`json_each(?)` on SQLite, `= ANY($1)` on PostgreSQL). Inside a
- * transaction on SQLite the writes run as prepared statements on the raw connection (no query
- * building per row); on PostgreSQL the big ones are one `INSERT … SELECT FROM unnest($1, $2, …)`.
+ * transaction on SQLite the reads and writes run as prepared statements on the raw connection (no
+ * query building, no async hop); on PostgreSQL the big writes are one `INSERT … SELECT FROM unnest($1, $2, …)`.
  */
 import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -95,6 +95,33 @@ export class IngestRepository {
     return s;
   }
 
+  /**
+   * On SQLite inside a transaction, `text` run as a prepared statement on the connection over the
+   * values in lists of at most LIST, each list one JSON parameter (`json_each(?)`) placed by
+   * `params`; undefined elsewhere (the caller takes its Kysely path). A chunk's reads skip Kysely's
+   * query building and async layer this way, as its writes do. The values go in sorted: a join
+   * from `json_each` probes the index in the list's order, and in key order neighbouring probes
+   * share pages (at street scale most probes would otherwise miss the page cache).
+   */
+  private readList<T>(text: string, values: readonly string[], params: (list: string) => unknown[]): T[] | undefined {
+    const raw = this.sqlite;
+    if (!raw) return undefined;
+    const s = this.prepared(raw, text);
+    const sorted = [...values].sort();
+    const out: T[] = [];
+    for (let i = 0; i < sorted.length; i += LIST) for (const r of s.all(...params(JSON.stringify(sorted.slice(i, i + LIST)))) as T[]) out.push(r);
+    return out;
+  }
+
+  /** The same for a write: true when it ran on the connection. */
+  private writeList(text: string, values: readonly string[], params: (list: string) => unknown[]): boolean {
+    const raw = this.sqlite;
+    if (!raw) return false;
+    const s = this.prepared(raw, text);
+    for (let i = 0; i < values.length; i += LIST) s.run(...params(JSON.stringify(values.slice(i, i + LIST))));
+    return true;
+  }
+
   /** `column IN list`, the list bound as one parameter. */
   private inList(column: string, values: readonly string[]): Expression<SqlBool> {
     return this.raw ? sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))` : sql<SqlBool>`${sql.ref(column)} = any(${sql.val([...values])})`;
@@ -111,8 +138,22 @@ export class IngestRepository {
       const query = this.raw
         ? sql<T>`select ${sql.raw(columns)} from json_each(${JSON.stringify(part.map((p) => [p.personId, p.elementId]))}) j cross join ${sql.table(table)} t on t.person_id = j.value ->> 0 and t.element_id = j.value ->> 1`
         : sql<T>`select ${sql.raw(columns)} from unnest(${sql.val(part.map((p) => p.personId))}::uuid[], ${sql.val(part.map((p) => p.elementId))}::text[]) as j(p, e) join ${sql.table(table)} t on t.person_id = j.p and t.element_id = j.e`;
-      out.push(...(await query.execute(this.db)).rows);
+      for (const r of (await query.execute(this.db)).rows) out.push(r);
     }
+    return out;
+  }
+
+  /**
+   * The same on SQLite inside a transaction, as a prepared statement on the connection, the rows
+   * named by `columns` as the caller returns them (no copy), the pairs in key order; undefined elsewhere.
+   */
+  private readPairs<T>(table: 'person_value' | 'observation', columns: string, pairs: readonly { personId: string; elementId: string }[]): T[] | undefined {
+    const raw = this.sqlite;
+    if (!raw) return undefined;
+    const s = this.prepared(raw, `SELECT ${columns} FROM json_each(?) j CROSS JOIN ${table} t ON t.person_id = j.value ->> 0 AND t.element_id = j.value ->> 1`);
+    const sorted = pairs.map((p) => [p.personId, p.elementId] as const).sort(([p, e], [q, f]) => (p < q ? -1 : p > q ? 1 : e < f ? -1 : e > f ? 1 : 0));
+    const out: T[] = [];
+    for (let i = 0; i < sorted.length; i += LIST) for (const r of s.all(JSON.stringify(sorted.slice(i, i + LIST))) as T[]) out.push(r);
     return out;
   }
 
@@ -173,7 +214,9 @@ export class IngestRepository {
   }
 
   async sourceRecords(sourceId: string, keys: readonly string[]): Promise<Map<string, SourceRecordRow>> {
-    const rows = await this.byList(keys, (list) => this.db.selectFrom('source_record').selectAll().where('source_id', '=', sourceId).where(this.inList('record_key', list)).execute());
+    const rows =
+      this.readList<SourceRecordRow>('SELECT * FROM source_record WHERE source_id = ? AND record_key IN (SELECT value FROM json_each(?))', keys, (list) => [sourceId, list]) ??
+      (await this.byList(keys, (list) => this.db.selectFrom('source_record').selectAll().where('source_id', '=', sourceId).where(this.inList('record_key', list)).execute()));
     return new Map(rows.map((r) => [r.record_key, r]));
   }
 
@@ -307,6 +350,12 @@ export class IngestRepository {
 
   /** Every observation of these (person, element) pairs, as survivorship reads them. */
   async reportsOf(pairs: readonly { personId: string; elementId: string }[]): Promise<(Reported & { personId: string; elementId: string })[]> {
+    const direct = this.readPairs<Reported & { personId: string; elementId: string }>(
+      'observation',
+      "t.person_id AS personId, t.element_id AS elementId, coalesce(t.source_id, 'unknown') AS sourceId, t.value AS value, t.observed_at AS observedAt, t.recorded_at AS recordedAt, t.id AS seq",
+      pairs,
+    );
+    if (direct) return direct;
     const rows = await this.byPairs<{ id: number | string; person_id: string; element_id: string; value: string | null; source_id: string | null; observed_at: string | null; recorded_at: string }>(
       'observation',
       't.id, t.person_id, t.element_id, t.value, t.source_id, t.observed_at, t.recorded_at',
@@ -317,6 +366,12 @@ export class IngestRepository {
 
   /** The stored current values of these (person, element) pairs. */
   async currentValues(pairs: readonly { personId: string; elementId: string }[]): Promise<StoredCurrent[]> {
+    const direct = this.readPairs<StoredCurrent>(
+      'person_value',
+      't.person_id AS personId, t.element_id AS elementId, t.value AS value, t.source_id AS sourceId, t.observed_at AS observedAt, t.recorded_at AS recordedAt, t.status AS status',
+      pairs,
+    );
+    if (direct) return direct;
     const rows = await this.byPairs<{ person_id: string; element_id: string; value: string; source_id: string | null; observed_at: string | null; recorded_at: string; status: string }>(
       'person_value',
       't.person_id, t.element_id, t.value, t.source_id, t.observed_at, t.recorded_at, t.status',
@@ -393,7 +448,12 @@ export class IngestRepository {
 
   async openConflicts(personIds: readonly string[]): Promise<{ id: string; personId: string; elementId: string; sourceId: string; detail: string }[]> {
     // On SQLite by person (the unary + keeps the planner off the (status, kind) index, which would read every open conflict).
-    const rows = await this.byList(personIds, async (list) =>
+    const direct = this.readList<{ id: string; person_id: string | null; element_id: string | null; source_id: string | null; detail: string }>(
+      `SELECT r.id, r.person_id, r.element_id, r.source_id, r.detail FROM json_each(?) j CROSS JOIN review_item r ON r.person_id = j.value WHERE +r.kind = 'conflict' AND +r.status = 'open'`,
+      personIds,
+      (list) => [list],
+    );
+    const rows = direct ?? await this.byList(personIds, async (list) =>
       this.raw
         ? (
             await sql<{ id: string; person_id: string | null; element_id: string | null; source_id: string | null; detail: string }>`select r.id, r.person_id, r.element_id, r.source_id, r.detail
@@ -439,6 +499,7 @@ export class IngestRepository {
 
   async resolveReviewItems(ids: readonly string[], status: 'resolved' | 'superseded'): Promise<void> {
     const now = nowIso();
+    if (this.writeList('UPDATE review_item SET status = ?, resolved_at = ? WHERE id IN (SELECT value FROM json_each(?))', ids, (list) => [status, now, list])) return;
     await this.byList(ids, async (list) => {
       await this.db.updateTable('review_item').set({ status, resolved_at: now }).where(this.inList('id', list)).execute();
       return [];
@@ -451,13 +512,24 @@ export class IngestRepository {
     const seqs = new Map<string, number>();
     // A source has reported on a person only through a record of it linked to that person (merges
     // move both): the observations are read only for those (few, on a first import none).
-    const reported = await this.byList(personIds, async (list) =>
+    const direct = this.readList<{ person_id: string | null }>(
+      'SELECT DISTINCT r.person_id FROM json_each(?) j CROSS JOIN source_record r ON r.person_id = j.value WHERE r.source_id = ?',
+      personIds,
+      (list) => [list, sourceId],
+    );
+    const reported = direct ?? await this.byList(personIds, async (list) =>
       this.raw
         ? (await sql<{ person_id: string }>`select distinct r.person_id from json_each(${JSON.stringify(list)}) j cross join source_record r on r.person_id = j.value where r.source_id = ${sourceId}`.execute(this.db)).rows
         : this.db.selectFrom('source_record').select('person_id').distinct().where('source_id', '=', sourceId).where(this.inList('person_id', list)).execute(),
     );
-    const rows = await this.byList(
-      reported.flatMap((r) => (r.person_id ? [r.person_id] : [])),
+    const reporters = reported.flatMap((r) => (r.person_id ? [r.person_id] : []));
+    const observed = this.readList<{ id: number | string; person_id: string; element_id: string; value: string | null }>(
+      'SELECT id, person_id, element_id, value FROM observation WHERE source_id = ? AND person_id IN (SELECT value FROM json_each(?))',
+      reporters,
+      (list) => [sourceId, list],
+    );
+    const rows = observed ?? await this.byList(
+      reporters,
       (list) =>
         this.db.selectFrom('observation').select(['id', 'person_id', 'element_id', 'value']).where('source_id', '=', sourceId).where(this.inList('person_id', list)).execute(),
     );
@@ -528,7 +600,12 @@ export class IngestRepository {
   /** Holders of these numbers, whatever the type: number → [{ personId, type, issuingCountry }]. */
   async identifierHolders(numbers: readonly string[]): Promise<Map<string, { personId: string; type: string; issuingCountry: string }[]>> {
     const out = new Map<string, { personId: string; type: string; issuingCountry: string }[]>();
-    const rows = await this.byList(numbers, (list) => this.db.selectFrom('identifier').select(['number', 'person_id', 'type', 'issuing_country']).where(this.inList('number', list)).execute());
+    const rows =
+      this.readList<{ number: string; person_id: string; type: string; issuing_country: string }>(
+        'SELECT number, person_id, type, issuing_country FROM identifier WHERE number IN (SELECT value FROM json_each(?))',
+        numbers,
+        (list) => [list],
+      ) ?? (await this.byList(numbers, (list) => this.db.selectFrom('identifier').select(['number', 'person_id', 'type', 'issuing_country']).where(this.inList('number', list)).execute()));
     for (const r of rows) {
       const list = out.get(r.number) ?? [];
       list.push({ personId: r.person_id, type: r.type, issuingCountry: r.issuing_country });
@@ -537,10 +614,12 @@ export class IngestRepository {
     return out;
   }
 
-  /** Residences in force that the source reported, by person. */
   /** Residences in force (not ended) of the persons: of one source, or of every source (with the source of each). */
   async openResidencesFrom(personIds: readonly string[], sourceId: string | null): Promise<{ id: string; personId: string; kind: string; areaCode: string; address: string | null; sourceId: string | null }[]> {
-    const rows = await this.byList(personIds, (list) => {
+    type Row = { id: string; person_id: string; kind: string; area_code: string; address_text: string | null; source_id: string | null };
+    const text = 'SELECT id, person_id, kind, area_code, address_text, source_id FROM residence WHERE valid_to IS NULL AND person_id IN (SELECT value FROM json_each(?))';
+    const direct = sourceId === null ? this.readList<Row>(text, personIds, (list) => [list]) : this.readList<Row>(`${text} AND source_id = ?`, personIds, (list) => [list, sourceId]);
+    const rows = direct ?? await this.byList(personIds, (list) => {
       let q = this.db.selectFrom('residence').select(['id', 'person_id', 'kind', 'area_code', 'address_text', 'source_id']).where('valid_to', 'is', null).where(this.inList('person_id', list));
       if (sourceId !== null) q = q.where('source_id', '=', sourceId);
       return q.execute();
@@ -587,6 +666,7 @@ export class IngestRepository {
   }
 
   async endResidences(ids: readonly string[], validTo: string, batchId: string): Promise<void> {
+    if (this.writeList('UPDATE residence SET valid_to = ?, ended_batch_id = ? WHERE id IN (SELECT value FROM json_each(?))', ids, (list) => [validTo, batchId, list])) return;
     await this.byList(ids, async (list) => {
       await this.db.updateTable('residence').set({ valid_to: validTo, ended_batch_id: batchId }).where(this.inList('id', list)).execute();
       return [];
@@ -638,7 +718,9 @@ export class IngestRepository {
 
   async householdsByNumber(numbers: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    const rows = await this.byList(numbers, (list) => this.db.selectFrom('household').select(['id', 'household_no']).where(this.inList('household_no', list)).execute());
+    const rows =
+      this.readList<{ id: string; household_no: string | null }>('SELECT id, household_no FROM household WHERE household_no IN (SELECT value FROM json_each(?))', numbers, (list) => [list]) ??
+      (await this.byList(numbers, (list) => this.db.selectFrom('household').select(['id', 'household_no']).where(this.inList('household_no', list)).execute()));
     for (const r of rows) if (r.household_no) out.set(r.household_no, r.id);
     return out;
   }
@@ -678,7 +760,12 @@ export class IngestRepository {
 
   /** Memberships in force that the source reported, by person. */
   async openMembershipsFrom(personIds: readonly string[], sourceId: string): Promise<{ id: string; personId: string; householdId: string; relationship: string }[]> {
-    const rows = await this.byList(personIds, (list) =>
+    const direct = this.readList<{ id: string; person_id: string; household_id: string; relationship: string }>(
+      'SELECT id, person_id, household_id, relationship FROM household_member WHERE source_id = ? AND valid_to IS NULL AND person_id IN (SELECT value FROM json_each(?))',
+      personIds,
+      (list) => [sourceId, list],
+    );
+    const rows = direct ?? await this.byList(personIds, (list) =>
       this.db
         .selectFrom('household_member')
         .select(['id', 'person_id', 'household_id', 'relationship'])
@@ -723,6 +810,7 @@ export class IngestRepository {
   }
 
   async endMemberships(ids: readonly string[], validTo: string, batchId: string): Promise<void> {
+    if (this.writeList('UPDATE household_member SET valid_to = ?, ended_batch_id = ? WHERE id IN (SELECT value FROM json_each(?))', ids, (list) => [validTo, batchId, list])) return;
     await this.byList(ids, async (list) => {
       await this.db.updateTable('household_member').set({ valid_to: validTo, ended_batch_id: batchId }).where(this.inList('id', list)).execute();
       return [];
