@@ -15,6 +15,7 @@ import type { MatchOutcome, PersonMatcher } from './person-matcher.ts';
 import type { ChangeCause } from '../domain/feed/change-event.ts';
 import { identifierElement } from '../domain/registry/element-ids.ts';
 import { ChangeEvents } from '../services/change-events.ts';
+import { byPerson } from '../domain/by-person.ts';
 
 export interface ChunkContext {
   readonly sourceId: string;
@@ -246,15 +247,6 @@ async function matchInParts(repos: Repositories, matcher: PersonMatcher, rows: r
   return out;
 }
 
-function byPerson<T extends { personId: string }>(rows: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const list = out.get(r.personId);
-    if (list) list.push(r);
-    else out.set(r.personId, [r]);
-  }
-  return out;
-}
 
 /** Household membership the source reports: the household by its number (created when new), the member's relationship; a move ends the earlier membership. */
 async function applyHouseholds(

@@ -25,6 +25,7 @@ import type { ChangeCause } from '../domain/feed/change-event.ts';
 import { identifierElement } from '../domain/registry/element-ids.ts';
 import { asOf as reportsAsOf, survive, type Reported } from '../domain/survivorship.ts';
 import { elementsRead, kindsOf, type KindDefinition } from '../domain/kinds.ts';
+import { byPerson } from '../domain/by-person.ts';
 import { newId } from '../store/clock.ts';
 import { invalidDate, type StandardService } from './standard.service.ts';
 
@@ -470,18 +471,9 @@ export class PersonService {
       }
     }
     const wanted = new Set(ids);
-    const group = <T extends { personId: string }>(list: readonly T[]): Map<string, T[]> => {
-      const m = new Map<string, T[]>();
-      for (const r of list) {
-        const l = m.get(r.personId);
-        if (l) l.push(r);
-        else m.set(r.personId, [r]);
-      }
-      return m;
-    };
-    const residences = group(rows.residences);
-    const identifiers = group(rows.identifiers);
-    const values = group(rows.values);
+    const residences = byPerson(rows.residences);
+    const identifiers = byPerson(rows.identifiers);
+    const values = byPerson(rows.values);
     const buildings = new Map(rows.dwellings.map((d) => [d.id, d.buildingId]));
     for (const id of rows.personIds) {
       if (!wanted.has(id)) continue;

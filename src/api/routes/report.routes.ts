@@ -26,6 +26,14 @@ const FORMATS = ['json', 'xlsx', 'csv', 'pdf'] as const;
 /** A street (9 digits), committee (12) or a grid code below a committee. */
 const AREA_PATTERN = '^\\d{9}(\\d{3}([0-9A-Za-z-]{1,20})?)?$';
 const AnyObject = (description: string) => Type.Object({}, { additionalProperties: true, description });
+/** What a run asks beside its area(s). */
+const RunOptions = {
+  asOf: IsoDate,
+  format: Type.Optional(literals(FORMATS)),
+  version: Type.Optional(Type.Integer({ minimum: 1 })),
+  unmask: Type.Optional(Type.Boolean()),
+};
+const RunOutcomeSchema = Type.Object({ run: Type.Ref('ReportRun'), result: AnyObject('the ReportResult: header, columns, rows, notes') });
 
 const DefinitionSummary = Type.Object(
   {
@@ -273,15 +281,12 @@ export function reportRoutes(apps: ReportServices): FastifyPluginAsyncTypebox {
         body: Type.Object(
           {
             area: Type.String({ pattern: AREA_PATTERN, description: 'street (9 digits), committee (12) or grid code' }),
-            asOf: IsoDate,
-            format: Type.Optional(literals(FORMATS)),
-            version: Type.Optional(Type.Integer({ minimum: 1 })),
-            unmask: Type.Optional(Type.Boolean()),
+            ...RunOptions,
           },
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({ run: Type.Ref('ReportRun'), result: AnyObject('the ReportResult: header, columns, rows, notes') }),
+          201: RunOutcomeSchema,
           ...errors(400, 404, 422),
         },
       },
@@ -315,18 +320,13 @@ export function reportRoutes(apps: ReportServices): FastifyPluginAsyncTypebox {
               uniqueItems: true,
               description: 'street, committee or grid codes',
             }),
-            asOf: IsoDate,
-            format: Type.Optional(literals(FORMATS)),
-            version: Type.Optional(Type.Integer({ minimum: 1 })),
-            unmask: Type.Optional(Type.Boolean()),
+            ...RunOptions,
           },
           { additionalProperties: false },
         ),
         response: {
           201: Type.Object({
-            runs: Type.Array(
-              Type.Object({ run: Type.Ref('ReportRun'), result: AnyObject('the ReportResult: header, columns, rows, notes') }),
-            ),
+            runs: Type.Array(RunOutcomeSchema),
           }),
           ...errors(400, 404, 422),
         },

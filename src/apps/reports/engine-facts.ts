@@ -13,6 +13,7 @@ import {
   type CategoryResult,
 } from '../../domain/population-category.ts';
 import { survive, type Reported } from '../../domain/survivorship.ts';
+import { byPerson } from '../../domain/by-person.ts';
 import type { ReportRows, ReportDwellingRow, ReportIdentifierRow, ReportResidenceRow } from '../../store/report.repository.ts';
 
 export interface PersonFacts {
@@ -28,16 +29,6 @@ export interface PersonFacts {
   readonly identifiers: readonly ReportIdentifierRow[];
   readonly householdId: string | null;
   readonly householdNo: string | null;
-}
-
-function group<T extends { personId: string }>(rows: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    let l = out.get(r.personId);
-    if (!l) out.set(r.personId, (l = []));
-    l.push(r);
-  }
-  return out;
 }
 
 /** Values of the date per person: the current values as stored, or survivorship over the observations valid by then. */
@@ -77,9 +68,9 @@ export function personFacts(
   kinds: readonly KindDefinition[],
   owners: ReadonlyMap<string, ReadonlySet<string>>,
 ): PersonFacts[] {
-  const residences = group(rows.residences);
-  const identifiers = group(rows.identifiers);
-  const memberships = group(rows.memberships);
+  const residences = byPerson(rows.residences);
+  const identifiers = byPerson(rows.identifiers);
+  const memberships = byPerson(rows.memberships);
   const dwellings = new Map(rows.dwellings.map((d) => [d.id, d]));
   const values = valuesByPerson(rows, owners);
   const empty = new Map<string, string>();
@@ -158,8 +149,8 @@ export function withDetails(
   details: Pick<ReportRows, 'residences' | 'identifiers'>,
   asOf: string,
 ): PersonFacts[] {
-  const residences = group(details.residences);
-  const identifiers = group(details.identifiers);
+  const residences = byPerson(details.residences);
+  const identifiers = byPerson(details.identifiers);
   return persons.map((p) => {
     const res = residences.get(p.id) ?? [];
     const detailed = (chosen: ReportResidenceRow | undefined): ReportResidenceRow | undefined => {
