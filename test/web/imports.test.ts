@@ -181,7 +181,13 @@ describe('web console: imports', () => {
     const own = all.filter((s) => s.departmentId === 'civil-affairs');
     assert.ok(own.length > 0 && own.length < all.length);
     assert.equal(await options.count(), Math.min(own.length, await options.count()));
-    const texts = await options.allInnerTexts();
+    // Read again while the dropdown re-renders (hidden for a moment): an empty look proves nothing.
+    let texts: string[] = [];
+    for (let i = 0; i < 50 && texts.length === 0; i++) {
+      texts = await options.allInnerTexts();
+      if (texts.length === 0) await page.waitForTimeout(100);
+    }
+    assert.ok(texts.length > 0, 'sources are offered');
     for (const t of texts) assert.ok(own.some((s) => s.nameZh === t), `${t} is a civil-affairs source`);
     assert.ok(!texts.some((t) => t.includes('公安')), 'no police source offered to civil affairs');
     await shot(page, 'imports', 'officer-sources');

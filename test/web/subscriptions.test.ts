@@ -271,8 +271,12 @@ describe('web console: subscriptions', () => {
     await page.getByTestId('sub-purpose').click();
     const remit = (await (await page.request.get(`${server.url}/api/v1/subscriptions/remit?departmentId=health-family-planning`)).json()) as { purposes: string[] };
     const dropdown = page.locator('.ant-select-dropdown:visible', { hasText: 'FAMILY_PLANNING_SERVICE' });
-    await until(page, 'the purposes are offered', async () => (await dropdown.locator('.ant-select-item-option').count()) === remit.purposes.length);
-    const offered = await dropdown.locator('.ant-select-item-option').allInnerTexts();
+    // The texts are read in the same look that counts them: the dropdown may re-render (hidden for a moment) between two looks.
+    let offered: string[] = [];
+    await until(page, 'the purposes are offered', async () => {
+      offered = await dropdown.locator('.ant-select-item-option').allInnerTexts();
+      return offered.length === remit.purposes.length;
+    });
     assert.equal(offered.length, remit.purposes.length, 'the department’s purposes, as the API tells them');
     for (const p of remit.purposes) assert.ok(offered.some((o) => o.includes(p)), `${p} offered`);
     await dropdown.locator('.ant-select-item-option', { hasText: 'FAMILY_PLANNING_SERVICE' }).click();
