@@ -446,10 +446,8 @@ export class PersonService {
         asOf: today,
         elementIds: [...new Set([...(kinds.length > 0 ? elementsRead(kinds) : []), 'person.deathDate'])].sort(),
         values: 'current',
-        identifiers: 'foreign',
         memberships: false,
         dwellings: byBuilding,
-        addresses: false,
       });
     // Many persons: the street's read (a scan, as reports do) beats looking each up; those it does not hold
     // (nothing in force in the street today) are looked up by id.

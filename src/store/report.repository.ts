@@ -92,15 +92,8 @@ export interface ReportReadOptions {
   readonly elementIds: readonly string[];
   /** Current values, or the observations valid on or before `asOf`. */
   readonly values: 'current' | 'asOf';
-  /**
-   * Identifiers: 'all' with their numbers (a roster shows them); 'foreign' = only those of
-   * persons who hold some document other than a citizen ID (enough to tell 境外 from the rest).
-   */
-  readonly identifiers: 'all' | 'foreign';
   readonly memberships: boolean;
   readonly dwellings: boolean;
-  /** The residences' address text (rosters showing addresses). */
-  readonly addresses: boolean;
 }
 
 type Row = unknown[];
@@ -134,11 +127,10 @@ function statements(
       ? `select p.id from person p where p.merged_into is not null`
       : `select p.id from person p where p.merged_into is null and p.id in (${area})`,
     // One row per distinct fact: several sources often report the same residence.
-    residences: `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, ${o.addresses ? 'r.address_text' : 'null'}, r.valid_from, r.valid_to from residence r where ${inForce('r')}${of('r.person_id')}`,
-    identifiers:
-      o.identifiers === 'all'
-        ? `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, i.number from identifier i where 1 = 1${of('i.person_id')}`
-        : `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, '' from identifier i where i.person_id in (select x.person_id from identifier x where x.type <> 'CN_ID'${of('x.person_id')})`,
+    // Without address texts (detailsOf reads them for the persons a roster shows).
+    residences: `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, null, r.valid_from, r.valid_to from residence r where ${inForce('r')}${of('r.person_id')}`,
+    // Only the documents of persons who hold one other than a citizen ID (enough to tell 境外 from the rest; numbers left out).
+    identifiers: `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, '' from identifier i where i.person_id in (select x.person_id from identifier x where x.type <> 'CN_ID'${of('x.person_id')})`,
     memberships: o.memberships
       ? `select m.person_id, m.household_id, h.household_no, m.valid_from, m.valid_to from household_member m join household h on h.id = m.household_id where ${inForce('m')}${of('m.person_id')}`
       : null,
@@ -155,11 +147,12 @@ function statements(
     // caller keeps the area's; repeated pairs are one). Neither DISTINCT nor a filter by person: either leads SQLite
     // to walk the observations person by person instead of seeking the few later ones through the valid-time index.
     later:
-      o.elementIds.length === 0 || o.values === 'current' || pastFrom === 'history'
-        ? null
-        : `select ob.person_id, ob.element_id from observation ob where ob.observed_at > @asOf and ob.element_id in (${marks})`,
+      o.elementIds.length === 0 || o.values === 'current' || pastFrom === 'history' ? null : `${LATER} and ob.element_id in (${marks})`,
   };
 }
+
+/** The person and element of every observation valid only after `@asOf` (callers add the elements). */
+const LATER = 'select ob.person_id, ob.element_id from observation ob where ob.observed_at > @asOf';
 
 /** Every observation's columns as `toObservations` reads them. */
 const HISTORY = 'select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_id, ob.observed_at, ob.recorded_at from observation ob';
@@ -420,12 +413,7 @@ export class ReportRepository {
     }
     // The later observations of any person (see `later` in statements), kept for the persons asked about.
     const chosen = new Set(personIds);
-    const later = (
-      await this.query(
-        `select ob.person_id, ob.element_id from observation ob where ob.observed_at > @asOf and ob.element_id in (${marks})`,
-        params,
-      )
-    ).filter((r) => chosen.has(str(r[0])));
+    const later = (await this.query(`${LATER} and ob.element_id in (${marks})`, params)).filter((r) => chosen.has(str(r[0])));
     return this.asOf(current, later, elementIds, asOf);
   }
 }

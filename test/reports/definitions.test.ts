@@ -566,10 +566,8 @@ for (const backend of await backends()) {
         asOf: AS_OF,
         elementIds: [],
         values: 'current',
-        identifiers: 'foreign',
         memberships: false,
         dwellings: false,
-        addresses: false,
       });
       const actual = rows.residences.find(
         (x) =>

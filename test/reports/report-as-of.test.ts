@@ -175,10 +175,8 @@ for (const backend of await backends()) {
               asOf,
               elementIds: ELEMENTS,
               values: 'asOf',
-              identifiers: 'foreign',
               memberships: false,
               dwellings: false,
-              addresses: false,
             });
             const here = new Set(persons.filter((p) => p.area.startsWith(areaPrefix)).map((p) => p.id));
             assert.deepEqual(new Set(rows.personIds), here, `${areaPrefix}: the area's persons`);
@@ -192,10 +190,8 @@ for (const backend of await backends()) {
                   asOf,
                   elementIds: ELEMENTS,
                   values: 'current',
-                  identifiers: 'foreign',
                   memberships: false,
                   dwellings: false,
-                  addresses: false,
                 }),
                 owners,
               ),
@@ -219,10 +215,8 @@ for (const backend of await backends()) {
           asOf: '2023-12-31',
           elementIds: [],
           values: 'current',
-          identifiers: 'foreign',
           memberships: false,
           dwellings: false,
-          addresses: false,
         });
         assert.ok(!rows.personIds.includes(gone.person.id), `${areaPrefix}: the merged-away person is not read`);
         assert.ok(rows.personIds.includes(survivor.id), `${areaPrefix}: the survivor is`);

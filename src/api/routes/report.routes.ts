@@ -33,6 +33,24 @@ const RunOptions = {
   version: Type.Optional(Type.Integer({ minimum: 1 })),
   unmask: Type.Optional(Type.Boolean()),
 };
+/** What a run request asks, beside its area(s). */
+const runOf = (req: {
+  readonly id: string;
+  readonly params: { readonly id: string };
+  readonly body: {
+    readonly asOf: string;
+    readonly format?: OutputFormat | undefined;
+    readonly version?: number | undefined;
+    readonly unmask?: boolean | undefined;
+  };
+}) => ({
+  definitionId: req.params.id,
+  version: req.body.version,
+  asOf: req.body.asOf,
+  format: req.body.format ?? 'json',
+  unmask: req.body.unmask,
+  requestId: req.id,
+});
 const RunOutcomeSchema = Type.Object({ run: Type.Ref('ReportRun'), result: AnyObject('the ReportResult: header, columns, rows, notes') });
 
 const DefinitionSummary = Type.Object(
@@ -291,16 +309,7 @@ export function reportRoutes(apps: ReportServices): FastifyPluginAsyncTypebox {
         },
       },
       handler: async (req, reply) => {
-        const b = req.body;
-        const o = await reports.run(principalOf(req), {
-          definitionId: req.params.id,
-          version: b.version,
-          areaCode: b.area,
-          asOf: b.asOf,
-          format: b.format ?? 'json',
-          unmask: b.unmask,
-          requestId: req.id,
-        });
+        const o = await reports.run(principalOf(req), { ...runOf(req), areaCode: req.body.area });
         return reply.status(201).send(outcome(o));
       },
     });
@@ -332,16 +341,7 @@ export function reportRoutes(apps: ReportServices): FastifyPluginAsyncTypebox {
         },
       },
       handler: async (req, reply) => {
-        const b = req.body;
-        const all = await reports.runMany(principalOf(req), {
-          definitionId: req.params.id,
-          version: b.version,
-          areaCodes: b.areas,
-          asOf: b.asOf,
-          format: b.format ?? 'json',
-          unmask: b.unmask,
-          requestId: req.id,
-        });
+        const all = await reports.runMany(principalOf(req), { ...runOf(req), areaCodes: req.body.areas });
         return reply.status(201).send({ runs: all.map(outcome) });
       },
     });

@@ -174,10 +174,8 @@ export class DashboardService {
       asOf,
       elementIds: read,
       values: current ? 'current' : 'asOf',
-      identifiers: 'foreign',
       memberships: false,
       dwellings: areaCode.length > 12 || scopes.some((s) => s.buildingIds !== null),
-      addresses: false,
     });
     const owners = current ? new Map<string, Set<string>>() : await repos.sources.owners(read);
     const facts = personFacts(rows, this.deps.homeArea, asOf, kinds, owners);

@@ -176,8 +176,6 @@ export class ReportEngine {
       asOf,
       elementIds: read,
       values: current ? 'current' : 'asOf',
-      // Document numbers and address texts only for the persons a roster shows (read below).
-      identifiers: 'foreign',
       memberships: fields.has('householdNo') || (def.table?.measures.includes('households') ?? false),
       dwellings:
         areaCodes.some((a) => a.length > 12) ||
@@ -187,7 +185,6 @@ export class ReportEngine {
         dims.some((d) => d.by === 'housingUse') ||
         (def.population?.where?.some((c) => 'housingUse' in c) ?? false) ||
         scopes.some((s) => s.buildingIds !== null),
-      addresses: false,
     });
     const details = fields.has('idNumber') || fields.has('otherDocument') || fields.has('address') || fields.has('registeredAddress');
     const owners = current ? new Map<string, Set<string>>() : await repos.sources.owners(read);
