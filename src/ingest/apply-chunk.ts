@@ -16,6 +16,7 @@ import type { ChangeCause } from '../domain/feed/change-event.ts';
 import { identifierElement } from '../domain/registry/element-ids.ts';
 import { ChangeEvents } from '../services/change-events.ts';
 import { byPerson } from '../domain/by-person.ts';
+import { applyRentals } from './rentals.ts';
 
 export interface ChunkContext {
   readonly sourceId: string;
@@ -212,6 +213,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
   await repos.ingest.insertResidences(toInsert, ctx.sourceId, ctx.batchId);
 
   await applyHouseholds(repos, changed.map((c) => c.row), personOf, newPersons, ctx, events);
+  await applyRentals(repos, changed.map((c) => c.row), personOf, newPersons, ctx);
   await events.flush(repos);
 
   await repos.ingest.upsertSourceRecords(

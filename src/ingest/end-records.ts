@@ -8,6 +8,7 @@ import type { Repositories } from '../store/repositories.ts';
 import type { ObservationWrite } from '../store/ingest.repository.ts';
 import { nowIso } from '../store/clock.ts';
 import { recomputeCurrent } from '../services/current-values.ts';
+import { endRentalsOf } from './rentals.ts';
 
 export interface EndContext {
   readonly sourceId: string;
@@ -48,6 +49,11 @@ export async function endUnseenRecords(repos: Repositories, ctx: EndContext, lim
     memberships.map((m) => m.id),
     ctx.observedAt,
     ctx.batchId,
+  );
+  await endRentalsOf(
+    repos,
+    personIds.filter((p) => !stillListed.has(p)),
+    ctx,
   );
   await repos.ingest.endSourceRecords(
     ctx.sourceId,

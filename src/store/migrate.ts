@@ -10,6 +10,7 @@ import { feed } from './migrations/0005-feed.ts';
 import { reports } from './migrations/0006-reports.ts';
 import { observationValidTime } from './migrations/0007-observation-valid-time.ts';
 import { auditBulkPersons } from './migrations/0008-audit-bulk-persons.ts';
+import { rentalRegistrations } from './migrations/0009-rental-registrations.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -21,6 +22,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0006-reports': reports(dialect),
     '0007-observation-valid-time': observationValidTime(),
     '0008-audit-bulk-persons': auditBulkPersons(dialect),
+    '0009-rental-registrations': rentalRegistrations(dialect),
   };
 }
 

@@ -22,6 +22,7 @@ import { EventCache, FeedRepository } from './feed.repository.ts';
 import { SubscriptionRepository } from './subscription.repository.ts';
 import { ReportRepository } from './report.repository.ts';
 import { ReportStoreRepository } from './report-store.repository.ts';
+import { RentalRepository } from './rental.repository.ts';
 
 export interface Repositories {
   readonly standard: StandardRepository;
@@ -49,6 +50,8 @@ export interface Repositories {
   readonly reports: ReportStoreRepository;
   /** Bulk reads of persons, residences and values for the report engine. */
   readonly reportReads: ReportRepository;
+  /** Rental registrations (租赁登记) of dwellings and their tenants, written by imports. */
+  readonly rentals: RentalRepository;
 }
 
 export interface DataAccess {
@@ -76,6 +79,7 @@ export function createRepositories(db: Db, district: string, raw?: BetterSqlite3
     subscriptions: new SubscriptionRepository(db),
     reports: new ReportStoreRepository(db),
     reportReads: new ReportRepository(db, raw),
+    rentals: new RentalRepository(db, district, raw !== undefined),
   };
 }
 

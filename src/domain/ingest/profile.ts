@@ -4,6 +4,8 @@
  * each value goes through, and the source's local codes mapped to the national tables.
  */
 
+import { checkRentalColumns, type RentalPart } from './rental-target.ts';
+
 /** Where a column's value goes. */
 export type ColumnTarget =
   /** A data element stored as a current value, e.g. person.maritalStatus. */
@@ -32,6 +34,12 @@ export type ColumnTarget =
    * through a code map), or its type (household-type code).
    */
   | { readonly household: 'number' | 'relationship' | 'type' }
+  /**
+   * A rental registration (租赁登记) of the row's tenant at the dwelling its actual address names:
+   * its number, the landlord's name, the first and last day of the registered period (see
+   * rental-target.ts).
+   */
+  | { readonly rental: RentalPart }
   /** Kept only as part of the record (e.g. the source's own record number). */
   | { readonly ignore: true };
 
@@ -94,6 +102,7 @@ export function checkProfileShape(p: MappingProfile): ProfileProblem[] {
   }
   if (!Array.isArray(p.recordKey) || p.recordKey.length === 0) problems.push({ path: 'recordKey', message: 'name the column(s) that identify a record' });
   for (const k of p.recordKey ?? []) if (!headers.has(k)) problems.push({ path: 'recordKey', message: `record key column "${k}" is not mapped` });
+  problems.push(...checkRentalColumns(p.columns ?? []));
   return problems;
 }
 

@@ -12,6 +12,8 @@ import type { DataElement } from '../../domain/standard/types.ts';
 import { checkValueShape } from '../../domain/standard/value.ts';
 import type { ResolvedAddress } from '../address-resolver.ts';
 import type { SourceRecord } from '../read/record-reader.ts';
+import { mapsRentals } from '../../domain/ingest/rental-target.ts';
+import { RentalCells, type MappedRental } from './map-rental.ts';
 
 export type TransformResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly code: string; readonly reason: string };
 
@@ -59,6 +61,8 @@ export interface MappedRow {
   readonly identifiers: readonly MappedIdentifier[];
   readonly residences: readonly MappedResidence[];
   readonly household: MappedHousehold | null;
+  /** The rental registration the row states (null: none); absent when the profile maps no rental. */
+  readonly rental?: MappedRental | null;
 }
 
 export interface Rejection {
@@ -95,6 +99,7 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
   const residenceParts = new Map<'registered' | 'actual', { areaCode?: string; address?: string; fallbackArea?: string }>();
   const keyParts = new Map<string, string>();
   const household: { number?: string; relationship?: string; type?: string } = {};
+  const rentalCells = new RentalCells();
 
   for (const c of ctx.profile.columns) {
     const raw = record.cells[c.column] ?? '';
@@ -195,6 +200,8 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
         continue;
       }
       household[target.household] = value;
+    } else if ('rental' in target) {
+      rentalCells.set(target.rental, c.column, value);
     }
   }
   if ((household.relationship !== undefined || household.type !== undefined) && household.number === undefined) {
@@ -218,12 +225,19 @@ export function mapRecord(record: SourceRecord, ctx: MappingContext): MapResult 
     const dwellingId = resolved && (part.areaCode === undefined || resolved.areaCode.startsWith(part.areaCode)) ? resolved.dwellingId : null;
     residences.push({ kind, areaCode, address: part.address ?? null, dwellingId });
   }
+  let rental: MappedRental | null | undefined;
+  if (mapsRentals(ctx.profile.columns)) {
+    const r = rentalCells.facts(ctx.profile.columns, record.cells, residences.find((x) => x.kind === 'actual')?.dwellingId ?? null);
+    if (r.ok) rental = r.rental;
+    else for (const x of r.rejections) rejections.push({ row: record.row, ...x });
+  }
   if (rejections.length > 0) return { ok: false, rejections };
 
+  // A profile without rental columns hashes its rows as before (an unchanged row stays recognised).
   const hash = createHash('sha1')
-    .update(JSON.stringify([values, identifiers, residences, household]))
+    .update(JSON.stringify(rental === undefined ? [values, identifiers, residences, household] : [values, identifiers, residences, household, rental]))
     .digest('base64');
   const mappedHousehold = household.number === undefined ? null : { number: household.number, relationship: household.relationship ?? null, type: household.type ?? null };
-  return { ok: true, row: { row: record.row, key: keyValues.join('\u001f'), hash, values, identifiers, residences, household: mappedHousehold } };
+  return { ok: true, row: { row: record.row, key: keyValues.join('\u001f'), hash, values, identifiers, residences, household: mappedHousehold, ...(rental === undefined ? {} : { rental }) } };
 }
 

@@ -1,0 +1,80 @@
+/**
+ * Rental registrations in the import pipeline. A changed row of a profile with rental columns
+ * states its tenant's registration as the source now sees it: the same as the one the source
+ * reported before changes nothing; another one ends the earlier on the extract date and is
+ * recorded; none ends it. A full extract that no longer lists a tenant ends the source's
+ * registrations of them (endRentalsOf, from end-records.ts). Nothing is deleted: ended
+ * registrations stay in the dwelling's past. Rollback: RentalRepository.undoBatch.
+ */
+import type { Repositories } from '../store/repositories.ts';
+import { newId } from '../store/clock.ts';
+import { sameRental, type RentalRegistration } from '../domain/registry/rental.ts';
+import type { NewRental } from '../store/rental.repository.ts';
+import type { MappedRow } from './map/map-record.ts';
+import { byPerson } from '../domain/by-person.ts';
+
+export interface RentalContext {
+  readonly sourceId: string;
+  readonly batchId: string;
+  /** The extract date: registrations no longer reported end on it. */
+  readonly observedAt: string;
+}
+
+/** Applies the rental registrations of a chunk's changed rows (rows of profiles without rental columns are passed over). */
+export async function applyRentals(
+  repos: Repositories,
+  rows: readonly MappedRow[],
+  personOf: ReadonlyMap<MappedRow, { readonly personId: string }>,
+  newPersons: ReadonlySet<string>,
+  ctx: RentalContext,
+): Promise<void> {
+  const stating = rows.flatMap((row) => {
+    const personId = personOf.get(row)?.personId;
+    return row.rental === undefined || personId === undefined ? [] : [{ personId, rental: row.rental }];
+  });
+  if (stating.length === 0) return;
+  const stored = [...new Set(stating.map((s) => s.personId))].filter((p) => !newPersons.has(p));
+  const open = byPerson<RentalRegistration>(stored.length === 0 ? [] : await repos.rentals.openFrom(stored, ctx.sourceId));
+  const toEnd = new Set<string>();
+  const toInsert: NewRental[] = [];
+  for (const { personId, rental } of stating) {
+    const mine = open.get(personId) ?? [];
+    const kept = rental === null ? undefined : mine.find((r) => sameRental(r, rental));
+    for (const r of mine) if (r !== kept) toEnd.add(r.id);
+    if (rental === null) {
+      open.set(personId, []);
+      continue;
+    }
+    if (kept) {
+      open.set(personId, [kept]);
+      continue;
+    }
+    const added: NewRental = { id: newId(), personId, ...rental };
+    toInsert.push(added);
+    open.set(personId, [{ ...added, sourceId: ctx.sourceId, batchId: ctx.batchId, recordedAt: '', endedOn: null }]);
+  }
+  // Rows inserted in this chunk and replaced later in it are never written.
+  const inserted = new Set(toInsert.map((r) => r.id));
+  const dropped = new Set([...toEnd].filter((id) => inserted.has(id)));
+  await repos.rentals.end(
+    [...toEnd].filter((id) => !dropped.has(id)),
+    ctx.observedAt,
+    ctx.batchId,
+  );
+  await repos.rentals.insert(
+    toInsert.filter((r) => !dropped.has(r.id)),
+    ctx.sourceId,
+    ctx.batchId,
+  );
+}
+
+/** A full extract no longer lists these tenants: the source's registrations of them end on its date. */
+export async function endRentalsOf(repos: Repositories, personIds: readonly string[], ctx: RentalContext): Promise<void> {
+  if (personIds.length === 0) return;
+  const open = await repos.rentals.openFrom(personIds, ctx.sourceId);
+  await repos.rentals.end(
+    open.map((r) => r.id),
+    ctx.observedAt,
+    ctx.batchId,
+  );
+}

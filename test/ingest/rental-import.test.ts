@@ -1,0 +1,146 @@
+/**
+ * Rental registrations through the import pipeline, on every backend: stored for the row's tenant
+ * at the dwelling its actual address names; a re-import changes nothing; a changed registration
+ * ends the earlier one; a newer full extract that no longer lists the tenant ends theirs (kept, not
+ * deleted); bad dates and reversed periods are rejected rows with their column; rollback undoes it.
+ * On PostgreSQL the files are mapped on the mapping thread.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeCheckChar } from '../../src/domain/id-number.ts';
+import { isPopulusError } from '../../src/domain/errors.ts';
+import type { MappingProfile } from '../../src/domain/ingest/profile.ts';
+import { servicesFor } from '../../src/main.ts';
+import type { Services } from '../../src/services/services.ts';
+import type { Store } from '../../src/store/store.ts';
+import { createDataAccess } from '../../src/store/repositories.ts';
+import { backends } from '../support/backends.ts';
+
+const HOME = '310105004';
+const id = (body17: string): string => body17 + computeCheckChar(body17);
+const A = id('34010219900303013');
+const B = id('34010219920404024');
+const C = id('34010219850505035');
+
+const profile: MappingProfile = {
+  extract: 'full',
+  recordKey: ['证件号码'],
+  columns: [
+    { column: '姓名', target: { element: 'person.name' } },
+    { column: '证件号码', target: { identifier: 'CN_ID' }, required: true },
+    { column: '居住地址', target: { residence: 'actual', part: 'address' } },
+    { column: '房东姓名', target: { rental: 'landlordName' } },
+    { column: '租赁登记号', target: { rental: 'registrationNumber' } },
+    { column: '租赁起始日期', target: { rental: 'startDate' }, transforms: ['date'] },
+    { column: '租赁截止日期', target: { rental: 'endDate' }, transforms: ['date'] },
+  ],
+};
+const HEADER = '姓名,证件号码,居住地址,房东姓名,租赁登记号,租赁起始日期,租赁截止日期';
+
+function csv(dir: string, name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${[HEADER, ...lines].join('\n')}\n`);
+  return path;
+}
+
+for (const backend of await backends()) {
+  const threaded = backend.name === 'postgres';
+  describe(`rental registrations imported on ${backend.name}`, { skip: backend.unavailable }, () => {
+    let store: Store;
+    let s: Services;
+    let room101 = '';
+    let room102 = '';
+    const dir = mkdtempSync(join(tmpdir(), 'populus-rental-'));
+    const personOf = async (n: string): Promise<string> => (await s.persons.search({ idNumber: n, limit: 2, offset: 0 })).items[0]?.person.id ?? '';
+    const rentals = () => createDataAccess(store, HOME.slice(0, 6)).repos.rentals;
+    const summary = async (dwellingId: string) =>
+      (await rentals().listByDwelling(dwellingId)).map((r) => [r.registrationNumber, r.landlordName, r.startDate, r.endDate, r.endedOn]).sort((x, y) => String(x).localeCompare(String(y)));
+
+    before(async () => {
+      store = await backend.open();
+      s = servicesFor(store, HOME, { importThread: threaded });
+      const housing = join(dir, 'housing.csv');
+      writeFileSync(housing, '居委会代码,地址,房屋用途\n310105004001,上海市长宁区新华路3弄1号101室,PRIVATE_RENTAL\n310105004001,上海市长宁区新华路3弄1号102室,PRIVATE_RENTAL\n');
+      await s.imports.housingRegister(housing);
+      await s.sources.define({ id: 'actual-pop', departmentId: 'street-population-office', nameZh: '实有人口', nameEn: 'actual population', level: 'district', owns: [] });
+      assert.deepEqual(await s.sources.addProfile('actual-pop', profile), { version: 1 });
+    });
+    after(async () => {
+      await s.close();
+      await backend.dispose();
+    });
+
+    test('a profile with rental columns needs the number, the first day and the actual address', async () => {
+      const bad: MappingProfile = { ...profile, columns: profile.columns.filter((c) => c.column !== '租赁起始日期' && c.column !== '居住地址') };
+      await assert.rejects(s.sources.addProfile('actual-pop', bad), (e: unknown) => {
+        const problems = isPopulusError(e) ? ((e.details as { problems?: { message: string }[] }).problems ?? []).map((p) => p.message) : [];
+        return problems.some((m) => /startDate/.test(m)) && problems.some((m) => /actual address/.test(m));
+      });
+    });
+
+    test('stored for the tenant at the dwelling their address names; bad dates rejected with their column', async () => {
+      const file = csv(dir, 'rent-1.csv', [
+        `甲,${A},新华路3弄1号101室,王建国,沪租2024001,2024-03-01,2026-02-28`,
+        `乙,${B},新华路3弄1号101室,王建国,沪租2024001,2024-03-01,2026-02-28`,
+        `丙,${C},新华路3弄1号102室,,,,`,
+        `丁,${id('34010219700101046')},新华路3弄1号102室,李四,沪租2024009,2024-02-30,`,
+        `戊,${id('34010219700101057')},新华路3弄1号102室,李四,沪租2024010,2025-05-01,2024-05-01`,
+        `己,${id('34010219700101068')},新华路3弄1号102室,李四,,2025-05-01,`,
+      ]);
+      const r = await s.imports.importFile('actual-pop', file, { observedAt: '2025-01-01' });
+      assert.equal(r.rowsRejected, 3);
+      const rejected = await s.imports.rejected(r.batchId);
+      assert.deepEqual(
+        rejected.map((x) => [x.row, x.column, x.reason]),
+        [
+          [5, '租赁起始日期', 'IMPOSSIBLE_DATE'],
+          [6, '租赁截止日期', 'BAD_PERIOD'],
+          [7, '租赁登记号', 'MISSING_VALUE'],
+        ],
+      );
+      const a = await personOf(A);
+      room101 = (await s.persons.get(a)).residences.find((x) => x.kind === 'actual')?.dwellingId ?? '';
+      room102 = (await s.persons.get(await personOf(C))).residences.find((x) => x.kind === 'actual')?.dwellingId ?? '';
+      assert.ok(room101 && room102 && room101 !== room102);
+      const stored = await rentals().listByDwelling(room101);
+      assert.deepEqual(stored.map((x) => x.personId).sort(), [a, await personOf(B)].sort(), 'one registration per tenant the rows name');
+      assert.deepEqual(await summary(room101), [
+        ['沪租2024001', '王建国', '2024-03-01', '2026-02-28', null],
+        ['沪租2024001', '王建国', '2024-03-01', '2026-02-28', null],
+      ]);
+      assert.deepEqual(await summary(room102), [], 'a row without rental cells states none');
+      assert.equal((await rentals().listByPerson(a))[0]?.sourceId, 'actual-pop');
+    });
+
+    test('re-importing the same rows changes nothing', async () => {
+      const before = await rentals().listByDwelling(room101);
+      // The same rows in another file (not the identical file, which is recognised whole).
+      const file = csv(dir, 'rent-1b.csv', [`乙,${B},新华路3弄1号101室,王建国,沪租2024001,2024-03-01,2026-02-28`, `甲,${A},新华路3弄1号101室,王建国,沪租2024001,2024-03-01,2026-02-28`, `丙,${C},新华路3弄1号102室,,,,`]);
+      const r = await s.imports.importFile('actual-pop', file, { observedAt: '2025-02-01' });
+      assert.equal(r.rowsUnchanged, 3);
+      assert.deepEqual(await rentals().listByDwelling(room101), before);
+    });
+
+    test('a renewed registration ends the earlier one; a newer full extract without the tenant ends theirs; nothing is deleted', async () => {
+      const file = csv(dir, 'rent-2.csv', [`甲,${A},新华路3弄1号101室,王建国,沪租2026001,2026-03-01,2027-02-28`, `丙,${C},新华路3弄1号102室,,,,`]);
+      const r = await s.imports.importFile('actual-pop', file, { observedAt: '2026-03-01' });
+      assert.equal(r.recordsEnded, 1, 'B is no longer listed');
+      assert.deepEqual(await summary(room101), [
+        ['沪租2024001', '王建国', '2024-03-01', '2026-02-28', '2026-03-01'],
+        ['沪租2024001', '王建国', '2024-03-01', '2026-02-28', '2026-03-01'],
+        ['沪租2026001', '王建国', '2026-03-01', '2027-02-28', null],
+      ]);
+      const b = await personOf(B);
+      assert.deepEqual((await rentals().listByPerson(b)).map((x) => x.endedOn), ['2026-03-01'], 'the tenant who left keeps their ended registration');
+
+      await s.imports.rollback(r.batchId);
+      assert.deepEqual(await summary(room101), [
+        ['沪租2024001', '王建国', '2024-03-01', '2026-02-28', null],
+        ['沪租2024001', '王建国', '2024-03-01', '2026-02-28', null],
+      ], 'rollback removes what the batch wrote and reopens what it ended');
+    });
+  });
+}
