@@ -20,6 +20,7 @@ import type {
 import type { HouseholdService, NewHouseholdInput, NewMemberInput } from '../services/household.service.ts';
 import type { Household, HouseholdMember } from '../domain/registry/types.ts';
 import { maskValue } from './masking.ts';
+import { maskName } from '../domain/registry/rental.ts';
 import type { AuditService, DataUse } from './audit.service.ts';
 import { entryOf } from './audit.service.ts';
 import { HOUSEHOLD_ELEMENT, identifierElement, RESIDENCE_ELEMENT, type FilteredView, type PersonViewFilter } from './person-view-filter.ts';
@@ -480,6 +481,58 @@ export class PersonGate {
       });
     }
     return out;
+  }
+
+  /**
+   * A dwelling's read: its residences the caller may see (as residencesAt) and its rental
+   * registrations — every one listed, the tenant named only when the caller may read the tenant's
+   * actual address, the landlord's name masked (王**) unless unmasking is asked and the remit
+   * unmasks names for that tenant — audited together as one dwelling.read entry.
+   */
+  async dwellingRead<R extends { readonly personId: string; readonly kind: 'registered' | 'actual' }, L extends { readonly personId: string; readonly landlordName: string | null }>(
+    access: Access,
+    residences: readonly R[],
+    rentals: readonly L[],
+    req: ReadRequest,
+  ): Promise<{ residences: R[]; rentals: (Omit<L, 'personId'> & { personId: string | null; landlordNameMasked: boolean })[] }> {
+    const subjects = new Map<string, Subject | undefined>();
+    const subject = async (personId: string): Promise<Subject | undefined> => {
+      if (!subjects.has(personId)) {
+        const view = await this.deps.persons.get(personId, undefined, { masked: true }).catch(() => undefined);
+        subjects.set(personId, view ? await this.subjectOf(view) : undefined);
+      }
+      return subjects.get(personId);
+    };
+    const shown: R[] = [];
+    for (const r of residences) if (access.readable(await subject(r.personId)).has(RESIDENCE_ELEMENT[r.kind])) shown.push(r);
+    const tenants = new Set<string>();
+    let unmaskedNames = false;
+    const rentalsOut = [];
+    for (const l of rentals) {
+      const s = await subject(l.personId);
+      const named = access.readable(s).has(RESIDENCE_ELEMENT.actual);
+      const unmask = named && req.unmask === true && access.unmaskable(s).has('person.name');
+      if (named) tenants.add(l.personId);
+      if (unmask && l.landlordName !== null) unmaskedNames = true;
+      rentalsOut.push({
+        ...l,
+        personId: named ? l.personId : null,
+        landlordName: l.landlordName === null || unmask ? l.landlordName : maskName(l.landlordName),
+        landlordNameMasked: l.landlordName !== null && !unmask,
+      });
+    }
+    const personIds = [...new Set([...shown.map((r) => r.personId), ...tenants])];
+    if (personIds.length > 0) {
+      await this.record(access, {
+        action: 'dwelling.read',
+        personIds,
+        elementIds: [...new Set([...shown.map((r) => RESIDENCE_ELEMENT[r.kind]), ...(tenants.size > 0 ? [RESIDENCE_ELEMENT.actual] : [])])].sort(),
+        result: 'ok',
+        requestId: req.requestId,
+        ...(unmaskedNames ? { unmasked: ['person.name'] } : {}),
+      });
+    }
+    return { residences: shown, rentals: rentalsOut };
   }
 
   /**

@@ -2,6 +2,7 @@
 import { PopulusError } from '../domain/errors.ts';
 import { todayIso } from '../domain/dates.ts';
 import type { Building, Dwelling, Household, Residence } from '../domain/registry/types.ts';
+import { rentalInForce, rentalPast, type RentalRegistration } from '../domain/registry/rental.ts';
 import type { DataAccess } from '../store/repositories.ts';
 import type { BuildingQuery } from '../store/housing.repository.ts';
 import { newId } from '../store/clock.ts';
@@ -29,6 +30,10 @@ export interface DwellingView {
   /** Residences at the dwelling that had ended by that date, the most recently ended first: who lived or was registered there before. */
   readonly pastResidences: Residence[];
   readonly households: Household[];
+  /** Rental registrations in force on that date (within their period, still reported by their source). */
+  readonly rentals: RentalRegistration[];
+  /** Registrations that had begun by that date and were no longer in force on it, the latest start first. */
+  readonly pastRentals: RentalRegistration[];
 }
 
 const clean = (s: string | undefined): string => (s ?? '').trim();
@@ -98,11 +103,22 @@ export class HousingService {
   async getDwelling(id: string, asOf: string = todayIso()): Promise<DwellingView> {
     const dwelling = await this.data.repos.housing.findDwelling(id);
     if (!dwelling) throw new PopulusError('DWELLING_NOT_FOUND', `there is no dwelling ${id}`, { dwellingId: id });
-    const [all, households] = await Promise.all([this.data.repos.persons.listResidencesAt(id), this.data.repos.households.listByDwelling(id)]);
+    const [all, households, rentals] = await Promise.all([
+      this.data.repos.persons.listResidencesAt(id),
+      this.data.repos.households.listByDwelling(id),
+      this.data.repos.rentals.listByDwelling(id),
+    ]);
     const inForce = (r: Residence): boolean => (r.validFrom === null || r.validFrom <= asOf) && (r.validTo === null || r.validTo > asOf);
     const ended = (r: Residence): boolean => r.validTo !== null && r.validTo <= asOf;
     const pastResidences = all.filter(ended).sort((a, b) => (b.validTo ?? '').localeCompare(a.validTo ?? '') || (b.validFrom ?? '').localeCompare(a.validFrom ?? ''));
-    return { dwelling, residences: all.filter(inForce), pastResidences, households };
+    return {
+      dwelling,
+      residences: all.filter(inForce),
+      pastResidences,
+      households,
+      rentals: rentals.filter((r) => rentalInForce(r, asOf)),
+      pastRentals: rentals.filter((r) => rentalPast(r, asOf)),
+    };
   }
 
   async setHousingUse(id: string, housingUse: string | null): Promise<Dwelling> {

@@ -69,25 +69,56 @@ export function housingRoutes(services: Services, gate: PersonGate): FastifyPlug
       schema: {
         tags: ['housing'],
         summary:
-          'A dwelling, who lives or is registered there (on asOf, default today), who lived or was registered there before (residences ended by asOf, the latest first) — only the persons within your remit whose addresses of that kind you may read — and its households',
-        description: 'The read is audited as one dwelling.read entry naming the persons answered.',
+          'A dwelling, who lives or is registered there (on asOf, default today), who lived or was registered there before (residences ended by asOf, the latest first) — only the persons within your remit whose addresses of that kind you may read — its households, and its rental registrations (租赁登记) in force on asOf and past',
+        description:
+          'Every rental registration of the dwelling is listed; its tenant is named only when you may read their actual address, and the landlord’s name is masked unless unmask=true is asked and your remit unmasks names. The read is audited as one dwelling.read entry naming the persons answered (residents and named tenants).',
         params: Id,
-        querystring: Type.Object({ asOf: Type.Optional(IsoDate) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            asOf: Type.Optional(IsoDate),
+            unmask: Type.Optional(Type.Boolean({ description: 'show landlords’ names in full where your remit unmasks names for the purpose (audited as an unmasking)' })),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             dwelling: Type.Ref('Dwelling'),
             residences: Type.Array(Type.Ref('Residence')),
             pastResidences: Type.Array(Type.Ref('Residence'), { description: 'residences at the dwelling that had ended by asOf, the most recently ended first' }),
             households: Type.Array(Type.Ref('Household')),
+            rentals: Type.Array(Type.Ref('RentalRegistration'), { description: 'rental registrations in force on asOf (within their period and still reported by their source), the latest start first' }),
+            pastRentals: Type.Array(Type.Ref('RentalRegistration'), { description: 'registrations begun by asOf and no longer in force on it (period over, or no longer reported), the latest start first' }),
           }),
           ...errors(400, 404),
         },
       },
       handler: async (req) => {
         const d = await housing.getDwelling(req.params.id, req.query.asOf);
-        // One cut and one audit entry for the present and the past residents together.
-        const visible = new Set(await gate.residencesAt(accessOf(req), [...d.residences, ...d.pastResidences], { requestId: req.id }));
-        return { ...d, residences: d.residences.filter((r) => visible.has(r)), pastResidences: d.pastResidences.filter((r) => visible.has(r)) };
+        // One cut and one audit entry for the present and past residents and the tenants together.
+        const rentals = [...d.rentals, ...d.pastRentals];
+        const cut = await gate.dwellingRead(accessOf(req), [...d.residences, ...d.pastResidences], rentals, { requestId: req.id, unmask: req.query.unmask === true });
+        const visible = new Set(cut.residences);
+        const answer = (r: (typeof cut.rentals)[number]) => ({
+          id: r.id,
+          dwellingId: r.dwellingId,
+          personId: r.personId,
+          registrationNumber: r.registrationNumber,
+          landlordName: r.landlordName,
+          landlordNameMasked: r.landlordNameMasked,
+          startDate: r.startDate,
+          endDate: r.endDate,
+          sourceId: r.sourceId,
+          endedOn: r.endedOn,
+        });
+        return {
+          dwelling: d.dwelling,
+          households: d.households,
+          residences: d.residences.filter((r) => visible.has(r)),
+          pastResidences: d.pastResidences.filter((r) => visible.has(r)),
+          // The cut keeps the order given: those in force first.
+          rentals: cut.rentals.slice(0, d.rentals.length).map(answer),
+          pastRentals: cut.rentals.slice(d.rentals.length).map(answer),
+        };
       },
     });
 

@@ -50,6 +50,24 @@ export const ResidenceSchema = Type.Object(
   { $id: 'Residence' },
 );
 
+export const RentalRegistrationSchema = Type.Object(
+  {
+    id: Type.String(),
+    dwellingId: NullableString,
+    personId: Type.Union([Type.String(), Type.Null()], { description: 'the tenant; null when you may not see them (not named)' }),
+    registrationNumber: Type.String({ description: '租赁登记号' }),
+    landlordName: Type.Union([Type.String(), Type.Null()], {
+      description: 'masked (王**) unless unmask=true is asked and your remit unmasks names (person.name) for the tenant; null when the source gave none',
+    }),
+    landlordNameMasked: Type.Boolean(),
+    startDate: IsoDate,
+    endDate: Type.Union([IsoDate, Type.Null()], { description: 'the last day of the registered period; null: open-ended' }),
+    sourceId: Type.String({ description: 'the department system that reported it' }),
+    endedOn: Type.Union([IsoDate, Type.Null()], { description: 'the extract date from which its source no longer reported it' }),
+  },
+  { $id: 'RentalRegistration' },
+);
+
 export const PersonValueSchema = Type.Object({
   elementId: Type.String(),
   value: Type.String({ description: 'phone numbers masked unless unmasked (unmask=true, within the remit, audited)' }),
@@ -133,4 +151,4 @@ export const PersonSearchFields = {
   ageTo: Type.Optional(Type.Integer({ minimum: 0, maximum: 150, description: 'age today in whole years, at most' })),
 };
 
-export const registrySchemas = [BuildingSchema, DwellingSchema, HouseholdSchema, MemberSchema, IdentifierSchema, ResidenceSchema, PersonViewSchema];
+export const registrySchemas = [BuildingSchema, DwellingSchema, HouseholdSchema, MemberSchema, IdentifierSchema, ResidenceSchema, RentalRegistrationSchema, PersonViewSchema];

@@ -2348,14 +2348,16 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A dwelling, who lives or is registered there (on asOf, default today), who lived or was registered there before (residences ended by asOf, the latest first) — only the persons within your remit whose addresses of that kind you may read — and its households
-         * @description The read is audited as one dwelling.read entry naming the persons answered.
+         * A dwelling, who lives or is registered there (on asOf, default today), who lived or was registered there before (residences ended by asOf, the latest first) — only the persons within your remit whose addresses of that kind you may read — its households, and its rental registrations (租赁登记) in force on asOf and past
+         * @description Every rental registration of the dwelling is listed; its tenant is named only when you may read their actual address, and the landlord’s name is masked unless unmask=true is asked and your remit unmasks names. The read is audited as one dwelling.read entry naming the persons answered (residents and named tenants).
          */
         get: {
             parameters: {
                 query?: {
                     /** @description YYYY-MM-DD */
                     asOf?: string;
+                    /** @description show landlords’ names in full where your remit unmasks names for the purpose (audited as an unmasking) */
+                    unmask?: boolean;
                 };
                 header?: {
                     /** @description the purpose of this use of personal data: a code of the purpose code table within your remit (required) */
@@ -2380,6 +2382,10 @@ export interface paths {
                             /** @description residences at the dwelling that had ended by asOf, the most recently ended first */
                             pastResidences: components["schemas"]["Residence"][];
                             households: components["schemas"]["Household"][];
+                            /** @description rental registrations in force on asOf (within their period and still reported by their source), the latest start first */
+                            rentals: components["schemas"]["RentalRegistration"][];
+                            /** @description registrations begun by asOf and no longer in force on it (period over, or no longer reported), the latest start first */
+                            pastRentals: components["schemas"]["RentalRegistration"][];
                         };
                     };
                 };
@@ -10315,6 +10321,25 @@ export interface components {
             validFrom: string | null;
             /** @description YYYY-MM-DD or null */
             validTo: string | null;
+        };
+        RentalRegistration: {
+            id: string;
+            dwellingId: string | null;
+            /** @description the tenant; null when you may not see them (not named) */
+            personId: string | null;
+            /** @description 租赁登记号 */
+            registrationNumber: string;
+            /** @description masked (王**) unless unmask=true is asked and your remit unmasks names (person.name) for the tenant; null when the source gave none */
+            landlordName: string | null;
+            landlordNameMasked: boolean;
+            /** @description YYYY-MM-DD */
+            startDate: string;
+            /** @description the last day of the registered period; null: open-ended */
+            endDate: string | null;
+            /** @description the department system that reported it */
+            sourceId: string;
+            /** @description the extract date from which its source no longer reported it */
+            endedOn: string | null;
         };
         Person: {
             person: {
