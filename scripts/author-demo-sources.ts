@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { SYSTEMS, type SystemSpec } from '../src/demo/systems.data.ts';
 import { CODE_LISTS } from '../src/demo/code-lists.ts';
 import type { CodeMap, ColumnMapping, MappingProfile } from '../src/domain/ingest/profile.ts';
+import type { RentalPart } from '../src/domain/ingest/rental-target.ts';
 import { loadElements } from '../src/reference/catalogue-loader.ts';
 import { defaultDataDir } from '../src/reference/data-dir.ts';
 
@@ -57,6 +58,14 @@ const CONSTANTS: Readonly<Record<string, readonly { element: string; value: stri
 const REGISTERED_FROM = new Set(['police-household-register', 'street-population-database', 'social-insurance-card-residence-permit']);
 const ACTUAL_FROM = new Set(['actual-population', 'foreigners-register', 'street-population-database']);
 
+/** The demo's rental columns (src/demo/elements.ts) as parts of the `rental` target. */
+const RENTAL_PART: Readonly<Record<string, RentalPart>> = {
+  'rental.registrationNumber': 'registrationNumber',
+  'rental.landlordName': 'landlordName',
+  'rental.startDate': 'startDate',
+  'rental.endDate': 'endDate',
+};
+
 function profileOf(spec: SystemSpec): MappingProfile {
   const columns: ColumnMapping[] = [];
   const codeMaps: Record<string, CodeMap> = {};
@@ -94,6 +103,9 @@ function profileOf(spec: SystemSpec): MappingProfile {
       columns.push({ column: c.header, target: { residence: 'registered', part: 'address' }, transforms: ['halfWidth'] });
     } else if (e === 'person.actualResidence' && ACTUAL_FROM.has(spec.id)) {
       columns.push({ column: c.header, target: { residence: 'actual', part: 'address' }, transforms: ['halfWidth'] });
+    } else if (e.startsWith('rental.') && ACTUAL_FROM.has(spec.id) && RENTAL_PART[e]) {
+      // The tenant's rental registration at the dwelling of the row's actual address (租赁登记).
+      columns.push({ column: c.header, target: { rental: RENTAL_PART[e] }, ...(e.endsWith('Date') ? { transforms: ['date'] } : { transforms: ['halfWidth'] }) });
     } else if (e === 'household.number' && spec.id === 'police-household-register') {
       columns.push({ column: c.header, target: { household: 'number' } });
     } else if (e === 'person.relationshipToHead' && spec.id === 'police-household-register' && c.codes) {
