@@ -3,7 +3,8 @@
  * buildings to a unit's dwelling and sees who lives there and who is registered there — the same
  * persons GET /api/v1/dwellings/{id} gives — with big touch targets and no wide table; a past
  * date shows who lived there then, and a dwelling lists who lived there before (someone who moved
- * next door) with their period. The street administrator starts from the list of committees.
+ * next door) with their period, and its rental registrations (the landlord masked, the tenants
+ * named). The street administrator starts from the list of committees.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -164,6 +165,37 @@ describe('web console: housing on a phone', () => {
     await page.locator(`[data-testid="dwelling-view"][data-as-of="${dayBefore}"]`).waitFor();
     await page.locator(`[data-testid="residents-actual"] [data-testid="resident"][data-person-id="${moved.personId}"]`).waitFor();
     assert.equal(await page.locator(`[data-testid="residents-past"] [data-testid="resident"][data-person-id="${moved.personId}"]`).count(), 0);
+    assert.deepEqual(pageErrors(page), []);
+    await context.close();
+  });
+
+  test('a dwelling lists its rental registrations: number, period, masked landlord, the tenants', async () => {
+    const today = todayIso();
+    const rental = await server.demo.store.db
+      .selectFrom('rental_registration as r')
+      .innerJoin('dwelling as d', 'd.id', 'r.dwelling_id')
+      .innerJoin('building as b', 'b.id', 'd.building_id')
+      .select(['r.dwelling_id', 'r.registration_number', 'r.landlord_name', 'r.start_date', 'r.end_date', 'r.person_id'])
+      .where('b.area_code', 'like', `${committee}%`)
+      .where('r.ended_on', 'is', null)
+      .where('r.start_date', '<=', today)
+      .where((e) => e.or([e('r.end_date', 'is', null), e('r.end_date', '>=', today)]))
+      .where('r.landlord_name', 'is not', null)
+      .orderBy('r.registration_number')
+      .executeTakeFirstOrThrow();
+    const { context, page } = await newPage(browser, PHONE);
+    await logIn(page, server.url, 'committee');
+    await page.goto(`${server.url}/housing/dwellings/${rental.dwelling_id ?? ''}`);
+    const item = page.locator(`[data-testid="rentals"] [data-testid="rental"][data-number="${rental.registration_number}"]`);
+    await item.locator('[data-testid="rental-tenant"]').first().waitFor();
+    assert.match(await item.getByTestId('rental-period').innerText(), new RegExp(rental.end_date ? `${rental.start_date} 至 ${rental.end_date}` : `${rental.start_date} 起`));
+    const landlord = await item.getByTestId('rental-landlord').innerText();
+    assert.equal(landlord, `${[...(rental.landlord_name ?? '')][0]}${'*'.repeat([...(rental.landlord_name ?? '')].length - 1)}`, 'the landlord’s name is masked');
+    const tenants = await item.locator('[data-testid="rental-tenant"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-person-id') ?? ''));
+    assert.ok(tenants.includes(rental.person_id), 'the tenant is named, linked to their profile');
+    const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+    assert.ok(width <= 390, `nothing wider than the phone (${width}px)`);
+    await shot(page, T, 'phone-dwelling-rentals');
     assert.deepEqual(pageErrors(page), []);
     await context.close();
   });

@@ -1,9 +1,10 @@
 /**
  * 以房管人 (/housing/*): committee → building → unit → dwelling, who lives or is registered in a
  * dwelling on a date and who lived or was registered there before (GET /dwellings/{id}?asOf=…, cut
- * to the remit by the API). Built for the collector's and committee worker's phone: lists with big
- * touch targets, no wide tables. Rental registrations are not stored yet: the dwelling shows its
- * housing use and says so.
+ * to the remit by the API), and its rental registrations (租赁登记) in force on that date and before
+ * — landlord (masked unless the remit unmasks names), registration number, period, and the tenants
+ * the reader may see. Built for the collector's and committee worker's phone: lists with big touch
+ * targets, no wide tables.
  */
 import { useMemo, useState } from 'react';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -22,6 +23,7 @@ import { ageOn, today, useLabels, valueOf } from '../persons/reference';
 type Building = Schemas['Building'];
 type Dwelling = Schemas['Dwelling'];
 type Residence = Schemas['Residence'];
+type Rental = Schemas['RentalRegistration'];
 
 const ROW = { padding: '14px 8px', minHeight: 56, cursor: 'pointer' } as const;
 
@@ -384,7 +386,73 @@ function ResidentList({ title, list, testid, past = false }: { title: string; li
   );
 }
 
-/** A dwelling: its use, who lives there and who is registered there on a date. */
+/** A tenant's name, read through the API (so cut and audited), linked to their profile. */
+function TenantName({ personId }: { personId: string }) {
+  const s = useAsync(async () => unwrap(await api.GET('/api/v1/persons/{id}', { params: { path: { id: personId } } })), [personId]);
+  return (
+    <Link to={`/persons/${personId}`} data-testid="rental-tenant" data-person-id={personId}>
+      {s.data ? (valueOf(s.data, 'person.name') ?? personId.slice(0, 8)) : '…'}
+    </Link>
+  );
+}
+
+/**
+ * The dwelling's rental registrations: one item per registration (number, landlord and period;
+ * the API gives one per tenant), with the tenants the reader may see and how many are not shown.
+ */
+function RentalList({ title, list, testid }: { title: string; list: readonly Rental[]; testid: string }) {
+  const t = useT(m);
+  const byKey = new Map<string, { first: Rental; all: Rental[] }>();
+  for (const r of list) {
+    const key = `${r.registrationNumber}|${r.startDate}|${r.endDate ?? ''}|${r.landlordName ?? ''}|${r.endedOn ?? ''}`;
+    const g = byKey.get(key);
+    if (g) g.all.push(r);
+    else byKey.set(key, { first: r, all: [r] });
+  }
+  const groups = [...byKey.values()];
+  return (
+    <Card size="small" title={`${title}（${groups.length}）`} style={{ marginBottom: 12 }} styles={{ body: { padding: 0 } }} data-testid={testid}>
+      {groups.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('noRentals')} />
+      ) : (
+        <List
+          dataSource={groups}
+          renderItem={({ first: r, all }) => {
+            const tenants = [...new Set(all.flatMap((x) => (x.personId ? [x.personId] : [])))];
+            const hidden = all.filter((x) => x.personId === null).length;
+            return (
+              <List.Item key={r.id} style={{ padding: '12px 8px', display: 'block' }} data-testid="rental" data-number={r.registrationNumber}>
+                <Space direction="vertical" size={4} style={{ width: '100%' }}>
+                  <Typography.Text strong data-testid="rental-number">
+                    {t('rentalNumber', { n: r.registrationNumber })}
+                  </Typography.Text>
+                  <span data-testid="rental-period">
+                    {r.endDate ? t('period', { from: r.startDate, to: r.endDate }) : t('openEnded', { from: r.startDate })}
+                  </span>
+                  <Space size={6} wrap>
+                    <span>{t('landlord')}:</span>
+                    <span data-testid="rental-landlord">{r.landlordName ?? t('noLandlord')}</span>
+                    {r.landlordNameMasked && <Tag>{t('masked')}</Tag>}
+                  </Space>
+                  <Space size={6} wrap>
+                    <span>{t('tenants')}:</span>
+                    {tenants.map((p) => (
+                      <TenantName key={p} personId={p} />
+                    ))}
+                    {hidden > 0 && <Typography.Text type="secondary">{t('tenantHidden')}</Typography.Text>}
+                  </Space>
+                  {r.endedOn && <Typography.Text type="secondary">{t('rentalEnded', { date: r.endedOn })}</Typography.Text>}
+                </Space>
+              </List.Item>
+            );
+          }}
+        />
+      )}
+    </Card>
+  );
+}
+
+/** A dwelling: its use, who lives there and who is registered there on a date, its rental registrations. */
 function DwellingView() {
   const t = useT(m);
   const tc = useT(common);
@@ -400,7 +468,7 @@ function DwellingView() {
   const picker = useMemo(() => dayjs(asOf), [asOf]);
   return (
     <AsyncView state={state}>
-      {({ dwelling, residences, pastResidences, households }) => (
+      {({ dwelling, residences, pastResidences, households, rentals, pastRentals }) => (
         <div data-testid="dwelling-view" data-as-of={asOf}>
           <BuildingCrumbsById id={dwelling.buildingId} extra={`${dwelling.unit ? `${dwelling.unit} ` : ''}${dwelling.room}`} />
           <Card size="small" style={{ marginBottom: 12 }}>
@@ -413,7 +481,6 @@ function DwellingView() {
                 {dwelling.housingUse ? labels.code('housing-use', dwelling.housingUse) : t('noUse')}
               </Tag>
             </Space>
-            <Alert type="info" showIcon style={{ marginTop: 8 }} title={t('rentalNote')} />
             <Space wrap style={{ marginTop: 12 }}>
               <span>{t('viewAsOf')}</span>
               <DatePicker
@@ -445,6 +512,8 @@ function DwellingView() {
             testid="residents-past"
             past
           />
+          <RentalList title={isToday ? t('rentals') : t('rentalsAsOf', { date: asOf })} list={rentals} testid="rentals" />
+          {pastRentals.length > 0 && <RentalList title={t('pastRentals')} list={pastRentals} testid="rentals-past" />}
           {households.length > 0 && (
             <Card size="small" title={t('households')} styles={{ body: { padding: 0 } }}>
               <List
