@@ -60,7 +60,7 @@ export function sourceCommand(): Command {
           ['column', 'maps to', 'transforms', 'confidence', 'why'],
           ...d.columns.map((c) => {
             const t = c.mapping?.target;
-            const to = !t ? '—' : 'element' in t ? t.element : 'identifier' in t ? `identifier ${t.identifier}` : 'residence' in t ? `${t.residence} residence ${t.part}` : 'ignored';
+            const to = !t ? '—' : 'element' in t ? t.element : 'identifier' in t ? `identifier ${t.identifier}` : 'residence' in t ? `${t.residence} residence ${t.part}` : 'rental' in t ? `rental ${t.rental}` : 'ignored';
             return [c.column, to, (c.mapping?.transforms ?? []).join(' '), c.confidence, c.why];
           }),
         ]);

@@ -37,3 +37,20 @@ test('a family-planning style file: headers, ID numbers, dates and local codes p
   assert.deepEqual(d.profile.recordKey, ['身份证号码']);
   assert.ok(d.unmappedColumns.includes('备注'));
 });
+
+test('an actual-population file: its rental columns drafted as the rental target; without the actual address they are left unmapped', () => {
+  const headers = ['姓名', '证件号码', '居住地址', '房屋用途', '房东姓名', '租赁登记号', '租赁起始日期', '租赁截止日期'];
+  const sample = { 姓名: '王芳', 证件号码: '310105199003071236', 居住地址: '新华路1号101室', 房屋用途: '私房出租', 房东姓名: '李建国', 租赁登记号: '沪租2024001', 租赁起始日期: '2024-03-01', 租赁截止日期: '2026-02-28' };
+  const d = draftProfile({ headers, samples: [sample], elements: ref.elements, codes, homeArea: '310105004' });
+  const target = (c: string) => d.profile.columns.find((m) => m.column === c);
+  assert.deepEqual(
+    ['房东姓名', '租赁登记号', '租赁起始日期', '租赁截止日期'].map((c) => target(c)?.target),
+    [{ rental: 'landlordName' }, { rental: 'registrationNumber' }, { rental: 'startDate' }, { rental: 'endDate' }],
+  );
+  assert.deepEqual(target('租赁起始日期')?.transforms, ['date']);
+  assert.ok(!('rental' in (target('房屋用途')?.target ?? {})), '房屋用途 is no rental column');
+  const withoutAddress = draftProfile({ headers: headers.filter((h) => h !== '居住地址'), samples: [sample], elements: ref.elements, codes, homeArea: '310105004' });
+  assert.ok(!withoutAddress.profile.columns.some((m) => 'rental' in m.target));
+  assert.ok(withoutAddress.unmappedColumns.includes('租赁登记号'));
+  assert.match(withoutAddress.columns.find((c) => c.column === '租赁登记号')?.why ?? '', /actual address/);
+});

@@ -8,6 +8,7 @@
 import type { ColumnMapping, ColumnTarget, CodeMap, MappingProfile } from '../../domain/ingest/profile.ts';
 import type { CodeEntry, DataElement } from '../../domain/standard/types.ts';
 import { computeCheckChar } from '../../domain/id-number.ts';
+import { incompleteRental, rentalTarget } from './draft-rental.ts';
 
 /** Headers departments use for the same element (beyond the catalogue's own names). */
 const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
@@ -101,6 +102,11 @@ export function draftProfile(input: DraftInput): ProfileDraft {
     let confidence = 0;
     let why = '';
     const idScore = Math.max(best(header, CITIZEN_ID_HEADERS), share(isCitizenId));
+    const rental = rentalTarget(header, best);
+    if (rental && idScore < 0.6) {
+      columns.push({ column: header, mapping: { column: header, target: rental.target, transforms: rental.transforms }, confidence: Math.round(rental.confidence * 100) / 100, why: rental.why });
+      continue;
+    }
     if (idScore >= 0.6) {
       target = { identifier: 'CN_ID' };
       confidence = idScore;
@@ -163,6 +169,11 @@ export function draftProfile(input: DraftInput): ProfileDraft {
     });
   }
 
+  // Rental columns are kept only when they make a whole registration the profile check accepts.
+  const rentalProblem = incompleteRental(columns.flatMap((c) => (c.mapping ? [c.mapping] : [])));
+  if (rentalProblem) {
+    for (const [i, c] of columns.entries()) if (c.mapping && 'rental' in c.mapping.target) columns[i] = { column: c.column, mapping: undefined, confidence: 0, why: rentalProblem };
+  }
   const mapped = columns.flatMap((c) => (c.mapping ? [c.mapping] : []));
   const keyColumn = mapped.find((m) => 'identifier' in m.target)?.column ?? mapped[0]?.column;
   return {

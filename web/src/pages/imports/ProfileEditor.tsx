@@ -1,7 +1,7 @@
 /**
  * The mapping profile editor: a draft made from a file (POST /sources/{id}/draft — the same drafter
  * as `populus source draft`) or the source's current profile, edited in a table — each column's
- * target (data element, ID document, residence, household, kept only, or not imported), its
+ * target (data element, ID document, residence, household, rental registration, kept only, or not imported), its
  * transforms and its code mapping — checked as one types by the API's own rules
  * (POST /sources/{id}/profiles/check) and stored as a new version (POST /sources/{id}/profiles).
  */
@@ -25,7 +25,7 @@ export interface EditorStart {
   readonly current?: { readonly version: number; readonly profile: Record<string, unknown> };
 }
 
-type Kind = 'none' | 'element' | 'identifier' | 'residence' | 'household' | 'ignore';
+type Kind = 'none' | 'element' | 'identifier' | 'residence' | 'household' | 'rental' | 'ignore';
 
 interface Row {
   readonly key: string;
@@ -63,6 +63,7 @@ function kindOf(target: Record<string, unknown> | undefined): Kind {
   if ('identifier' in target) return 'identifier';
   if ('residence' in target) return 'residence';
   if ('household' in target) return 'household';
+  if ('rental' in target) return 'rental';
   return 'ignore';
 }
 
@@ -296,7 +297,7 @@ export function ProfileEditor({ start, onClose, onSaved }: { start: EditorStart;
 
   const setKind = (r: Row, kind: Kind): void => {
     const target: Record<string, unknown> =
-      kind === 'identifier' ? { identifier: 'CN_ID' } : kind === 'residence' ? { residence: 'actual', part: 'address' } : kind === 'household' ? { household: 'number' } : kind === 'ignore' ? { ignore: true } : {};
+      kind === 'identifier' ? { identifier: 'CN_ID' } : kind === 'residence' ? { residence: 'actual', part: 'address' } : kind === 'household' ? { household: 'number' } : kind === 'rental' ? { rental: 'registrationNumber' } : kind === 'ignore' ? { ignore: true } : {};
     setState((s) => ({
       ...s,
       rows: s.rows.map((x) => (x.key === r.key ? { ...x, kind, target, transforms: kind === 'identifier' ? ['idNumber'] : x.transforms.filter((st) => stepId(st) !== 'idNumber'), codeMap: undefined } : x)),
@@ -371,6 +372,9 @@ export function ProfileEditor({ start, onClose, onSaved }: { start: EditorStart;
     }
     if (r.kind === 'household') {
       return <Select size="small" value={tg['household'] as string} style={{ minWidth: 140 }} options={(['number', 'relationship', 'type'] as const).map((v) => ({ value: v, label: t(`household_${v}`) }))} onChange={(v: string) => update(r.key, (x) => ({ ...x, target: { household: v } }))} />;
+    }
+    if (r.kind === 'rental') {
+      return <Select size="small" value={tg['rental'] as string} style={{ minWidth: 140 }} options={(['registrationNumber', 'landlordName', 'startDate', 'endDate'] as const).map((v) => ({ value: v, label: t(`rental_${v}`) }))} onChange={(v: string) => update(r.key, (x) => ({ ...x, target: { rental: v } }))} />;
     }
     return <Typography.Text type="secondary">—</Typography.Text>;
   };
@@ -484,7 +488,7 @@ export function ProfileEditor({ start, onClose, onSaved }: { start: EditorStart;
                   value={r.kind}
                   style={{ width: '100%' }}
                   data-testid={`target-${r.column}`}
-                  options={(['none', 'element', 'identifier', 'residence', 'household', 'ignore'] as const).map((k) => ({ value: k, label: t(`target_${k}`) }))}
+                  options={(['none', 'element', 'identifier', 'residence', 'household', 'rental', 'ignore'] as const).map((k) => ({ value: k, label: t(`target_${k}`) }))}
                   onChange={(k: Kind) => setKind(r, k)}
                 />
               ),
