@@ -699,7 +699,7 @@ export class IngestRepository {
     const created = (await this.db.selectFrom('person').select('id').where('batch_id', '=', batchId).execute()).map((r) => r.id);
     const orphans = await this.byList(created, async (ids) => {
       const referenced = new Set<string>();
-      for (const table of ['observation', 'identifier', 'residence', 'source_record', 'household_member'] as const) {
+      for (const table of ['observation', 'identifier', 'residence', 'source_record', 'household_member', 'rental_registration'] as const) {
         const rows = await this.db.selectFrom(table).select('person_id').where(this.inList('person_id', ids)).execute();
         for (const r of rows) if (r.person_id) referenced.add(r.person_id);
       }

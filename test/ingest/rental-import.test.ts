@@ -142,5 +142,15 @@ for (const backend of await backends()) {
         ['沪租2024001', '王建国', '2024-03-01', '2026-02-28', null],
       ], 'rollback removes what the batch wrote and reopens what it ended');
     });
+
+    test('rolling back the import that created a tenant keeps them while a later import’s registration names them', async () => {
+      const F = id('34010219800808079');
+      const created = await s.imports.importFile('actual-pop', csv(dir, 'rent-3.csv', [`庚,${F},新华路3弄1号102室,赵六,沪租2027001,2027-01-01,2027-12-31`]), { observedAt: '2027-01-01' });
+      const renewed = await s.imports.importFile('actual-pop', csv(dir, 'rent-4.csv', [`庚,${F},新华路3弄1号102室,赵六,沪租2028001,2028-01-01,2028-12-31`]), { observedAt: '2028-01-01' });
+      assert.equal(renewed.status, 'committed');
+      const f = await personOf(F);
+      await s.imports.rollback(created.batchId);
+      assert.deepEqual((await rentals().listByPerson(f)).map((r) => [r.registrationNumber, r.endedOn]), [['沪租2028001', null]], 'the later registration stays, and its tenant with it');
+    });
   });
 }
