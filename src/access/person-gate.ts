@@ -536,6 +536,32 @@ export class PersonGate {
   }
 
   /**
+   * A person's own rental registrations (as tenant): PERSON_NOT_FOUND (audited) for a person out of
+   * remit; none unless the caller may read their actual address; landlords' names masked as on a
+   * dwelling. Audited as a person.read of their actual residence.
+   */
+  async rentalsOf<L extends { readonly landlordName: string | null }>(
+    access: Access,
+    personId: string,
+    rentals: (id: string) => Promise<readonly L[]>,
+    req: ReadRequest,
+  ): Promise<(L & { landlordNameMasked: boolean })[]> {
+    const { view, subject } = await this.visible(access, personId, 'person.read', req.requestId);
+    if (!access.readable(subject).has(RESIDENCE_ELEMENT.actual)) return [];
+    const unmask = req.unmask === true && access.unmaskable(subject).has('person.name');
+    const list = await rentals(view.person.id);
+    await this.record(access, {
+      action: 'person.read',
+      personIds: [view.person.id],
+      elementIds: [RESIDENCE_ELEMENT.actual],
+      result: 'ok',
+      requestId: req.requestId,
+      ...(unmask && list.some((l) => l.landlordName !== null) ? { unmasked: ['person.name'] } : {}),
+    });
+    return list.map((l) => ({ ...l, landlordName: l.landlordName === null || unmask ? l.landlordName : maskName(l.landlordName), landlordNameMasked: l.landlordName !== null && !unmask }));
+  }
+
+  /**
    * An export: the persons a search finds within the remit (up to EXPORT_MAX_ROWS), one row each,
    * with a column per element the caller may read of anyone in it — masked unless unmasking is
    * asked and allowed — as CSV lines (header first). Audited as one person.export entry naming

@@ -121,6 +121,11 @@ export class HousingService {
     };
   }
 
+  /** The rental registrations naming a person as tenant, the latest start first. */
+  rentalsOf(personId: string): Promise<RentalRegistration[]> {
+    return this.data.repos.rentals.listByPerson(personId);
+  }
+
   async setHousingUse(id: string, housingUse: string | null): Promise<Dwelling> {
     return this.data.transaction(async (repos) => {
       const dwelling = await repos.housing.findDwelling(id);

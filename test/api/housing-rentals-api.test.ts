@@ -121,6 +121,21 @@ describe('housing API: a dwelling’s rental registrations, cut and masked', () 
     assert.deepEqual(brief(shipped.rentals), [['沪租2024001', tenant, '王**', true, null]], 'a remit that does not unmask names (the committee worker’s) keeps them masked when asked');
   });
 
+  test('a person’s own registrations, as their profile shows them: out of remit not found', async () => {
+    const r = await street(`/api/v1/persons/${tenant}/rentals`);
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual(
+      (r.json() as RentalBody[]).map((x) => [x.registrationNumber, x.personId, x.landlordName, x.endedOn]),
+      [
+        ['沪租2024001', tenant, '王**', null],
+        ['沪租2022007', tenant, '王**', '2024-03-01'],
+      ],
+    );
+    assert.equal(((await street(`/api/v1/persons/${tenant}/rentals?unmask=true`)).json() as RentalBody[])[0]?.landlordName, '王建国');
+    const hidden = await otherCommittee(`/api/v1/persons/${tenant}/rentals`);
+    assert.deepEqual([hidden.statusCode, hidden.json().code], [404, 'PERSON_NOT_FOUND']);
+  });
+
   test('a caller who may not see the tenant gets the registration without them, and no audit entry names them', async () => {
     await access.audit.drain();
     const count = async () => (await store.db.selectFrom('audit_entry').select('seq').where('action', '=', 'dwelling.read').execute()).length;

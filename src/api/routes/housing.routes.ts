@@ -122,6 +122,32 @@ export function housingRoutes(services: Services, gate: PersonGate): FastifyPlug
       },
     });
 
+    app.get('/persons/:id/rentals', {
+      config: { access: { operation: 'housing.read', personal: true } },
+      schema: {
+        tags: ['housing', 'persons'],
+        summary: 'The rental registrations (租赁登记) naming a person as tenant, in force or not (endedOn, endDate), the latest start first',
+        description:
+          'A person out of your remit is PERSON_NOT_FOUND; none are listed unless you may read the person’s actual address. Landlords’ names are masked unless unmask=true is asked and your remit unmasks names. Audited as a person.read of the actual residence.',
+        params: Id,
+        querystring: Type.Object({ unmask: Type.Optional(Type.Boolean({ description: 'show landlords’ names in full where your remit unmasks names' })) }, { additionalProperties: false }),
+        response: { 200: Type.Array(Type.Ref('RentalRegistration')), ...errors(404) },
+      },
+      handler: async (req) =>
+        (await gate.rentalsOf(accessOf(req), req.params.id, (id) => housing.rentalsOf(id), { requestId: req.id, unmask: req.query.unmask === true })).map((r) => ({
+          id: r.id,
+          dwellingId: r.dwellingId,
+          personId: r.personId,
+          registrationNumber: r.registrationNumber,
+          landlordName: r.landlordName,
+          landlordNameMasked: r.landlordNameMasked,
+          startDate: r.startDate,
+          endDate: r.endDate,
+          sourceId: r.sourceId,
+          endedOn: r.endedOn,
+        })),
+    });
+
     app.patch('/dwellings/:id', {
       config: { access: { operation: 'housing.write' } },
       schema: {

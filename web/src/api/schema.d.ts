@@ -2526,6 +2526,98 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/persons/{id}/rentals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rental registrations (租赁登记) naming a person as tenant, in force or not (endedOn, endDate), the latest start first
+         * @description A person out of your remit is PERSON_NOT_FOUND; none are listed unless you may read the person’s actual address. Landlords’ names are masked unless unmask=true is asked and your remit unmasks names. Audited as a person.read of the actual residence.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description show landlords’ names in full where your remit unmasks names */
+                    unmask?: boolean;
+                };
+                header?: {
+                    /** @description the purpose of this use of personal data: a code of the purpose code table within your remit (required) */
+                    "x-purpose"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RentalRegistration"][];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/households": {
         parameters: {
             query?: never;
@@ -10180,6 +10272,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The list behind one bar of the dashboard’s moves chart: who moved in (or out) of the area in a month
+         * @description The actual residences in the area (a grid: its committee) that began (in) or ended (out) in the month, up to the date — exactly the moves the bar of that month counts, cut to your remit the same way: someone still living in the area is judged as every figure judges them, someone who has left by the residence they left. Oldest first, paged on the server. Each shows the name where your remit lets you read it, the residence’s area and address, and whether the profile is yours to open. Refuses a month that is not YYYY-MM or is after the date, a direction other than in/out, and areas as GET /dashboard does. Audited as dashboard.moves naming the persons listed.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description street (9 digits), committee (12) or grid code; default as GET /dashboard */
+                    area?: string;
+                    /** @description YYYY-MM-DD */
+                    asOf?: string;
+                    /** @description YYYY-MM: the bar’s month */
+                    month: string;
+                    /** @description in: residences that began; out: that ended */
+                    direction: "in" | "out";
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: {
+                    /** @description the purpose of this use of personal data: a code of the purpose code table within your remit (required) */
+                    "x-purpose"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DashboardMoves"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10736,6 +10926,34 @@ export interface components {
             }[] | null;
             /** @description persons counted (what the audit entry records) */
             personCount: number;
+        };
+        DashboardMove: {
+            /** Format: uuid */
+            personId: string;
+            name: string | null;
+            direction: "in" | "out";
+            /** @description YYYY-MM-DD: the day the residence began (in) or ended (out) */
+            date: string;
+            /** @description the residence’s area (committee or grid) */
+            areaCode: string;
+            areaName: string | null;
+            address: string | null;
+            /** @description whether the person’s profile is yours to open (judged today, as GET /persons/{id} judges it) */
+            profile: boolean;
+        };
+        DashboardMoves: {
+            area: {
+                code: string;
+                name: string;
+            };
+            /** @description YYYY-MM-DD: the dashboard’s date */
+            asOf: string;
+            /** @description YYYY-MM */
+            month: string;
+            direction: "in" | "out";
+            /** @description moves in the list: the bar’s count */
+            total: number;
+            items: components["schemas"]["DashboardMove"][];
         };
     };
     responses: never;

@@ -200,6 +200,41 @@ function Residences({ view }: { view: PersonView }) {
   );
 }
 
+/** The person's rental registrations as tenant (GET /persons/{id}/rentals: cut, masked, audited), under the residences. */
+function PersonRentals({ id }: { id: string }) {
+  const t = useT(m);
+  const state = useAsync(async () => unwrap(await api.GET('/api/v1/persons/{id}/rentals', { params: { path: { id } } })), [id]);
+  return (
+    <Card size="small" title={t('rentals')} style={{ marginTop: 12 }} data-testid="person-rentals">
+      <AsyncView state={state}>
+        {(list) =>
+          list.length === 0 ? (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('noRentals')} />
+          ) : (
+            <List
+              dataSource={list}
+              renderItem={(r) => (
+                <List.Item key={r.id} data-testid="person-rental" data-number={r.registrationNumber}>
+                  <Space size={6} wrap>
+                    <Typography.Text strong>{t('rentalNumber', { n: r.registrationNumber })}</Typography.Text>
+                    <span>{r.endDate ? t('period', { from: r.startDate, to: r.endDate }) : t('openEnded', { from: r.startDate })}</span>
+                    <span>
+                      {t('landlord')}: {r.landlordName ?? t('noLandlord')}
+                    </span>
+                    {r.landlordNameMasked && <Tag>{t('masked')}</Tag>}
+                    {r.dwellingId && <Link to={`/housing/dwellings/${r.dwellingId}`}>{t('dwellings')}</Link>}
+                    {r.endedOn && <Typography.Text type="secondary">{t('rentalEnded', { date: r.endedOn })}</Typography.Text>}
+                  </Space>
+                </List.Item>
+              )}
+            />
+          )
+        }
+      </AsyncView>
+    </Card>
+  );
+}
+
 function MemberName({ personId }: { personId: string }) {
   const t = useT(m);
   const s = useAsync(async () => unwrap(await api.GET('/api/v1/persons/{id}', { params: { path: { id: personId } } })), [personId]);
@@ -558,7 +593,16 @@ export default function PersonProfilePage() {
                   label: t('tabBasic'),
                   children: <ValuesTable values={view.values} conflicts={conflicts} labels={labels} testid="current-values" />,
                 },
-                { key: 'residence', label: t('tabResidence'), children: <Residences view={view} /> },
+                {
+                  key: 'residence',
+                  label: t('tabResidence'),
+                  children: (
+                    <>
+                      <Residences view={view} />
+                      <PersonRentals id={view.person.id} />
+                    </>
+                  ),
+                },
                 { key: 'household', label: t('tabHousehold'), children: <Household view={view} labels={labels} /> },
                 {
                   key: 'documents',
