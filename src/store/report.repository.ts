@@ -362,6 +362,66 @@ export class ReportRepository {
   }
 
   /**
+   * Where the residences `residenceMoves` reads were, for some persons only (the page of a list of
+   * moves): the same rows (actual residences in the area beginning or ending between `from` and
+   * `to`) with their address text and their dwelling's address parts. A fact reported by several
+   * sources comes once per source: callers keep the first address they find.
+   */
+  async residenceMoveAddresses(
+    personIds: readonly string[],
+    areaPrefix: string,
+    from: string,
+    to: string,
+  ): Promise<
+    {
+      personId: string;
+      areaCode: string;
+      validFrom: string | null;
+      validTo: string | null;
+      addressText: string | null;
+      dwelling: { road: string; lane: string; number: string; unit: string; room: string } | null;
+    }[]
+  > {
+    if (personIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('residence as r')
+      .leftJoin('dwelling as d', 'd.id', 'r.dwelling_id')
+      .leftJoin('building as b', 'b.id', 'd.building_id')
+      .select([
+        'r.person_id',
+        'r.area_code',
+        'r.valid_from',
+        'r.valid_to',
+        'r.address_text',
+        'b.road',
+        'b.lane',
+        'b.number',
+        'd.unit',
+        'd.room',
+      ])
+      .where('r.person_id', 'in', [...personIds])
+      .where('r.kind', '<>', 'registered')
+      .where('r.area_code', '>=', areaPrefix)
+      .where('r.area_code', '<', `${areaPrefix}~`)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('r.valid_from', '>=', from), eb('r.valid_from', '<=', to)]),
+          eb.and([eb('r.valid_to', '>=', from), eb('r.valid_to', '<=', to)]),
+        ]),
+      )
+      .execute();
+    return rows.map((r) => ({
+      personId: r.person_id,
+      areaCode: r.area_code,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
+      addressText: r.address_text,
+      dwelling:
+        r.road === null ? null : { road: r.road, lane: r.lane ?? '', number: r.number ?? '', unit: r.unit ?? '', room: r.room ?? '' },
+    }));
+  }
+
+  /**
    * The residences in force on `asOf` with their address text and every identity document with
    * its number, of some persons only: what a roster shows of the persons it has chosen (the read of
    * the whole area leaves both out — at a street's scale they are most of the bytes).

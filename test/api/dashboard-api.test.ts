@@ -130,6 +130,20 @@ describe('dashboard API', () => {
     assert.equal(d.moves.reduce((n, m) => n + m.in, 0), ins);
     for (const m of d.moves) assert.equal(m.in, live.filter((r) => r.valid_from?.startsWith(m.month) && r.valid_from <= day).length, `moves in, ${m.month}`);
     assert.equal(d.moves.reduce((n, m) => n + m.out, 0), outs);
+    // The list behind each bar (GET /dashboard/moves) holds exactly the bar's count, for the street and a committee's worker.
+    for (const [c, area] of [
+      [street, HOME],
+      [committee, committeeCode],
+    ] as const) {
+      const bars = ((await c(`/api/v1/dashboard?area=${area}&asOf=${day}`)).json() as DashboardBody).moves;
+      for (const bar of bars.filter((x) => x.in + x.out > 0))
+        for (const direction of ['in', 'out'] as const) {
+          const r = await c(`/api/v1/dashboard/moves?area=${area}&asOf=${day}&month=${bar.month}&direction=${direction}&limit=5`);
+          assert.equal(r.statusCode, 200, r.body);
+          assert.equal((r.json() as { total: number }).total, bar[direction], `${area} ${bar.month} ${direction}`);
+        }
+      assert.ok(bars.some((x) => x.in > 0), `${area}: some moves in`);
+    }
   });
 
   test('a committee worker defaults to their committee, equal to the street’s view of it, and is refused another committee', async () => {

@@ -104,6 +104,34 @@ describe('web console: dashboard, audit, users', () => {
     assert.equal(await figure(page, 'fig-actual-value'), then.population.actual);
     assert.ok(then.moves.some((x) => x.in > 0), 'the residences that began in the twelve months show as moves in');
     await shot(page, 'dashboard', 'street-past-date');
+    // A click on the last month's bar of moves in (the left half of its column: the plot ends 16 px
+    // from the chart's right edge) opens the list behind it, with as many people as the bar counts.
+    const last = then.moves.at(-1)!;
+    assert.ok(last.in > 0, 'the extracts’ month has moves in');
+    await page.getByTestId('chart-moves').scrollIntoViewIfNeeded();
+    const box = await page.getByTestId('chart-moves').boundingBox();
+    assert.ok(box);
+    const column = (box.width - 16 - 8 - 30) / 12;
+    await page.mouse.click(box.x + box.width - 16 - column * 0.75, box.y + box.height / 2);
+    await page.waitForURL(/\/dashboard\/moves\?/);
+    const movesUrl = new URL(page.url());
+    assert.deepEqual(
+      ['area', 'month', 'direction', 'asOf'].map((k) => movesUrl.searchParams.get(k)),
+      [HOME, last.month, 'in', past],
+    );
+    await page.getByTestId('moves-total').waitFor();
+    assert.equal(await figure(page, 'moves-total'), last.in, 'the list holds the bar’s count');
+    assert.equal(await page.getByTestId('move-row').count(), Math.min(last.in, 20), 'the first page of rows');
+    await shot(page, 'dashboard', 'moves-list');
+    // Moves out of the same month, a switch away; then a person's profile from the list.
+    await page.getByTestId('moves-direction').getByText('迁出').click();
+    await page.waitForURL(/direction=out/);
+    await page.getByTestId('moves-total').filter({ hasText: String(last.out) }).waitFor();
+    assert.equal(await figure(page, 'moves-total'), last.out);
+    await page.getByTestId('moves-direction').getByText('迁入').click();
+    await page.getByTestId('move-row').first().waitFor();
+    await page.getByTestId('move-row').first().locator('a[data-testid="move-person"]').click();
+    await page.waitForURL(/\/persons\/[0-9a-f-]{36}$/);
     await page.goto(`${server.url}/`);
     await page.getByTestId('category-table').waitFor();
     // English too.
@@ -139,6 +167,18 @@ describe('web console: dashboard, audit, users', () => {
     const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     assert.ok(width <= PHONE.width + 1, `no sideways scrolling (${width}px)`);
     await shot(page, 'dashboard', 'committee-phone');
+    // The list behind a moves bar on a phone: cards, no sideways scrolling.
+    const latest = await server.demo.store.db.selectFrom('residence').select((eb) => eb.fn.max('valid_from').as('d')).where('kind', '=', 'actual').executeTakeFirstOrThrow();
+    const day = String(latest.d);
+    const bar = (await dashboardOf(page, `?asOf=${day}`)).moves.at(-1)!;
+    assert.ok(bar.in > 0);
+    await page.goto(`${server.url}/dashboard/moves?area=${HOME}001&month=${bar.month}&direction=in&asOf=${day}`);
+    await page.getByTestId('moves-total').waitFor();
+    assert.equal(await figure(page, 'moves-total'), bar.in);
+    assert.equal(await page.getByTestId('move-row').count(), Math.min(bar.in, 20));
+    const listWidth = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    assert.ok(listWidth <= PHONE.width + 1, `no sideways scrolling on the moves list (${listWidth}px)`);
+    await shot(page, 'dashboard', 'committee-moves-phone');
     assert.deepEqual(pageErrors(page), []);
     await context.close();
 

@@ -12,6 +12,7 @@ import { common } from './i18n/common';
 import LoginPage from './pages/LoginPage';
 
 const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage'));
+const MovesPage = lazy(() => import('./pages/dashboard/MovesPage'));
 const PersonSearchPage = lazy(() => import('./pages/persons/PersonSearchPage'));
 const PersonProfilePage = lazy(() => import('./pages/persons/PersonProfilePage'));
 const HousingPage = lazy(() => import('./pages/housing/HousingPage'));
@@ -63,6 +64,7 @@ export function App() {
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route path="/" element={<Protected><Home /></Protected>} />
+        <Route path="/dashboard/moves" element={<Protected><MovesPage /></Protected>} />
         <Route path="/account" element={<Protected><AccountPage /></Protected>} />
         <Route path="/persons" element={<Protected><PersonSearchPage /></Protected>} />
         <Route path="/persons/:id" element={<Protected><PersonProfilePage /></Protected>} />

@@ -3,7 +3,8 @@
  * population and its structure by category (with shares), the kinds of people, an age pyramid,
  * moves in and out by month, data freshness (each source's last import and the share of its values
  * past their freshness) and open review items. Every figure links to the list behind it (/persons
- * with the filter in the URL, /review?type=…, /imports). Cards stack on a phone. Committee workers
+ * with the filter in the URL, /review?type=…, /imports; a bar of the moves chart — a click in the
+ * left (in) or right (out) half of its month's column — /dashboard/moves?…, MovesPage). Cards stack on a phone. Committee workers
  * start at their committee, street staff at their street.
  */
 import { useMemo, useState } from 'react';
@@ -18,6 +19,7 @@ import { useLang, useNumber, useT } from '../../i18n/i18n';
 import { useSession, useUser } from '../../session/session';
 import { EChart } from './EChart';
 import { m } from './messages';
+import { movesLink } from './moves-link';
 
 type Dashboard = Schemas['Dashboard'];
 
@@ -343,7 +345,34 @@ function Charts({ d }: { d: Dashboard }) {
           {d.moves.every((x) => x.in === 0 && x.out === 0) ? (
             <Empty description={t('movesEmpty')} style={{ height: chartHeight - 40, paddingTop: 60 }} data-testid="moves-empty" />
           ) : (
-            <EChart label={t('moves')} testId="chart-moves" option={moves} height={chartHeight} />
+            <>
+              <EChart
+                label={t('moves')}
+                testId="chart-moves"
+                option={moves}
+                height={chartHeight}
+                onColumnClick={(e) => {
+                  const x = d.moves[e.dataIndex];
+                  if (x) void navigate(movesLink(code, x.month, e.side === 'left' ? 'in' : 'out', d.asOf));
+                }}
+              />
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('movesClickHint')}
+              </Typography.Text>
+              <Space wrap size={[6, 6]} data-testid="moves-links" style={{ display: 'flex', marginTop: 4 }}>
+                {d.moves
+                  .filter((x) => x.in + x.out > 0)
+                  .flatMap((x) =>
+                    (['in', 'out'] as const)
+                      .filter((dir) => x[dir] > 0)
+                      .map((dir) => (
+                        <Link key={`${x.month}-${dir}`} to={movesLink(code, x.month, dir, d.asOf)} data-testid={`moves-${x.month}-${dir}`}>
+                          <Tag color={dir === 'in' ? 'green' : 'orange'}>{`${x.month} ${dir === 'in' ? t('movesIn') : t('movesOut')} ${n(x[dir])}`}</Tag>
+                        </Link>
+                      )),
+                  )}
+              </Space>
+            </>
           )}
         </Card>
       </Col>
