@@ -51,9 +51,13 @@ export interface AppOptions {
   readonly reports?: ReportServices;
   /** Secure attribute of the session cookie (default true). */
   readonly cookieSecure?: boolean;
-  /** Requests per minute per token, session or address; 0 = no limit (default 6000). */
+  /** Requests per minute per token, session or address; 0 = no limit (default 6000). A negative or fractional number is refused. */
   readonly rateLimitPerMinute?: number;
-  /** Login attempts per minute per address (default 20). */
+  /**
+   * Login attempts (and second-factor and TOTP-confirmation attempts) per minute per address, a whole
+   * number of 1 or more (default 20). There is no "no limit" here: 0 — which would allow no login at
+   * all, unlike `rateLimitPerMinute: 0` — is refused when the app is built, as config.ts refuses it.
+   */
   readonly loginRateLimitPerMinute?: number;
   readonly logLevel?: LogLevel;
   readonly bodyLimitBytes?: number;
@@ -62,7 +66,19 @@ export interface AppOptions {
   readonly consoleDir?: string;
 }
 
+/** The rate limits of the options, checked: a RangeError naming the option for a value that would mean something else. */
+function rateLimitsOf(options: AppOptions): { perMinute: number; loginPerMinute: number } {
+  const perMinute = options.rateLimitPerMinute ?? 6000;
+  if (!Number.isInteger(perMinute) || perMinute < 0)
+    throw new RangeError(`rateLimitPerMinute must be a whole number of 0 (no limit) or more, not ${perMinute}`);
+  const loginPerMinute = options.loginRateLimitPerMinute ?? 20;
+  if (!Number.isInteger(loginPerMinute) || loginPerMinute < 1)
+    throw new RangeError(`loginRateLimitPerMinute must be a whole number of 1 or more (login attempts a minute per address; 0 would allow none), not ${loginPerMinute}`);
+  return { perMinute, loginPerMinute };
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { perMinute, loginPerMinute } = rateLimitsOf(options);
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
@@ -109,7 +125,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const securityHeaders = helmet();
   app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
   await app.register(cookie);
-  const perMinute = options.rateLimitPerMinute ?? 6000;
   // One bucket per token, per session, or per address: a busy department system does not starve the console.
   await app.register(rateLimit, {
     global: perMinute > 0,
@@ -132,7 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes(services), { prefix: API_PREFIX });
   await app.register(
     async (api) => {
-      await api.register(sessionRoutes({ access, cookieSecure: options.cookieSecure ?? true, loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? 20 }));
+      await api.register(sessionRoutes({ access, cookieSecure: options.cookieSecure ?? true, loginRateLimitPerMinute: loginPerMinute }));
       await api.register(idNumberRoutes(services));
       await api.register(standardRoutes(services));
       await api.register(areaRoutes(services));

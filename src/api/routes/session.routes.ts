@@ -31,6 +31,7 @@ export const sessionSchemas = [SessionView];
 export interface SessionRouteOptions {
   readonly access: AccessServices;
   readonly cookieSecure: boolean;
+  /** Attempts a minute per address at the login, second-factor and TOTP-confirmation routes: 1 or more (buildApp refuses less). */
   readonly loginRateLimitPerMinute: number;
 }
 
