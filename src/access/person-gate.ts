@@ -460,34 +460,12 @@ export class PersonGate {
     );
   }
 
-  /** The residences at a dwelling that the caller may see (the person in remit, and that kind of address readable). */
-  async residencesAt<R extends { readonly personId: string; readonly kind: 'registered' | 'actual' }>(
-    access: Access,
-    residences: readonly R[],
-    req: ReadRequest,
-  ): Promise<R[]> {
-    const out: R[] = [];
-    for (const r of residences) {
-      const view = await this.deps.persons.get(r.personId, undefined, { masked: true }).catch(() => undefined);
-      if (view && access.readable(await this.subjectOf(view)).has(RESIDENCE_ELEMENT[r.kind])) out.push(r);
-    }
-    if (out.length > 0) {
-      await this.record(access, {
-        action: 'dwelling.read',
-        personIds: [...new Set(out.map((r) => r.personId))],
-        elementIds: [...new Set(out.map((r) => RESIDENCE_ELEMENT[r.kind]))].sort(),
-        result: 'ok',
-        requestId: req.requestId,
-      });
-    }
-    return out;
-  }
-
   /**
-   * A dwelling's read: its residences the caller may see (as residencesAt) and its rental
-   * registrations — every one listed, the tenant named only when the caller may read the tenant's
-   * actual address, the landlord's name masked (王**) unless unmasking is asked and the remit
-   * unmasks names for that tenant — audited together as one dwelling.read entry.
+   * A dwelling's read: its residences the caller may see (the person in remit, and that kind of
+   * address readable) and its rental registrations — every one listed, the tenant named only when
+   * the caller may read the tenant's actual address, the landlord's name masked (王**) unless
+   * unmasking is asked and the remit unmasks names for that tenant — audited together as one
+   * dwelling.read entry.
    */
   async dwellingRead<R extends { readonly personId: string; readonly kind: 'registered' | 'actual' }, L extends { readonly personId: string; readonly landlordName: string | null }>(
     access: Access,

@@ -3,10 +3,25 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.ts';
 import type { PersonGate } from '../../access/person-gate.ts';
+import type { RentalRegistration } from '../../domain/registry/rental.ts';
 import { accessOf } from '../auth.ts';
 import { IsoDate, Page, errors, paged } from '../schemas/common.schema.ts';
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/** A rental registration as answered, cut and masked by the gate (the batch that wrote it stays inside). */
+const rentalAnswer = (r: Omit<RentalRegistration, 'personId'> & { readonly personId: string | null; readonly landlordNameMasked: boolean }) => ({
+  id: r.id,
+  dwellingId: r.dwellingId,
+  personId: r.personId,
+  registrationNumber: r.registrationNumber,
+  landlordName: r.landlordName,
+  landlordNameMasked: r.landlordNameMasked,
+  startDate: r.startDate,
+  endDate: r.endDate,
+  sourceId: r.sourceId,
+  endedOn: r.endedOn,
+});
 
 export function housingRoutes(services: Services, gate: PersonGate): FastifyPluginAsyncTypebox {
   const { housing } = services;
@@ -98,26 +113,14 @@ export function housingRoutes(services: Services, gate: PersonGate): FastifyPlug
         const rentals = [...d.rentals, ...d.pastRentals];
         const cut = await gate.dwellingRead(accessOf(req), [...d.residences, ...d.pastResidences], rentals, { requestId: req.id, unmask: req.query.unmask === true });
         const visible = new Set(cut.residences);
-        const answer = (r: (typeof cut.rentals)[number]) => ({
-          id: r.id,
-          dwellingId: r.dwellingId,
-          personId: r.personId,
-          registrationNumber: r.registrationNumber,
-          landlordName: r.landlordName,
-          landlordNameMasked: r.landlordNameMasked,
-          startDate: r.startDate,
-          endDate: r.endDate,
-          sourceId: r.sourceId,
-          endedOn: r.endedOn,
-        });
         return {
           dwelling: d.dwelling,
           households: d.households,
           residences: d.residences.filter((r) => visible.has(r)),
           pastResidences: d.pastResidences.filter((r) => visible.has(r)),
           // The cut keeps the order given: those in force first.
-          rentals: cut.rentals.slice(0, d.rentals.length).map(answer),
-          pastRentals: cut.rentals.slice(d.rentals.length).map(answer),
+          rentals: cut.rentals.slice(0, d.rentals.length).map(rentalAnswer),
+          pastRentals: cut.rentals.slice(d.rentals.length).map(rentalAnswer),
         };
       },
     });
@@ -134,18 +137,7 @@ export function housingRoutes(services: Services, gate: PersonGate): FastifyPlug
         response: { 200: Type.Array(Type.Ref('RentalRegistration')), ...errors(404) },
       },
       handler: async (req) =>
-        (await gate.rentalsOf(accessOf(req), req.params.id, (id) => housing.rentalsOf(id), { requestId: req.id, unmask: req.query.unmask === true })).map((r) => ({
-          id: r.id,
-          dwellingId: r.dwellingId,
-          personId: r.personId,
-          registrationNumber: r.registrationNumber,
-          landlordName: r.landlordName,
-          landlordNameMasked: r.landlordNameMasked,
-          startDate: r.startDate,
-          endDate: r.endDate,
-          sourceId: r.sourceId,
-          endedOn: r.endedOn,
-        })),
+        (await gate.rentalsOf(accessOf(req), req.params.id, (id) => housing.rentalsOf(id), { requestId: req.id, unmask: req.query.unmask === true })).map(rentalAnswer),
     });
 
     app.patch('/dwellings/:id', {
