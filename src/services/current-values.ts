@@ -44,8 +44,6 @@ export interface RecomputeResult {
   readonly conflictsOpened: number;
 }
 
-const pairKey = (personId: string, elementId: string): string => `${personId}\u0000${elementId}`;
-
 /** Above any stored observation id: pending observations are stored after the ones read. */
 const PENDING_SEQ = 2 ** 52;
 
@@ -80,27 +78,51 @@ function conflictDetail(owner: { sourceId: string | null; value: string }, d: { 
   return JSON.stringify({ ownerSourceId: owner.sourceId ?? undefined, ownerValue: owner.value, sourceId: d.sourceId, value: d.value ?? '', observedAt: d.observedAt });
 }
 
+/** A pair being decided: its news, and what is stored about it. */
+interface PairState {
+  readonly pair: PersonElement;
+  readonly news: PendingObservation[];
+  stored?: StoredCurrent;
+  open?: { id: string; sourceId: string; detail: string }[];
+  /** Every stored report is read for it (it is neither a new person's nor simple). */
+  full?: boolean;
+  reports?: Reported[];
+}
+
+const NO_NEWS: readonly PendingObservation[] = [];
+const NO_OPEN: readonly { id: string; sourceId: string; detail: string }[] = [];
+
 export async function recomputeCurrent(repos: Repositories, pairs: readonly PersonElement[], batchId: string | null = null, options: RecomputeOptions = {}): Promise<RecomputeResult> {
   if (pairs.length === 0) return { conflictsOpened: 0 };
-  // Each pair once (a chunk passes its pending observations as the pairs: their keys are made once), with its pending observations.
-  const unique = new Map<string, PersonElement>();
-  const pendingByKey = new Map<string, PendingObservation[]>();
-  const pairsArePending = pairs === options.pending;
-  for (const o of options.pending ?? []) {
-    const k = pairKey(o.personId, o.elementId);
-    const list = pendingByKey.get(k);
-    if (list) list.push(o);
-    else {
-      pendingByKey.set(k, [o]);
-      if (pairsArePending) unique.set(k, o);
+  // Each pair once, in the order first named, with its pending observations: found by person, then
+  // element (a chunk's hundreds of thousands of pairs need no key strings made and hashed per read row).
+  const byPerson = new Map<string, Map<string, PairState>>();
+  const states: PairState[] = [];
+  const stateOf = (personId: string, elementId: string): PairState | undefined => byPerson.get(personId)?.get(elementId);
+  const add = (p: PersonElement, news: PendingObservation[]): PairState => {
+    let m = byPerson.get(p.personId);
+    if (!m) byPerson.set(p.personId, (m = new Map()));
+    const state: PairState = { pair: p, news };
+    m.set(p.elementId, state);
+    states.push(state);
+    return state;
+  };
+  if (pairs === options.pending) {
+    // A chunk passes its pending observations as the pairs.
+    for (const o of pairs as readonly PendingObservation[]) {
+      const state = stateOf(o.personId, o.elementId);
+      if (state) state.news.push(o);
+      else add(o, [o]);
     }
+  } else {
+    for (const p of pairs) if (!stateOf(p.personId, p.elementId)) add(p, []);
+    for (const o of options.pending ?? []) stateOf(o.personId, o.elementId)?.news.push(o);
   }
-  if (!pairsArePending) for (const p of pairs) unique.set(pairKey(p.personId, p.elementId), p);
   const fresh = options.newPersons;
   const storedPersons = new Set<string>();
   const elementSet = new Set<string>();
   const storedPairs: PersonElement[] = [];
-  for (const p of unique.values()) {
+  for (const { pair: p } of states) {
     elementSet.add(p.elementId);
     if (fresh?.has(p.personId)) continue;
     storedPersons.add(p.personId);
@@ -111,54 +133,58 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
   const owners = await repos.sources.owners([...elementSet]);
   const currents = await repos.ingest.currentValues(storedPairs);
   const open = await repos.ingest.openConflicts([...storedPersons]);
-  const before = new Map<string, StoredCurrent>();
-  for (const c of currents) before.set(pairKey(c.personId, c.elementId), c);
-  const openByKey = new Map<string, { id: string; sourceId: string; detail: string }[]>();
+  for (const c of currents) {
+    const state = stateOf(c.personId, c.elementId);
+    if (state) state.stored = c;
+  }
   for (const c of open) {
-    const k = pairKey(c.personId, c.elementId);
-    if (!unique.has(k)) continue;
-    const list = openByKey.get(k) ?? [];
-    list.push(c);
-    openByKey.set(k, list);
+    const state = stateOf(c.personId, c.elementId);
+    if (!state) continue;
+    (state.open ??= []).push(c);
   }
 
   // Pairs that need every stored report: all but new persons' and the simple ones.
   const full: PersonElement[] = [];
-  const needsAll = new Set<string>();
-  for (const [k, p] of unique) {
-    if (fresh?.has(p.personId) || isSimple(pendingByKey.get(k) ?? [], owners.get(p.elementId) ?? none, before.get(k))) continue;
+  for (const state of states) {
+    const p = state.pair;
+    if (fresh?.has(p.personId) || isSimple(state.news, owners.get(p.elementId) ?? none, state.stored)) continue;
+    state.full = true;
     full.push(p);
-    needsAll.add(k);
   }
   const reports = await repos.ingest.reportsOf(full);
-  const grouped = new Map<string, Reported[]>();
   for (const r of reports) {
-    const k = pairKey(r.personId, r.elementId);
-    if (!needsAll.has(k)) continue;
-    const list = grouped.get(k);
-    if (list) list.push(r);
-    else grouped.set(k, [r]);
+    const state = stateOf(r.personId, r.elementId);
+    if (!state?.full) continue;
+    (state.reports ??= []).push(r);
   }
 
   const writes: CurrentWrite[] = [];
+  /** The value each write replaces (null: none), in the order of `writes`. */
+  const replaced: (string | null)[] = [];
   const cleared: PersonElement[] = [];
+  const clearedValues: string[] = [];
   const newItems: { id: string; kind: string; personId: string; elementId: string; sourceId: string; detail: string; batchId: string | null }[] = [];
   const superseded: string[] = [];
-  for (const [k, pair] of unique) {
+  for (const state of states) {
+    const pair = state.pair;
     const ownerIds = owners.get(pair.elementId) ?? none;
-    const news = pendingByKey.get(k) ?? [];
-    const stored = before.get(k);
-    const existing = openByKey.get(k) ?? [];
-    if (needsAll.has(k) || !isSimple(news, ownerIds, stored)) {
+    const news = state.news.length > 0 ? state.news : NO_NEWS;
+    const stored = state.stored;
+    const existing = state.open ?? NO_OPEN;
+    if (state.full || !isSimple(news, ownerIds, stored)) {
       let seq = PENDING_SEQ;
-      const all = [...(grouped.get(k) ?? []), ...news.map((o) => ({ sourceId: o.sourceId, value: o.value, observedAt: o.observedAt, recordedAt: o.recordedAt, seq: seq++ }))];
+      const all = [...(state.reports ?? []), ...news.map((o) => ({ sourceId: o.sourceId, value: o.value, observedAt: o.observedAt, recordedAt: o.recordedAt, seq: seq++ }))];
       const result = survive(all, ownerIds);
       if (result.current) {
         const c = result.current;
         const w = { personId: pair.personId, elementId: pair.elementId, value: c.value, sourceId: c.sourceId, observedAt: c.observedAt, recordedAt: c.recordedAt, status: c.status };
-        if (!sameCurrent(stored, w)) writes.push(w);
+        if (!sameCurrent(stored, w)) {
+          writes.push(w);
+          replaced.push(stored?.value ?? null);
+        }
       } else if (stored) {
         cleared.push(pair);
+        clearedValues.push(stored.value);
       }
       const stillOpen = new Set<string>();
       for (const d of result.conflicts) {
@@ -177,6 +203,7 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
     const [n] = news;
     if (ownerIds.has(n.sourceId)) {
       writes.push({ personId: pair.personId, elementId: pair.elementId, value: n.value ?? '', sourceId: n.sourceId, observedAt: n.observedAt, recordedAt: n.recordedAt, status: 'owner' });
+      replaced.push(stored?.value ?? null);
       superseded.push(...existing.map((e) => e.id));
     } else if (stored?.status === 'owner') {
       const detail = n.value !== stored.value ? conflictDetail(stored, n) : undefined;
@@ -186,15 +213,16 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
       }
     } else if (!stored || newsIsNewer(n, stored)) {
       writes.push({ personId: pair.personId, elementId: pair.elementId, value: n.value ?? '', sourceId: n.sourceId, observedAt: n.observedAt, recordedAt: n.recordedAt, status: 'unconfirmed' });
+      replaced.push(stored?.value ?? null);
     }
   }
   await repos.ingest.replaceCurrent(cleared, writes);
   const events = options.events ?? new ChangeEvents(options.cause ?? (batchId !== null ? { kind: 'import', batchId } : { kind: 'system' }));
-  for (const w of writes) {
-    const old = before.get(pairKey(w.personId, w.elementId))?.value ?? null;
+  writes.forEach((w, i) => {
+    const old = replaced[i] ?? null;
     if (old !== w.value) events.element(w.personId, { element: w.elementId, old, new: w.value, source: w.sourceId });
-  }
-  for (const c of cleared) events.element(c.personId, { element: c.elementId, old: before.get(pairKey(c.personId, c.elementId))?.value ?? null, new: null, source: null });
+  });
+  cleared.forEach((c, i) => events.element(c.personId, { element: c.elementId, old: clearedValues[i] ?? null, new: null, source: null }));
   if (!options.events) await events.flush(repos);
   if (newItems.length > 0) await repos.ingest.insertReviewItems(newItems);
   if (superseded.length > 0) await repos.ingest.resolveReviewItems(superseded, 'superseded');
