@@ -489,13 +489,16 @@ export class ReportRepository {
     if (personIds.length === 0 || elementIds.length === 0) return { values: [], observations: [] };
     const marks = elementIds.map((_, i) => `@e${i}`).join(', ');
     const params = { asOf, ...elementParams(elementIds) };
-    const current = (
-      await this.query(
-        `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks}) and v.person_id in (${this.idList()})`,
-        params,
-        personIds,
-      )
-    ).map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) }));
+    // The persons drive the read (one look-up by person and element each): left to itself, SQLite walks the
+    // element index over the whole street and keeps the persons asked about — for each committee of a run.
+    const text = this.raw
+      ? `select v.person_id, v.element_id, v.value from json_each(@ids) ids cross join person_value v where v.person_id = ids.value and v.element_id in (${marks})`
+      : `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks}) and v.person_id in (${this.idList()})`;
+    const current = (await this.query(text, params, [...new Set(personIds)])).map((r) => ({
+      personId: str(r[0]),
+      elementId: str(r[1]),
+      value: str(r[2]),
+    }));
     if (values === 'current') return { values: current, observations: [] };
     if (await this.manyLater(asOf)) {
       const rows = await this.query(
