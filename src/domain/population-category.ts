@@ -103,6 +103,11 @@ export function residenceInForce<R extends Placed & { readonly kind: string; rea
   return best;
 }
 
+/** One result of each determined category, shared: a street's worth of persons need no object each. */
+const DETERMINED = Object.freeze(
+  Object.fromEntries(POPULATION_CATEGORIES.map((category) => [category, Object.freeze({ status: 'determined', category } as const)])),
+) as Readonly<Record<PopulationCategory, CategoryResult>>;
+
 export function populationCategory(input: CategoryInput): CategoryResult {
   const { homeArea, asOf } = input;
   const province = homeArea.slice(0, 2);
@@ -121,15 +126,15 @@ export function populationCategory(input: CategoryInput): CategoryResult {
     return { status: 'outside', reason: 'neither registered nor living here' };
   }
   if (!isWithin(actual.areaCode, homeArea)) {
-    if (registeredHere) return { status: 'determined', category: 'REGISTERED_ABSENT' };
+    if (registeredHere) return DETERMINED.REGISTERED_ABSENT;
     return { status: 'outside', reason: 'neither registered nor living here' };
   }
   // Nationality does not lapse with a document: an expired passport still says who its holder is.
-  if (isNonMainland(input.identifiers)) return { status: 'determined', category: 'FROM_ABROAD' };
+  if (isNonMainland(input.identifiers)) return DETERMINED.FROM_ABROAD;
   if (registered === undefined) {
     return { status: 'undetermined', reason: 'lives here, but no household registration is recorded' };
   }
-  if (registeredHere) return { status: 'determined', category: 'RESIDENT_REGISTERED' };
-  if (registered.areaCode.startsWith(province)) return { status: 'determined', category: 'RESIDENT_REGISTERED_ELSEWHERE_LOCAL' };
-  return { status: 'determined', category: 'FROM_OTHER_PROVINCE' };
+  if (registeredHere) return DETERMINED.RESIDENT_REGISTERED;
+  if (registered.areaCode.startsWith(province)) return DETERMINED.RESIDENT_REGISTERED_ELSEWHERE_LOCAL;
+  return DETERMINED.FROM_OTHER_PROVINCE;
 }

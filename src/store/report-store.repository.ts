@@ -230,11 +230,11 @@ export class ReportStoreRepository {
       .execute();
   }
 
-  /** The latest kept run of a definition for an area and reference date (with its result). */
-  async latestRun(definitionId: string, areaCode: string, asOf: string): Promise<RunWithResult | undefined> {
+  /** The latest kept run of a definition for an area and reference date (without its result and persons: `runResult`). */
+  async latestRun(definitionId: string, areaCode: string, asOf: string): Promise<RunRecord | undefined> {
     const r = await this.db
       .selectFrom('report_run')
-      .selectAll()
+      .select([...RUN_COLUMNS])
       .where('definition_id', '=', definitionId)
       .where('area_code', '=', areaCode)
       .where('as_of', '=', asOf)
@@ -242,7 +242,12 @@ export class ReportStoreRepository {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return r && { ...runOf(r), result: r.result, personIds: JSON.parse(r.person_ids) as string[] };
+    return r && runOf(r);
+  }
+
+  /** The result (JSON) of a kept run. */
+  async runResult(id: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('report_run').select('result').where('id', '=', id).executeTakeFirst())?.result;
   }
 
   async findRun(id: string): Promise<RunWithResult | undefined> {

@@ -73,6 +73,8 @@ export interface ReportObservationRow {
 export interface ReportRows {
   readonly personIds: readonly string[];
   readonly residences: readonly ReportResidenceRow[];
+  /** The same residences by person, in the order of `personIds`, when the read gathered them so (the whole street). */
+  readonly residencesByPerson?: readonly (readonly ReportResidenceRow[])[];
   readonly identifiers: readonly ReportIdentifierRow[];
   readonly memberships: readonly ReportMembershipRow[];
   readonly dwellings: readonly ReportDwellingRow[];
@@ -126,9 +128,11 @@ function statements(
     persons: whole
       ? `select p.id from person p where p.merged_into is not null`
       : `select p.id from person p where p.merged_into is null and p.id in (${area})`,
-    // One row per distinct fact: several sources often report the same residence.
+    // One row per distinct fact: several sources often report the same residence. Exactly the columns of the index
+    // residence_facts (migration 0011), person first: read from the index alone, without a sort for DISTINCT, and
+    // each person's rows together (the whole street orders them so on every backend; toRows relies on it there).
     // Without address texts (detailsOf reads them for the persons a roster shows).
-    residences: `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, null, r.valid_from, r.valid_to from residence r where ${inForce('r')}${of('r.person_id')}`,
+    residences: `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, r.valid_from, r.valid_to from residence r where ${inForce('r')}${of('r.person_id')}${whole ? ' order by r.person_id' : ''}`,
     // Only the documents of persons who hold one other than a citizen ID (enough to tell 境外 from the rest; numbers left out).
     identifiers: `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, '' from identifier i where i.person_id in (select x.person_id from identifier x where x.type <> 'CN_ID'${of('x.person_id')})`,
     memberships: o.memberships
@@ -190,20 +194,77 @@ const identifierOf = (r: Row): ReportIdentifierRow => ({
   number: str(r[5] ?? ''),
 });
 
+/** A residence row of the area read (the columns of `residences` in statements: no address text). */
+const factOf = (r: Row): ReportResidenceRow => ({
+  personId: str(r[0]),
+  kind: str(r[1]),
+  areaCode: str(r[2]),
+  dwellingId: strOrNull(r[3]),
+  addressText: null,
+  validFrom: strOrNull(r[4]),
+  validTo: strOrNull(r[5]),
+});
+
+/**
+ * The persons of a whole-street read and their residences, in one pass over rows that come each
+ * person's together (ordered by person), fed one at a time (`add`) so that no row outlives its
+ * turn: a person is of the area when one of their residences in force is, unless merged away.
+ */
+class StreetResidences {
+  readonly personIds: string[] = [];
+  readonly residences: ReportResidenceRow[] = [];
+  readonly residencesByPerson: ReportResidenceRow[][] = [];
+  private person: string | undefined;
+  private rows: ReportResidenceRow[] = [];
+  private here = false;
+
+  constructor(
+    private readonly areaPrefix: string,
+    private readonly merged: ReadonlySet<string>,
+  ) {}
+
+  add(r: Row): void {
+    const fact = factOf(r);
+    if (fact.personId !== this.person) {
+      this.close();
+      this.person = fact.personId;
+    }
+    this.rows.push(fact);
+    if (!this.here && fact.areaCode.startsWith(this.areaPrefix)) this.here = true;
+  }
+
+  /** Ends the rows of the person read last. */
+  close(): void {
+    if (this.person !== undefined && this.here && !this.merged.has(this.person)) {
+      this.personIds.push(this.person);
+      this.residencesByPerson.push(this.rows);
+      for (const f of this.rows) this.residences.push(f);
+    }
+    this.person = undefined;
+    this.rows = [];
+    this.here = false;
+  }
+}
+
 /** Rows (arrays, in the column order of the statements) into the shapes the engine reads. */
-function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statements>) => Row[], historyRead = false): ReportRows {
+function toRows(
+  o: ReportReadOptions,
+  get: (name: keyof ReturnType<typeof statements>) => Row[],
+  historyRead = false,
+  /** A whole-street read: its persons and residences, gathered as the rows were read. */
+  street?: StreetResidences,
+): ReportRows {
   let personIds = get('persons').map((r) => str(r[0]));
-  const rawResidences = get('residences');
-  if (o.areaPrefix.length < 12 && !o.personIds) {
-    // Whole-street reads scan every residence: the persons with one in force in the area, but the merged-away.
-    const merged = new Set(personIds);
-    const here = new Set<string>();
-    for (const r of rawResidences) if (str(r[2]).startsWith(o.areaPrefix) && !merged.has(str(r[0]))) here.add(str(r[0]));
-    personIds = [...here];
+  let residences: ReportResidenceRow[];
+  if (street) ({ personIds, residences } = street);
+  else {
+    const chosen = new Set(personIds);
+    residences = get('residences')
+      .filter((r) => chosen.has(str(r[0])))
+      .map(factOf);
   }
   const known = new Set(personIds);
   const mine = (r: Row, i = 0): boolean => known.has(str(r[i]));
-  const residences = rawResidences.filter((r) => mine(r)).map(residenceOf);
   const identifiers = get('identifiers')
     .filter((r) => mine(r))
     .map(identifierOf);
@@ -233,7 +294,16 @@ function toRows(o: ReportReadOptions, get: (name: keyof ReturnType<typeof statem
         .filter((r) => mine(r))
         .map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) }));
   const observations = history ? toObservations(get('values').filter((r) => mine(r, 1))) : [];
-  return { personIds, residences, identifiers, memberships, dwellings, values, observations };
+  return {
+    personIds,
+    residences,
+    ...(street ? { residencesByPerson: street.residencesByPerson } : {}),
+    identifiers,
+    memberships,
+    dwellings,
+    values,
+    observations,
+  };
 }
 
 const pairKey = (personId: string, elementId: string): string => `${personId}\u0000${elementId}`;
@@ -268,8 +338,17 @@ export class ReportRepository {
     const sqls = statements(o, this.idList(), history ? 'history' : 'current');
     const params: Record<string, unknown> = parameters(o);
     const results = new Map<string, Row[]>();
-    for (const [name, text] of Object.entries(sqls)) if (text !== null) results.set(name, await this.query(text, params, o.personIds));
-    const rows = toRows(o, (name) => results.get(name) ?? [], history);
+    // A whole street scans every residence in force: the persons with one in the area, but the merged-away.
+    const whole = o.areaPrefix.length < 12 && !o.personIds;
+    for (const [name, text] of Object.entries(sqls))
+      if (text !== null && !(whole && name === 'residences')) results.set(name, await this.query(text, params, o.personIds));
+    let street: StreetResidences | undefined;
+    if (whole && sqls.residences !== null) {
+      const s = (street = new StreetResidences(o.areaPrefix, new Set((results.get('persons') ?? []).map((r) => str(r[0])))));
+      await this.each(sqls.residences, params, (r) => s.add(r));
+      s.close();
+    }
+    const rows = toRows(o, (name) => results.get(name) ?? [], history, street);
     if (o.values === 'current' || history) return rows;
     const known = new Set(rows.personIds);
     const later = (results.get('later') ?? []).filter((r) => known.has(str(r[0])));
@@ -304,6 +383,21 @@ export class ReportRepository {
       { asOf },
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Every row of a statement (no `@ids`) handed to `onRow` as it is read: on SQLite one row at a
+   * time, so that rows turned into other shapes die young instead of being held as a whole result.
+   */
+  private async each(text: string, params: Readonly<Record<string, unknown>>, onRow: (row: Row) => void): Promise<void> {
+    const raw = this.raw;
+    if (raw && !this.db.isTransaction) {
+      return this.db.connection().execute(() => {
+        for (const r of raw.prepare(text).raw(true).iterate(params)) onRow(r as Row);
+        return Promise.resolve();
+      });
+    }
+    for (const r of await this.query(text, params)) onRow(r);
   }
 
   /** A list of person ids bound as `@ids`: JSON on SQLite, an array on PostgreSQL. */
@@ -455,13 +549,16 @@ export class ReportRepository {
     if (personIds.length === 0 || elementIds.length === 0) return { values: [], observations: [] };
     const marks = elementIds.map((_, i) => `@e${i}`).join(', ');
     const params = { asOf, ...elementParams(elementIds) };
-    const current = (
-      await this.query(
-        `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks}) and v.person_id in (${this.idList()})`,
-        params,
-        personIds,
-      )
-    ).map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) }));
+    // The persons drive the read (one look-up by person and element each): left to itself, SQLite walks the
+    // element index over the whole street and keeps the persons asked about — for each committee of a run.
+    const text = this.raw
+      ? `select v.person_id, v.element_id, v.value from json_each(@ids) ids cross join person_value v where v.person_id = ids.value and v.element_id in (${marks})`
+      : `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks}) and v.person_id in (${this.idList()})`;
+    const current = (await this.query(text, params, [...new Set(personIds)])).map((r) => ({
+      personId: str(r[0]),
+      elementId: str(r[1]),
+      value: str(r[2]),
+    }));
     if (values === 'current') return { values: current, observations: [] };
     if (await this.manyLater(asOf)) {
       const rows = await this.query(

@@ -14,7 +14,7 @@ import {
 } from '../../domain/population-category.ts';
 import { survive, type Reported } from '../../domain/survivorship.ts';
 import { byPerson } from '../../domain/by-person.ts';
-import type { ReportRows, ReportDwellingRow, ReportIdentifierRow, ReportResidenceRow } from '../../store/report.repository.ts';
+import type { ReportRows, ReportDwellingRow, ReportIdentifierRow, ReportMembershipRow, ReportResidenceRow } from '../../store/report.repository.ts';
 
 export interface PersonFacts {
   readonly id: string;
@@ -68,15 +68,19 @@ export function personFacts(
   kinds: readonly KindDefinition[],
   owners: ReadonlyMap<string, ReadonlySet<string>>,
 ): PersonFacts[] {
-  const residences = byPerson(rows.residences);
+  // The whole street's read hands the residences over by person already; other reads are grouped here.
+  const grouped = rows.residencesByPerson;
+  const residences = grouped ? undefined : byPerson(rows.residences);
   const identifiers = byPerson(rows.identifiers);
   const memberships = byPerson(rows.memberships);
   const dwellings = new Map(rows.dwellings.map((d) => [d.id, d]));
   const values = valuesByPerson(rows, owners);
   const empty = new Map<string, string>();
-  return rows.personIds.map((id) => {
-    const res = residences.get(id) ?? [];
-    const ids = (identifiers.get(id) ?? []).filter((i) => i.validFrom === null || i.validFrom <= asOf);
+  const none: readonly never[] = [];
+  return rows.personIds.map((id, i) => {
+    const res = grouped?.[i] ?? residences?.get(id) ?? none;
+    const held = identifiers.get(id);
+    const ids = held ? held.filter((x) => x.validFrom === null || x.validFrom <= asOf) : none;
     const category = populationCategory({
       homeArea,
       asOf,
@@ -88,14 +92,15 @@ export function personFacts(
     const actual = residenceInForce(res, 'actual', asOf);
     const placing = category.status === 'determined' && category.category === 'REGISTERED_ABSENT' ? registered : actual;
     const v = values.get(id) ?? empty;
-    const m = (memberships.get(id) ?? [])
-      .filter((x) => validOn(x, asOf))
-      .sort((a, b) => (b.validFrom ?? '').localeCompare(a.validFrom ?? ''))[0];
+    // The household membership in force that began last.
+    let m: ReportMembershipRow | undefined;
+    for (const x of memberships.get(id) ?? none)
+      if (validOn(x, asOf) && (m === undefined || (x.validFrom ?? '').localeCompare(m.validFrom ?? '') > 0)) m = x;
     return {
       id,
       values: v,
       category,
-      kinds: kindsOf(kinds, { values: v, asOf }),
+      kinds: kinds.length === 0 ? none : kindsOf(kinds, { values: v, asOf }),
       registered,
       actual,
       placing,

@@ -226,8 +226,9 @@ export class ReportService {
       const { result } = output;
       const hash = contentHash(result);
       const previous = await repo.latestRun(def.id, result.area.code, req.asOf);
-      const changes =
-        previous && previous.contentHash !== hash ? compareResults(JSON.parse(previous.result) as ReportResult, result) : null;
+      // The kept result is read only when it differs (a street's run keeps megabytes).
+      const before = previous && previous.contentHash !== hash ? await repo.runResult(previous.id) : undefined;
+      const changes = before === undefined ? null : compareResults(JSON.parse(before) as ReportResult, result);
       const run: RunRecord = {
         id: newId(),
         definitionId: def.id,
