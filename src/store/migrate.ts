@@ -11,7 +11,7 @@ import { reports } from './migrations/0006-reports.ts';
 import { observationValidTime } from './migrations/0007-observation-valid-time.ts';
 import { auditBulkPersons } from './migrations/0008-audit-bulk-persons.ts';
 import { rentalRegistrations } from './migrations/0009-rental-registrations.ts';
-import { coveringIndexes } from './migrations/0011-covering-indexes.ts';
+import { coveringIndexes } from './migrations/0010-covering-indexes.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -24,7 +24,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007-observation-valid-time': observationValidTime(),
     '0008-audit-bulk-persons': auditBulkPersons(dialect),
     '0009-rental-registrations': rentalRegistrations(dialect),
-    '0011-covering-indexes': coveringIndexes(),
+    '0010-covering-indexes': coveringIndexes(),
   };
 }
 

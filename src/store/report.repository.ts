@@ -129,7 +129,7 @@ function statements(
       ? `select p.id from person p where p.merged_into is not null`
       : `select p.id from person p where p.merged_into is null and p.id in (${area})`,
     // One row per distinct fact: several sources often report the same residence. Exactly the columns of the index
-    // residence_facts (migration 0011), person first: read from the index alone, without a sort for DISTINCT, and
+    // residence_facts (migration 0010), person first: read from the index alone, without a sort for DISTINCT, and
     // each person's rows together (the whole street orders them so on every backend; toRows relies on it there).
     // Without address texts (detailsOf reads them for the persons a roster shows).
     residences: `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, r.valid_from, r.valid_to from residence r where ${inForce('r')}${of('r.person_id')}${whole ? ' order by r.person_id' : ''}`,
