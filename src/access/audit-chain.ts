@@ -9,7 +9,7 @@
  * entry's hash (64 zeros before the first). Changing, removing, inserting or reordering an entry
  * breaks the chain at that point; the verifier names the first broken link. Pure.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 
 export const AUDIT_RESULTS = ['ok', 'denied', 'not-found', 'error'] as const;
 export type AuditResult = (typeof AUDIT_RESULTS)[number];
@@ -55,10 +55,16 @@ export function canonicalForm(e: Omit<AuditEntry, 'hash'>): string {
 }
 
 export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(canonicalForm(e), 'utf8').digest('hex');
+  // crypto.hash: one call, no Hash object (a quarter of createHash's cost for a string this short).
+  return digest('sha256', canonicalForm(e), 'hex');
 }
 
-const sortedUnique = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
+/** The ids sorted and without duplicates; a list already so (a read names one person, its elements in order) is taken as it is. */
+function sortedUnique(xs: readonly string[]): readonly string[] {
+  let ordered = true;
+  for (let i = 1; i < xs.length && ordered; i++) ordered = (xs[i - 1] as string) < (xs[i] as string);
+  return ordered ? xs : [...new Set(xs)].sort();
+}
 
 /** Problems with an entry before it is appended; empty = fine. */
 export function entryProblems(e: AuditEntryInput): string[] {
@@ -82,7 +88,7 @@ export function sealEntries(inputs: readonly AuditEntryInput[], head: ChainHead,
   const out: AuditEntry[] = [];
   let prev = head;
   for (const e of inputs) {
-    const body = {
+    const sealed = {
       seq: prev.seq + 1,
       at: e.at ?? now,
       actor: e.actor,
@@ -96,8 +102,9 @@ export function sealEntries(inputs: readonly AuditEntryInput[], head: ChainHead,
       requestId: e.requestId,
       detail: e.detail ?? null,
       prevHash: prev.hash,
+      hash: '', // set below: the hash covers every field but itself
     };
-    const sealed = { ...body, hash: entryHash(body) };
+    sealed.hash = entryHash(sealed);
     out.push(sealed);
     prev = sealed;
   }
