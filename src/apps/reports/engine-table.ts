@@ -31,12 +31,8 @@ interface Agg {
 /** A person's slots without repeats (two slots at most cannot repeat: the total and one key). */
 const distinct = (slots: string[]): string[] => (slots.length <= 2 ? slots : [...new Set(slots)]);
 
-/** The slots of one person along one axis (one or two nested dimensions; none = only the total); empty = not in the table. */
-function slotsOf(dims: readonly ResolvedDimension[], p: PersonFacts): string[] | undefined {
-  const [d1, d2] = dims;
-  if (!d1) return [TOTAL];
-  const k1 = d1.keysOf(p);
-  if (k1.length === 0) return undefined;
+/** The slots of one axis for a person's keys along its dimensions (one or two nested; none = only the total). */
+function slotsFrom(d1: ResolvedDimension, k1: readonly string[], d2: ResolvedDimension | undefined, k2: readonly string[]): string[] {
   const out: string[] = [TOTAL];
   const subs = (d: ResolvedDimension, keys: readonly string[]): string[] =>
     d.subtotals.filter((s) => keys.some((k) => s.of.has(k))).map((s) => s.key);
@@ -45,8 +41,6 @@ function slotsOf(dims: readonly ResolvedDimension[], p: PersonFacts): string[] |
     out.push(...k1);
     return out;
   }
-  const k2 = d2.keysOf(p);
-  if (k2.length === 0) return undefined;
   const s2 = subs(d2, k2);
   for (const a of k1) {
     out.push(a);
@@ -54,6 +48,25 @@ function slotsOf(dims: readonly ResolvedDimension[], p: PersonFacts): string[] |
     for (const b of s2) out.push(`${a}${SEP}${b}`);
   }
   return out;
+}
+
+const TOTAL_ONLY: readonly string[] = [TOTAL];
+
+/**
+ * The distinct slots of one person along one axis; undefined = not in the table. Persons with the same
+ * keys share one array (made once, kept in `seen`), so the table can count them together.
+ */
+function slotsOf(dims: readonly ResolvedDimension[], p: PersonFacts, seen: Map<string, readonly string[]>): readonly string[] | undefined {
+  const [d1, d2] = dims;
+  if (!d1) return TOTAL_ONLY;
+  const k1 = d1.keysOf(p);
+  if (k1.length === 0) return undefined;
+  const k2 = d2 ? d2.keysOf(p) : [];
+  if (d2 && k2.length === 0) return undefined;
+  const key = d2 ? `${k1.join('\u0002')}\u0001${k2.join('\u0002')}` : k1.join('\u0002');
+  let slots = seen.get(key);
+  if (!slots) seen.set(key, (slots = distinct(slotsFrom(d1, k1, d2, k2))));
+  return slots;
 }
 
 interface ColumnNode {
@@ -119,25 +132,37 @@ export function buildTable(
   const counted: string[] = [];
   const wantHouseholds = spec.measures.includes('households');
   const wantDwellings = spec.measures.includes('dwellings');
+  const cell = (r: string, c: string): Agg => {
+    let row = aggs.get(r);
+    if (!row) aggs.set(r, (row = new Map()));
+    let a = row.get(c);
+    if (!a) row.set(c, (a = { persons: 0, households: new Set(), dwellings: new Set() }));
+    return a;
+  };
+  const rowSeen = new Map<string, readonly string[]>();
+  const colSeen = new Map<string, readonly string[]>();
+  // Persons counted only (no households or dwellings to tell apart): counted by their pair of slot lists, spread once.
+  const byPair = new Map<readonly string[], Map<readonly string[], number>>();
   for (const p of persons) {
-    const r0 = slotsOf(rowDims, p);
-    const c0 = slotsOf(colDims, p);
-    if (!r0 || !c0) continue;
-    const rs = distinct(r0);
-    const cs = distinct(c0);
+    const rs = slotsOf(rowDims, p, rowSeen);
+    const cs = slotsOf(colDims, p, colSeen);
+    if (!rs || !cs) continue;
     counted.push(p.id);
-    for (const r of rs) {
-      let row = aggs.get(r);
-      if (!row) aggs.set(r, (row = new Map()));
+    if (!wantHouseholds && !wantDwellings) {
+      let m = byPair.get(rs);
+      if (!m) byPair.set(rs, (m = new Map()));
+      m.set(cs, (m.get(cs) ?? 0) + 1);
+      continue;
+    }
+    for (const r of rs)
       for (const c of cs) {
-        let a = row.get(c);
-        if (!a) row.set(c, (a = { persons: 0, households: new Set(), dwellings: new Set() }));
+        const a = cell(r, c);
         a.persons++;
         if (wantHouseholds && p.householdId) a.households.add(p.householdId);
         if (wantDwellings && p.dwelling) a.dwellings.add(p.dwelling.id);
       }
-    }
   }
+  for (const [rs, m] of byPair) for (const [cs, n] of m) for (const r of rs) for (const c of cs) cell(r, c).persons += n;
 
   // Columns and header.
   const tree = columnTree(colDims, spec);
