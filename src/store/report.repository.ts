@@ -277,8 +277,11 @@ function toRows(
       validFrom: strOrNull(r[3]),
       validTo: strOrNull(r[4]),
     }));
-  const dwellingIds = new Set(residences.flatMap((r) => (r.dwellingId ? [r.dwellingId] : [])));
-  const dwellings = get('dwellings')
+  const dwellingRows = get('dwellings');
+  // The dwellings the persons' residences name (only when dwellings were read: a street's residences are many).
+  const dwellingIds = new Set<string>();
+  if (dwellingRows.length > 0) for (const r of residences) if (r.dwellingId) dwellingIds.add(r.dwellingId);
+  const dwellings = dwellingRows
     .filter((r) => dwellingIds.has(str(r[0])))
     .map((r) => ({
       id: str(r[0]),
