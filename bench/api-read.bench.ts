@@ -124,9 +124,9 @@ try {
         );
       await load('2'); // warm-up
       const before = access.audit.commits;
-      const [main0, all0] = [threadCpuMs(), processCpuMs()];
+      const [main0, all0, writer0] = [threadCpuMs(), processCpuMs(), await access.audit.writerStats()];
       const out = await load(seconds);
-      const [main1, all1] = [threadCpuMs(), processCpuMs()];
+      const [main1, all1, writer1] = [threadCpuMs(), processCpuMs(), await access.audit.writerStats()];
       await app.close();
       const after = access.audit.commits;
       const line = out.stdout.trim().split('\n').pop() ?? '';
@@ -136,11 +136,16 @@ try {
       const mainUs = main0 === undefined || main1 === undefined ? null : Math.round(((main1 - main0) * 1000) / r.total);
       const otherUs = mainUs === null ? null : Math.round(((all1 - all0) * 1000) / r.total) - mainUs;
       const flushes = after.writes - before.writes;
+      const perRequest = (a: number | null, b: number | null): string =>
+        a === null || b === null ? '?' : String(Math.round(((b - a) * 1000) / r.total));
       console.log(
         `round ${round}, ${v.name}: ${Math.round(r.reqPerS)} requests/s; server CPU per request: main thread ${mainUs ?? '?'} µs, other threads ${otherUs ?? '?'} µs` +
           (v.gate
             ? ''
-            : `; ${after.entries - before.entries} audit entries in ${flushes} group commits (window ${windowMs} ms, writer thread ${auditThread})`),
+            : `; ${after.entries - before.entries} audit entries in ${flushes} group commits (window ${windowMs} ms, writer thread ${auditThread})`) +
+          (v.gate || !writer0 || !writer1
+            ? ''
+            : `; writer thread CPU ${perRequest(writer0.cpuMs, writer1.cpuMs)} µs per request (kernel ${perRequest(writer0.systemMs, writer1.systemMs)}), ${Math.round(((writer1.commitMs - writer0.commitMs) * 1000) / Math.max(1, writer1.commits - writer0.commits))} µs per commit`),
       );
       runs.push({ name: v.name, round, reqPerS: r.reqPerS, p50Ms: r.p50Ms, p99Ms: r.p99Ms, non2xx: r.non2xx });
     }

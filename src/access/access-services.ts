@@ -10,7 +10,7 @@ import { loadDepartments, loadElements } from '../reference/catalogue-loader.ts'
 import { loadKinds } from '../reference/kind-loader.ts';
 import { AccessRepository } from '../store/access.repository.ts';
 import { createAuditStore } from '../store/audit.repository.ts';
-import { AuditService, type AuditSettings } from './audit.service.ts';
+import { AuditService, DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './audit.service.ts';
 import { ThreadAuditWriter } from './audit-writer.ts';
 import { IdentityService } from './identity.service.ts';
 import type { IdentityPolicy } from './identity-policy.ts';
@@ -57,7 +57,7 @@ export function createAccessServices(store: Pick<Store, 'db'> & Partial<Pick<Sto
     }),
     audit: new AuditService({
       store: createAuditStore(store),
-      ...(store.sqlite && !store.sqlite.memory && o.auditThread === true ? { writer: new ThreadAuditWriter(store.sqlite.name) } : {}),
+      ...(store.sqlite && !store.sqlite.memory && o.auditThread === true ? { writer: new ThreadAuditWriter(store.sqlite.name, { ...DEFAULT_AUDIT_SETTINGS, ...o.audit }) } : {}),
       ...(o.audit === undefined ? {} : { settings: o.audit }),
       ...clock,
     }),

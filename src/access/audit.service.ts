@@ -26,6 +26,7 @@ import {
 } from './audit-chain.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { AuditWriter } from './audit-writer.ts';
+import type { WriterStats } from './audit-writer.thread.ts';
 import { actorRef, auditScopeOf, type Principal } from './principal.ts';
 
 export interface AuditSettings {
@@ -153,7 +154,8 @@ export class AuditService {
   /** Appends entries with others' (group commit); resolves once they are durable. */
   append(entries: readonly AuditEntryInput[]): Promise<void> {
     AuditService.check(entries);
-    return this.queue.submit(entries);
+    // The writer thread groups entries itself (pipelined, audit-writer.ts); otherwise the queue does.
+    return this.writer ? this.writer.write(entries, this.nowIso()) : this.queue.submit(entries);
   }
 
   /** Records one use for a principal and purpose; resolves once durable. */
@@ -162,11 +164,6 @@ export class AuditService {
   }
 
   private async flush(items: AuditEntryInput[]): Promise<void> {
-    if (this.writer) {
-      AuditService.check(items);
-      await this.writer.write(items, this.nowIso());
-      return;
-    }
     await this.store.transaction((repo) => this.appendWithin(repo, items));
   }
 
@@ -184,8 +181,9 @@ export class AuditService {
   }
 
   /** Waits until every appended entry is written (at shutdown). */
-  drain(): Promise<void> {
-    return this.queue.drain();
+  async drain(): Promise<void> {
+    await this.queue.drain();
+    await this.writer?.settled();
   }
 
   /** Drains, then stops the writer thread if there is one. */
@@ -196,7 +194,12 @@ export class AuditService {
 
   /** Group-commit figures: writes made and entries written so far. */
   get commits(): { writes: number; entries: number } {
-    return { writes: this.queue.writes, entries: this.queue.written };
+    return this.writer ? this.writer.commits : { writes: this.queue.writes, entries: this.queue.written };
+  }
+
+  /** The writer thread's figures (CPU time, time in commits), when there is one. */
+  async writerStats(): Promise<WriterStats | undefined> {
+    return this.writer?.stats?.();
   }
 
   async head(): Promise<ChainHead> {
@@ -269,7 +272,7 @@ export class AuditService {
    * (pruning must not destroy evidence). The pruning is itself an entry, naming the checkpoint.
    */
   async prune(): Promise<{ pruned: number; checkpoint: Checkpoint | null }> {
-    await this.queue.drain();
+    await this.drain();
     const report = await this.verify();
     if (!report.intact && report.firstBreak) {
       throw new PopulusError('AUDIT_CHAIN_BROKEN', `the audit chain is broken at entry ${report.firstBreak.seq}; nothing was pruned`, { seq: report.firstBreak.seq, kind: report.firstBreak.kind });

@@ -12,6 +12,7 @@ import { accessServicesFromCatalogue } from '../../src/access/access-services.ts
 import type { AuditEntryInput } from '../../src/access/audit-chain.ts';
 import { migrateStore } from '../../src/main.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
+import { AuditRepository } from '../../src/store/audit.repository.ts';
 import { openStore } from '../../src/store/store.ts';
 
 const entry = (i: number, action = 'person.read'): AuditEntryInput => ({
@@ -64,6 +65,65 @@ test('group commits on the writer thread and changes on the main thread keep one
     assert.equal(Number(bulk.n), 3000, 'the report\u2019s persons indexed by entry');
     await access.audit.close();
     await access.audit.close(); // twice is harmless
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the writer thread takes what waits into its next commit; each promise resolves once its entry is committed, a failed commit rejects only its own callers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'populus-audit-thread-'));
+  const store = await openStore(`sqlite:${join(dir, 'a.db')}`);
+  try {
+    await migrateStore(store);
+    const access = accessServicesFromCatalogue(store, '310105004', undefined, { auditThread: true, audit: { windowMs: 0 } });
+    const committed = async (requestId: string): Promise<boolean> =>
+      (await store.db.selectFrom('audit_entry').select('seq').where('request_id', '=', requestId).executeTakeFirst()) !== undefined;
+    // Waves of appends, one a turn of the event loop, while earlier ones are being committed: each
+    // caller's entry is in the database (seen from the main connection) when its promise resolves.
+    const seen: Promise<boolean>[] = [];
+    for (let i = 0; i < 300; i++) {
+      const requestId = `wave-${i}`;
+      seen.push(access.audit.append([{ ...entry(i), requestId }]).then(() => committed(requestId)));
+      if (i % 10 === 9) await new Promise((r) => setImmediate(r));
+    }
+    assert.deepEqual(
+      await Promise.all(seen),
+      Array.from({ length: 300 }, () => true),
+    );
+    assert.ok(access.audit.commits.writes < 30, `batches of a turn shared commits (${access.audit.commits.writes} commits for 30 turns)`);
+    assert.equal(access.audit.commits.entries, 300);
+
+    // A row slipped in behind the log's back takes the next seq: the thread's commit fails, its
+    // callers are told, nothing of it is kept, and once the row is gone the log carries on.
+    const head = await access.audit.head();
+    const stray = {
+      ...entry(0),
+      seq: head.seq + 1,
+      at: new Date().toISOString(),
+      personIds: [],
+      elementIds: [],
+      detail: null,
+      prevHash: head.hash,
+      hash: '0'.repeat(64),
+    };
+    await new AuditRepository(store.db).insertEntries([stray]);
+    await assert.rejects(access.audit.append([{ ...entry(1), requestId: 'refused' }]), /could not append/);
+    assert.equal(await committed('refused'), false);
+    await store.db.transaction().execute(async (tx) => {
+      await tx.insertInto('audit_prune_gate').values({ id: 1 }).execute();
+      await tx
+        .deleteFrom('audit_entry')
+        .where('seq', '=', head.seq + 1)
+        .execute();
+      await tx.deleteFrom('audit_prune_gate').execute();
+    });
+    await access.audit.append([{ ...entry(2), requestId: 'after' }]);
+    assert.equal(await committed('after'), true);
+    const report = await access.audit.verify();
+    assert.equal(report.intact, true, JSON.stringify(report.firstBreak));
+    assert.equal(report.head.seq, 301);
+    await access.audit.close();
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
