@@ -10,17 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.ts';
-import { createReportServices } from '../../src/apps/reports/report-services.ts';
 import { computeCheckChar } from '../../src/domain/id-number.ts';
 import type { MappingProfile } from '../../src/domain/ingest/profile.ts';
 import { todayIso } from '../../src/domain/dates.ts';
 import { servicesFor } from '../../src/main.ts';
-import { loadElements } from '../../src/reference/catalogue-loader.ts';
-import { defaultDataDir } from '../../src/reference/data-dir.ts';
-import { createDataAccess } from '../../src/store/repositories.ts';
 import type { Store } from '../../src/store/store.ts';
 import { signedIn, testAccess, type Client } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
+import { reportsOver } from '../support/report-demo.ts';
 
 const HOME = '310105004';
 const id = (body17: string): string => body17 + computeCheckChar(body17);
@@ -47,13 +44,7 @@ for (const backend of await backends()) {
       dir = await mkdtemp(join(tmpdir(), 'populus-console-reads-'));
       const services = servicesFor(store, HOME);
       const access = testAccess(store, HOME);
-      const reports = createReportServices({
-        data: createDataAccess(store, HOME.slice(0, 6)),
-        homeArea: HOME,
-        services,
-        access,
-        elements: loadElements(defaultDataDir()),
-      });
+      const reports = reportsOver(store, services, access);
       app = await buildApp({ services, access, reports, logLevel: 'silent' });
       street = await signedIn(app, access, { role: 'street-admin', areaCodes: [HOME] }, 'POPULATION_SERVICE');
       // Two systems of the street office: one sent its phones in 2020 (past the phone's freshness of a year), the other today.

@@ -9,15 +9,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.ts';
-import { createReportServices } from '../../src/apps/reports/report-services.ts';
 import { servicesFor } from '../../src/main.ts';
-import { loadElements } from '../../src/reference/catalogue-loader.ts';
-import { defaultDataDir } from '../../src/reference/data-dir.ts';
 import type { Services } from '../../src/services/services.ts';
-import { createDataAccess } from '../../src/store/repositories.ts';
 import type { Store } from '../../src/store/store.ts';
 import { signedIn, testAccess, type Client } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
+import { reportsOver } from '../support/report-demo.ts';
 
 const HOME = '310105004';
 const AS_OF = '2025-06-30';
@@ -74,13 +71,7 @@ for (const backend of await backends()) {
       store = await backend.open();
       const services = servicesFor(store, HOME);
       const access = testAccess(store, HOME);
-      const reports = createReportServices({
-        data: createDataAccess(store, HOME.slice(0, 6)),
-        homeArea: HOME,
-        services,
-        access,
-        elements: loadElements(defaultDataDir()),
-      });
+      const reports = reportsOver(store, services, access);
       app = await buildApp({ services, access, reports, logLevel: 'silent' });
       const committees = await services.areas.children(HOME);
       a = committees[0]!.code;

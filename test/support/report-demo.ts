@@ -31,6 +31,18 @@ export interface ReportDemo {
   close(): Promise<void>;
 }
 
+/** The reports application over a store and its services (what every test building an app with reports needs). */
+export function reportsOver(store: Store, services: Services, access: AccessServices, clock?: () => Date): ReportServices {
+  return createReportServices({
+    data: createDataAccess(store, HOME.slice(0, 6)),
+    homeArea: HOME,
+    services,
+    access,
+    elements: loadElements(defaultDataDir()),
+    ...(clock ? { clock } : {}),
+  });
+}
+
 /** Generates and loads the demo street at `scale` into `databaseUrl` (default in memory). */
 export async function reportDemo(scale = 0.02, databaseUrl = 'sqlite::memory:', clock?: () => Date): Promise<ReportDemo> {
   const root = await mkdtemp(join(tmpdir(), 'populus-report-demo-'));
@@ -41,14 +53,7 @@ export async function reportDemo(scale = 0.02, databaseUrl = 'sqlite::memory:', 
   const services = servicesFor(store, HOME);
   await loadDemo(services, dir);
   const access = testAccess(store, HOME, clock);
-  const reports = createReportServices({
-    data: createDataAccess(store, HOME.slice(0, 6)),
-    homeArea: HOME,
-    services,
-    access,
-    elements: loadElements(defaultDataDir()),
-    ...(clock ? { clock } : {}),
-  });
+  const reports = reportsOver(store, services, access, clock);
   return {
     store,
     services,
