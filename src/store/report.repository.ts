@@ -15,7 +15,8 @@
  * by the engine.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type ExpressionBuilder } from 'kysely';
+import type { ResidenceTable } from './database.ts';
 import type { Db } from './store.ts';
 
 export interface ReportResidenceRow {
@@ -324,6 +325,19 @@ function toObservations(rows: readonly Row[]): ReportObservationRow[] {
   }));
 }
 
+/** An actual residence (`r`) in the area that began or ended between `from` and `to` (inclusive): a move in or out. */
+function movedWithin(eb: ExpressionBuilder<{ r: ResidenceTable }, 'r'>, areaPrefix: string, from: string, to: string) {
+  return eb.and([
+    eb('r.kind', '<>', 'registered'),
+    eb('r.area_code', '>=', areaPrefix),
+    eb('r.area_code', '<', `${areaPrefix}~`),
+    eb.or([
+      eb.and([eb('r.valid_from', '>=', from), eb('r.valid_from', '<=', to)]),
+      eb.and([eb('r.valid_to', '>=', from), eb('r.valid_to', '<=', to)]),
+    ]),
+  ]);
+}
+
 export class ReportRepository {
   /**
    * @param raw the SQLite connection under `db`, for the hot read (prepared statements returning
@@ -445,15 +459,7 @@ export class ReportRepository {
       .select(['r.person_id', 'r.area_code', 'r.valid_from', 'r.valid_to'])
       .distinct()
       .where('p.merged_into', 'is', null)
-      .where('r.kind', '<>', 'registered')
-      .where('r.area_code', '>=', areaPrefix)
-      .where('r.area_code', '<', `${areaPrefix}~`)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('r.valid_from', '>=', from), eb('r.valid_from', '<=', to)]),
-          eb.and([eb('r.valid_to', '>=', from), eb('r.valid_to', '<=', to)]),
-        ]),
-      )
+      .where((eb) => movedWithin(eb, areaPrefix, from, to))
       .execute();
     return rows.map((r) => ({ personId: r.person_id, areaCode: r.area_code, validFrom: r.valid_from, validTo: r.valid_to }));
   }
@@ -497,15 +503,7 @@ export class ReportRepository {
         'd.room',
       ])
       .where('r.person_id', 'in', [...personIds])
-      .where('r.kind', '<>', 'registered')
-      .where('r.area_code', '>=', areaPrefix)
-      .where('r.area_code', '<', `${areaPrefix}~`)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('r.valid_from', '>=', from), eb('r.valid_from', '<=', to)]),
-          eb.and([eb('r.valid_to', '>=', from), eb('r.valid_to', '<=', to)]),
-        ]),
-      )
+      .where((eb) => movedWithin(eb, areaPrefix, from, to))
       .execute();
     return rows.map((r) => ({
       personId: r.person_id,
