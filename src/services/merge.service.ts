@@ -1,8 +1,8 @@
 /**
  * Merging two persons who are one, and undoing it. A merge gives the loser's source records,
- * observations, identifiers, residences and household memberships to the survivor, marks the
- * loser as merged into the survivor (reads of the old id are redirected), supersedes the loser's
- * open review items and lets survivorship recompute the survivor's current values (the owner's
+ * observations, identifiers, residences, household memberships and rental registrations to the
+ * survivor, marks the loser as merged into the survivor (reads of the old id are redirected),
+ * supersedes the loser's open review items and lets survivorship recompute the survivor's current values (the owner's
  * value first). Everything that moved, and both persons as they were, is kept in the merge record,
  * so that an unmerge gives every row back and restores both persons exactly. Every merge and
  * unmerge names its actor ('user:<id>', 'system', 'rule:<id>@<version>').
@@ -57,6 +57,7 @@ function counts(rows: OwnedRows): Record<keyof OwnedRows, number> {
     identifiers: rows.identifiers.length,
     residences: rows.residences.length,
     memberships: rows.memberships.length,
+    rentals: rows.rentals?.length ?? 0,
     redirected: rows.redirected.length,
     openItems: rows.openItems.length,
   };

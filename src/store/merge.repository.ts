@@ -1,6 +1,7 @@
 /**
  * Merges of two persons, as rows: what a person owns (source records, observations, identifiers,
- * residences, household memberships, persons already merged into it, open review items), moving
+ * residences, household memberships, rental registrations as tenant, persons already merged into
+ * it, open review items), moving
  * those rows between persons, and the merge records with the state before. No business logic:
  * src/services/merge.service.ts decides.
  */
@@ -21,6 +22,8 @@ export interface OwnedRows {
   readonly identifiers: readonly string[];
   readonly residences: readonly string[];
   readonly memberships: readonly string[];
+  /** Rental registrations naming the person as tenant (absent in merges recorded before they were kept). */
+  readonly rentals?: readonly string[];
   /** Persons merged into this one earlier: their redirect follows the merge. */
   readonly redirected: readonly string[];
   /** Open review items about the person (superseded by the merge, reopened by the unmerge). */
@@ -54,12 +57,13 @@ export class MergeRepository {
   }
 
   async ownedRows(id: string): Promise<OwnedRows> {
-    const [records, observations, identifiers, residences, memberships, redirected, items] = await Promise.all([
+    const [records, observations, identifiers, residences, memberships, rentals, redirected, items] = await Promise.all([
       this.db.selectFrom('source_record').select(['source_id', 'record_key']).where('person_id', '=', id).execute(),
       this.db.selectFrom('observation').select('id').where('person_id', '=', id).execute(),
       this.db.selectFrom('identifier').select('id').where('person_id', '=', id).execute(),
       this.db.selectFrom('residence').select('id').where('person_id', '=', id).execute(),
       this.db.selectFrom('household_member').select('id').where('person_id', '=', id).execute(),
+      this.db.selectFrom('rental_registration').select('id').where('person_id', '=', id).execute(),
       this.db.selectFrom('person').select('id').where('merged_into', '=', id).execute(),
       this.db.selectFrom('review_item').select('id').where('person_id', '=', id).where('status', '=', 'open').execute(),
     ]);
@@ -69,6 +73,7 @@ export class MergeRepository {
       identifiers: identifiers.map((r) => r.id),
       residences: residences.map((r) => r.id),
       memberships: memberships.map((r) => r.id),
+      rentals: rentals.map((r) => r.id),
       redirected: redirected.map((r) => r.id),
       openItems: items.map((r) => r.id),
     };
@@ -76,18 +81,19 @@ export class MergeRepository {
 
   /**
    * The rows one source record brought to a person: the record itself, what its source reported
-   * (observations, residences, memberships) and the documents its imports added (with the birth
+   * (observations, residences, memberships, rental registrations) and the documents its imports added (with the birth
    * date and sex derived from them).
    */
   async recordRows(personId: string, sourceId: string, recordKey: string): Promise<OwnedRows> {
     const batches = (await this.db.selectFrom('import_batch').select('id').where('source_id', '=', sourceId).execute()).map((r) => r.id);
     const inBatches = async <T>(q: (ids: string[]) => Promise<T[]>): Promise<T[]> => (await Promise.all(chunks(batches).map(q))).flat();
-    const [observations, derived, identifiers, residences, memberships] = await Promise.all([
+    const [observations, derived, identifiers, residences, memberships, rentals] = await Promise.all([
       this.db.selectFrom('observation').select('id').where('person_id', '=', personId).where('source_id', '=', sourceId).execute(),
       inBatches((ids) => this.db.selectFrom('observation').select('id').where('person_id', '=', personId).where('source_id', '<>', sourceId).where('batch_id', 'in', ids).execute()),
       inBatches((ids) => this.db.selectFrom('identifier').select('id').where('person_id', '=', personId).where('batch_id', 'in', ids).execute()),
       this.db.selectFrom('residence').select('id').where('person_id', '=', personId).where('source_id', '=', sourceId).execute(),
       this.db.selectFrom('household_member').select('id').where('person_id', '=', personId).where('source_id', '=', sourceId).execute(),
+      this.db.selectFrom('rental_registration').select('id').where('person_id', '=', personId).where('source_id', '=', sourceId).execute(),
     ]);
     return {
       sourceRecords: [[sourceId, recordKey]],
@@ -95,6 +101,7 @@ export class MergeRepository {
       identifiers: identifiers.map((r) => r.id),
       residences: residences.map((r) => r.id),
       memberships: memberships.map((r) => r.id),
+      rentals: rentals.map((r) => r.id),
       redirected: [],
       openItems: [],
     };
@@ -114,7 +121,13 @@ export class MergeRepository {
     for (const c of chunks(rows.observations)) {
       await this.db.updateTable('observation').set({ person_id: to }).where('id', 'in', c.map(Number)).where('person_id', '=', from).execute();
     }
-    for (const [table, ids] of [['identifier', rows.identifiers], ['residence', rows.residences], ['household_member', rows.memberships]] as const) {
+    const tables = [
+      ['identifier', rows.identifiers],
+      ['residence', rows.residences],
+      ['household_member', rows.memberships],
+      ['rental_registration', rows.rentals ?? []],
+    ] as const;
+    for (const [table, ids] of tables) {
       for (const c of chunks(ids)) await this.db.updateTable(table).set({ person_id: to }).where('id', 'in', c).where('person_id', '=', from).execute();
     }
     for (const [sourceId, key] of rows.sourceRecords) {

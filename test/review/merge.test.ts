@@ -121,6 +121,29 @@ for (const backend of await backends()) {
       await rejects(s.merges.unmerge(newId(), 'user:test'), 'MERGE_NOT_FOUND');
     });
 
+    test('a rental registration naming the loser as tenant moves to the survivor and comes back with the unmerge', async () => {
+      const next = random(41);
+      const survivor = await somePerson(next, true);
+      const loser = await somePerson(next, false);
+      const data = createDataAccess(store, HOME.slice(0, 6));
+      await s.sources.define({ id: 'housing-rentals', departmentId: 'police-household', nameZh: '租赁登记', nameEn: 'Rental registrations', level: 'street', owns: [] });
+      const rentalId = newId();
+      await data.repos.rentals.insert(
+        [{ id: rentalId, personId: loser, registrationNumber: 'ZL-MERGE-1', landlordName: '陈某', startDate: '2024-01-01', endDate: '2025-12-31', dwellingId: null }],
+        'housing-rentals',
+        newId(),
+      );
+      const tenant = async (): Promise<string[]> => [...(await s.housing.rentalsOf(survivor)), ...(await s.housing.rentalsOf(loser))].filter((r) => r.id === rentalId).map((r) => r.personId);
+
+      const merge = await s.merges.merge(survivor, loser, 'user:test');
+      assert.equal(merge.moved.rentals, 1, 'the merge counts the registration it moved');
+      assert.deepEqual(await tenant(), [survivor], 'after the merge the survivor is the tenant');
+      assert.equal((await s.merges.get(merge.mergeId)).moved.rentals, 1, 'the merge record keeps it');
+
+      await s.merges.unmerge(merge.mergeId, 'user:test', 'two people');
+      assert.deepEqual(await tenant(), [loser], 'the unmerge gives the registration back to its tenant');
+    });
+
     test('review: accept merges into the candidate, reject remembers the pair, conflicts are acknowledged; decisions keep who, when, why', async () => {
       const next = random(7);
       const candidate = await somePerson(next, true);

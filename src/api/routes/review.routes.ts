@@ -164,7 +164,7 @@ export function reviewRoutes(services: Services, access: AccessServices, gate: P
       config: { access: { operation: 'review.decide', personal: true } },
       schema: {
         tags: ['review'],
-        summary: 'Merge two persons who are one: the loser’s records, observations, identifiers, residences and memberships move to the survivor; reads of the old id are redirected',
+        summary: 'Merge two persons who are one: the loser’s records, observations, identifiers, residences, memberships and rental registrations move to the survivor; reads of the old id are redirected',
         body: Type.Object(
           { survivorId: Type.String({ format: 'uuid' }), loserId: Type.String({ format: 'uuid' }), reason: Type.Optional(Type.String({ maxLength: 500 })), force: Type.Optional(Type.Boolean()) },
           { additionalProperties: false },

@@ -5870,7 +5870,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Merge two persons who are one: the loser’s records, observations, identifiers, residences and memberships move to the survivor; reads of the old id are redirected */
+        /** Merge two persons who are one: the loser’s records, observations, identifiers, residences, memberships and rental registrations move to the survivor; reads of the old id are redirected */
         post: {
             parameters: {
                 query?: never;
