@@ -12,6 +12,7 @@ import { observationValidTime } from './migrations/0007-observation-valid-time.t
 import { auditBulkPersons } from './migrations/0008-audit-bulk-persons.ts';
 import { rentalRegistrations } from './migrations/0009-rental-registrations.ts';
 import { coveringIndexes } from './migrations/0010-covering-indexes.ts';
+import { residenceChangeLog } from './migrations/0011-residence-change-log.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -25,6 +26,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0008-audit-bulk-persons': auditBulkPersons(dialect),
     '0009-rental-registrations': rentalRegistrations(dialect),
     '0010-covering-indexes': coveringIndexes(),
+    '0011-residence-change-log': residenceChangeLog(dialect),
   };
 }
 
