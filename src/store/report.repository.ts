@@ -9,7 +9,8 @@
  * whose observations are all valid by the date survives the same way today and then, so history
  * is read only where it differs. Far back — more than MANY_LATER observations valid after the date —
  * the observations valid by the date are the fewer, and they are read instead. Merged-away persons
- * are left out.
+ * are left out. A whole street's residences come from the process's memory of them
+ * (src/store/residence-memory.ts), kept current from the residence change log, when one is given.
  * Reads are narrow on purpose: at a street's scale, turning rows into JavaScript values is the cost.
  * No business rules here: which residence is in force, the category and the remit are decided
  * by the engine.
@@ -18,6 +19,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type ExpressionBuilder } from 'kysely';
 import type { ResidenceTable } from './database.ts';
 import type { Db } from './store.ts';
+import type { LogPosition, ResidenceLogReader, ResidenceMemory, StreetFacts } from './residence-memory.ts';
 
 export interface ReportResidenceRow {
   readonly personId: string;
@@ -168,6 +170,9 @@ const HISTORY = 'select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_
  */
 const MANY_LATER = 50_000;
 
+/** Persons whose residences one statement reads again for the memory of the street's residences. */
+const FACTS_OF_BATCH = 5_000;
+
 function elementParams(elementIds: readonly string[]): Record<string, string> {
   return Object.fromEntries(elementIds.map((e, i) => [`e${i}`, e]));
 }
@@ -253,7 +258,7 @@ function toRows(
   get: (name: keyof ReturnType<typeof statements>) => Row[],
   historyRead = false,
   /** A whole-street read: its persons and residences, gathered as the rows were read. */
-  street?: StreetResidences,
+  street?: StreetFacts,
 ): ReportRows {
   let personIds = get('persons').map((r) => str(r[0]));
   let residences: ReportResidenceRow[];
@@ -338,16 +343,22 @@ function movedWithin(eb: ExpressionBuilder<{ r: ResidenceTable }, 'r'>, areaPref
   ]);
 }
 
-export class ReportRepository {
+/** The columns of a residence fact, in the order ResidenceLogReader and factOf read them. */
+const FACT_COLUMNS = 'r.person_id, r.kind, r.area_code, r.dwelling_id, r.valid_from, r.valid_to';
+
+export class ReportRepository implements ResidenceLogReader {
   /**
    * @param raw the SQLite connection under `db`, for the hot read (prepared statements returning
    *   arrays; DESIGN.md allows it behind the repository); PostgreSQL runs the same SQL through Kysely.
+   * @param memory the process's memory of the street's residences (shared by every repository of
+   *   one store); whole-street reads outside a transaction take their residences from it.
    */
   constructor(
     private readonly db: Db,
     private readonly raw?: BetterSqlite3.Database,
     /** See MANY_LATER (tests lower it to read both ways). */
     private readonly manyLaterThan = MANY_LATER,
+    private readonly memory?: ResidenceMemory,
   ) {}
 
   async read(o: ReportReadOptions): Promise<ReportRows> {
@@ -359,11 +370,16 @@ export class ReportRepository {
     const whole = o.areaPrefix.length < 12 && !o.personIds;
     for (const [name, text] of Object.entries(sqls))
       if (text !== null && !(whole && name === 'residences')) results.set(name, await this.query(text, params, o.personIds));
-    let street: StreetResidences | undefined;
+    let street: StreetFacts | undefined;
     if (whole && sqls.residences !== null) {
-      const s = (street = new StreetResidences(o.areaPrefix, new Set((results.get('persons') ?? []).map((r) => str(r[0])))));
-      await this.each(sqls.residences, params, (r) => s.add(r));
-      s.close();
+      const merged = new Set((results.get('persons') ?? []).map((r) => str(r[0])));
+      if (this.memory && !this.db.isTransaction) street = await this.memory.inForce(this, o.areaPrefix, o.asOf, merged);
+      else {
+        const s = new StreetResidences(o.areaPrefix, merged);
+        await this.each(sqls.residences, params, (r) => s.add(r));
+        s.close();
+        street = s;
+      }
     }
     const rows = toRows(o, (name) => results.get(name) ?? [], history, street);
     if (o.values === 'current' || history) return rows;
@@ -415,6 +431,45 @@ export class ReportRepository {
       });
     }
     for (const r of await this.query(text, params)) onRow(r);
+  }
+
+  // The residence change log and the facts it names, for the memory of the street's residences.
+
+  async logPosition(): Promise<LogPosition> {
+    if (this.raw) {
+      const [row] = await this.query('select coalesce(max(seq), 0) from residence_change', {});
+      return { seq: Number(row?.[0] ?? 0) };
+    }
+    const [row] = await this.query('select pg_snapshot_xmin(pg_current_snapshot())::text', {});
+    return { xmin: str(row?.[0]) };
+  }
+
+  async allFacts(onRow: (row: readonly unknown[]) => void): Promise<void> {
+    await this.each(`select distinct ${FACT_COLUMNS} from residence r order by ${FACT_COLUMNS}`, {}, onRow);
+  }
+
+  async changedSince(position: LogPosition): Promise<{ persons: string[]; position: LogPosition }> {
+    if ('seq' in position) {
+      const rows = await this.query('select seq, person_id from residence_change where seq > @seq order by seq', { seq: position.seq });
+      const last = rows.length > 0 ? Number(rows[rows.length - 1]?.[0]) : position.seq;
+      return { persons: [...new Set(rows.map((r) => str(r[1])))], position: { seq: last } };
+    }
+    // The horizon first: every transaction not visible to the read below has an id at or above it.
+    const next = await this.logPosition();
+    const rows = await this.query('select distinct person_id from residence_change where xid >= @xmin::xid8', { xmin: position.xmin });
+    return { persons: rows.map((r) => str(r[0])), position: next };
+  }
+
+  async factsOf(personIds: readonly string[], onRow: (row: readonly unknown[]) => void): Promise<void> {
+    for (let i = 0; i < personIds.length; i += FACTS_OF_BATCH) {
+      const ids = personIds.slice(i, i + FACTS_OF_BATCH);
+      const rows = await this.query(
+        `select distinct ${FACT_COLUMNS} from residence r where r.person_id in (${this.idList()}) order by ${FACT_COLUMNS}`,
+        {},
+        ids,
+      );
+      for (const r of rows) onRow(r);
+    }
   }
 
   /** A list of person ids bound as `@ids`: JSON on SQLite, an array on PostgreSQL. */

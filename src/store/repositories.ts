@@ -23,6 +23,7 @@ import { SubscriptionRepository } from './subscription.repository.ts';
 import { ReportRepository } from './report.repository.ts';
 import { ReportStoreRepository } from './report-store.repository.ts';
 import { RentalRepository } from './rental.repository.ts';
+import { ResidenceMemory } from './residence-memory.ts';
 
 export interface Repositories {
   readonly standard: StandardRepository;
@@ -61,7 +62,13 @@ export interface DataAccess {
   readiness(): Promise<{ ready: boolean; reason: string | null }>;
 }
 
-export function createRepositories(db: Db, district: string, raw?: BetterSqlite3.Database, events?: EventCache): Repositories {
+export function createRepositories(
+  db: Db,
+  district: string,
+  raw?: BetterSqlite3.Database,
+  events?: EventCache,
+  residences?: ResidenceMemory,
+): Repositories {
   return {
     standard: new StandardRepository(db),
     areas: new AreaRepository(db),
@@ -78,17 +85,22 @@ export function createRepositories(db: Db, district: string, raw?: BetterSqlite3
     feed: new FeedRepository(db, district, events, raw),
     subscriptions: new SubscriptionRepository(db),
     reports: new ReportStoreRepository(db),
-    reportReads: new ReportRepository(db, raw),
+    reportReads: new ReportRepository(db, raw, undefined, residences),
     rentals: new RentalRepository(db, district, raw !== undefined),
   };
 }
 
+/** One memory of the street's residences per store, shared by every data access over it (services, feed, reports). */
+const memories = new WeakMap<Store, ResidenceMemory>();
+
 /** @param district the 6-digit county code written as the distribution key of new rows */
 export function createDataAccess(store: Store, district: string): DataAccess {
   const events = new EventCache();
+  let residences = memories.get(store);
+  if (!residences) memories.set(store, (residences = new ResidenceMemory()));
   return {
-    repos: createRepositories(store.db, district, store.sqlite, events),
-    transaction: (work) => store.db.transaction().execute((tx) => work(createRepositories(tx, district, store.sqlite, events))),
+    repos: createRepositories(store.db, district, store.sqlite, events, residences),
+    transaction: (work) => store.db.transaction().execute((tx) => work(createRepositories(tx, district, store.sqlite, events, residences))),
     async readiness() {
       try {
         const pending = await store.pending();

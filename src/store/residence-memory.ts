@@ -1,0 +1,210 @@
+/**
+ * The street's residences held in memory by a process, kept current from the residence change log
+ * (migration 0011). Reports, the dashboard and search read every residence in force in the street
+ * on a date; read from the database each time, turning 200,000 rows into JavaScript values costs
+ * most of a report. Here every distinct residence fact (person, kind, area, dwelling, validity) is
+ * loaded once, as shared frozen rows grouped by person, and before each read the persons whose
+ * residences changed since the last look are read again — whoever wrote them (any process, any
+ * code path: the log is written by triggers). A read inside a transaction does not come here (it
+ * must see its own uncommitted writes).
+ *
+ * Where a reader stands in the log:
+ * - SQLite: the highest number seen (one writer at a time commits the numbers in order);
+ * - PostgreSQL: the xmin of a snapshot taken before the last look — every transaction not visible
+ *   then has an id at or above it, so reading the rows of those transactions again misses nothing
+ *   (persons seen twice are simply read twice).
+ * Memory: about 100 bytes a fact with the strings shared (≈ 40 MB for a street of 100,000 persons
+ * and 360,000 residence rows).
+ */
+import type { ReportResidenceRow } from './report.repository.ts';
+
+/** A position in the residence change log. */
+export type LogPosition = { readonly seq: number } | { readonly xmin: string };
+
+/** The reads the memory needs, in SQL (src/store/report.repository.ts provides them on both backends). */
+export interface ResidenceLogReader {
+  /** The position a full read taken after this call reflects at least. */
+  logPosition(): Promise<LogPosition>;
+  /** Every distinct residence fact, each person's together, as [person, kind, area, dwelling, validFrom, validTo]. */
+  allFacts(onRow: (row: readonly unknown[]) => void): Promise<void>;
+  /** The persons of the log rows after the position, and the position after them. */
+  changedSince(position: LogPosition): Promise<{ readonly persons: readonly string[]; readonly position: LogPosition }>;
+  /** The distinct residence facts of these persons (same columns as allFacts). */
+  factsOf(personIds: readonly string[], onRow: (row: readonly unknown[]) => void): Promise<void>;
+}
+
+/** The persons of a whole-street read with their residences in force: the shape StreetResidences gave. */
+export interface StreetFacts {
+  readonly personIds: string[];
+  readonly residences: ReportResidenceRow[];
+  readonly residencesByPerson: ReportResidenceRow[][];
+}
+
+/** What the last refresh did (for tests and the benchmark's notes). */
+export interface MemoryStats {
+  readonly loads: number;
+  readonly persons: number;
+  readonly facts: number;
+  /** Persons read again by the last refresh (0 when nothing changed). */
+  readonly lastReread: number;
+}
+
+const none: readonly ReportResidenceRow[] = Object.freeze([]);
+
+export class ResidenceMemory {
+  private facts = new Map<string, readonly ReportResidenceRow[]>();
+  /** Person ids in ascending order, made again when persons were added. */
+  private order: string[] | undefined;
+  private position: LogPosition | undefined;
+  private readonly strings = new Map<string, string>();
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+  private loads = 0;
+  private lastReread = 0;
+  private factCount = 0;
+
+  stats(): MemoryStats {
+    return { loads: this.loads, persons: this.facts.size, facts: this.factCount, lastReread: this.lastReread };
+  }
+
+  /**
+   * The persons with a residence in force on `asOf` in an area beginning with `areaPrefix`, but the
+   * merged-away, in ascending id order, each with every residence in force that day (wherever it is).
+   */
+  async inForce(reader: ResidenceLogReader, areaPrefix: string, asOf: string, merged: ReadonlySet<string>): Promise<StreetFacts> {
+    await this.refresh(reader);
+    const out: StreetFacts = { personIds: [], residences: [], residencesByPerson: [] };
+    this.order ??= [...this.facts.keys()].sort();
+    for (const id of this.order) {
+      const all = this.facts.get(id);
+      if (!all || merged.has(id)) continue;
+      let rows: ReportResidenceRow[] | undefined;
+      let here = false;
+      for (const f of all) {
+        if ((f.validFrom !== null && f.validFrom > asOf) || (f.validTo !== null && f.validTo <= asOf)) continue;
+        (rows ??= []).push(f);
+        if (!here && f.areaCode.startsWith(areaPrefix)) here = true;
+      }
+      if (!rows || !here) continue;
+      out.personIds.push(id);
+      out.residencesByPerson.push(rows);
+      for (const f of rows) out.residences.push(f);
+    }
+    return out;
+  }
+
+  /** Brings the memory up to the log; a caller arriving during a refresh waits for one that starts after it. */
+  refresh(reader: ResidenceLogReader): Promise<void> {
+    if (!this.running) return this.start(reader);
+    this.next ??= this.running.then(
+      () => {
+        this.next = undefined;
+        return this.start(reader);
+      },
+      () => {
+        this.next = undefined;
+        return this.start(reader);
+      },
+    );
+    return this.next;
+  }
+
+  private start(reader: ResidenceLogReader): Promise<void> {
+    const run = this.run(reader).finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async run(reader: ResidenceLogReader): Promise<void> {
+    try {
+      if (this.position === undefined) await this.load(reader);
+      else await this.catchUp(reader, this.position);
+    } catch (e) {
+      // Whatever was half-read is dropped: the next read loads afresh.
+      this.position = undefined;
+      this.facts = new Map();
+      this.order = undefined;
+      this.factCount = 0;
+      throw e;
+    }
+  }
+
+  private async load(reader: ResidenceLogReader): Promise<void> {
+    const position = await reader.logPosition();
+    const facts = new Map<string, ReportResidenceRow[]>();
+    let count = 0;
+    await reader.allFacts((r) => {
+      const f = this.fact(r);
+      const list = facts.get(f.personId);
+      if (!list) facts.set(f.personId, [f]);
+      else if (!sameFact(list[list.length - 1], f)) list.push(f);
+      else return;
+      count++;
+    });
+    this.facts = facts;
+    this.factCount = count;
+    this.order = undefined;
+    this.position = position;
+    this.loads++;
+    this.lastReread = facts.size;
+  }
+
+  private async catchUp(reader: ResidenceLogReader, from: LogPosition): Promise<void> {
+    const { persons, position } = await reader.changedSince(from);
+    this.lastReread = persons.length;
+    if (persons.length > 0) {
+      const fresh = new Map<string, ReportResidenceRow[]>();
+      await reader.factsOf(persons, (r) => {
+        const f = this.fact(r);
+        const list = fresh.get(f.personId);
+        if (!list) fresh.set(f.personId, [f]);
+        else if (!sameFact(list[list.length - 1], f)) list.push(f);
+      });
+      for (const id of persons) {
+        const before = this.facts.get(id) ?? none;
+        const after = fresh.get(id);
+        this.factCount += (after?.length ?? 0) - before.length;
+        if (after) {
+          if (!this.facts.has(id)) this.order = undefined;
+          this.facts.set(id, after);
+        } else if (this.facts.delete(id)) this.order = undefined;
+      }
+    }
+    this.position = position;
+  }
+
+  /** One fact from a row, its strings shared with every other fact holding the same. */
+  private fact(r: readonly unknown[]): ReportResidenceRow {
+    return Object.freeze({
+      personId: String(r[0]),
+      kind: this.shared(r[1]) ?? '',
+      areaCode: this.shared(r[2]) ?? '',
+      dwellingId: this.shared(r[3]),
+      addressText: null,
+      validFrom: this.shared(r[4]),
+      validTo: this.shared(r[5]),
+    });
+  }
+
+  private shared(v: unknown): string | null {
+    if (v === null || v === undefined) return null;
+    const s = String(v);
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    this.strings.set(s, s);
+    return s;
+  }
+}
+
+function sameFact(a: ReportResidenceRow | undefined, b: ReportResidenceRow): boolean {
+  return (
+    a !== undefined &&
+    a.kind === b.kind &&
+    a.areaCode === b.areaCode &&
+    a.dwellingId === b.dwellingId &&
+    a.validFrom === b.validFrom &&
+    a.validTo === b.validTo
+  );
+}
