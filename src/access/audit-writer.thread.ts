@@ -8,6 +8,8 @@
  *
  * Each commit takes every batch already waiting on the port (up to maxBatch entries), so the next
  * commit begins as soon as the last one returns; one answer per commit names the last batch in it.
+ * Once `foldRows` index rows wait in audit_person_recent, the thread folds them into the person
+ * index in a transaction of its own, after answering the commit that reached the mark.
  */
 import { readFileSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -34,13 +36,16 @@ export interface WriterStats {
   readonly commitMs: number;
   readonly commits: number;
   readonly entries: number;
+  /** Folds of the recent index rows into the person index made, and the wall time spent in them. */
+  readonly folds: number;
+  readonly foldMs: number;
 }
 
 export type WriterReply =
   /** The batches with ids up to `through` are committed (or, with `error`, failed: none of their entries is). */
   { readonly kind: 'written'; readonly through: number; readonly entries: number; readonly error?: string } | WriterStats;
 
-const { path, maxBatch } = workerData as { path: string; maxBatch: number };
+const { path, maxBatch, foldRows } = workerData as { path: string; maxBatch: number; foldRows: number };
 const port = parentPort as MessagePort;
 const db = new BetterSqlite3(path);
 configureConnection(db, false);
@@ -48,31 +53,44 @@ configureConnection(db, false);
 db.pragma('busy_timeout = 60000');
 // Prepared at the first batch: the thread may start before the database is migrated.
 let statements: Record<keyof typeof AUDIT_SQLITE_SQL, BetterSqlite3.Statement> | undefined;
-const append = db.transaction((batches: readonly WriteBatch[]) => {
-  const st = (statements ??= {
-    head: db.prepare(AUDIT_SQLITE_SQL.head),
-    entry: db.prepare(AUDIT_SQLITE_SQL.entry),
-    person: db.prepare(AUDIT_SQLITE_SQL.person),
-    bulkEntry: db.prepare(AUDIT_SQLITE_SQL.bulkEntry),
-    bulkPerson: db.prepare(AUDIT_SQLITE_SQL.bulkPerson),
-    setHead: db.prepare(AUDIT_SQLITE_SQL.setHead),
-  });
-  const row = st.head.get() as { seq: number; hash: string };
+const prepared = (): Record<keyof typeof AUDIT_SQLITE_SQL, BetterSqlite3.Statement> =>
+  (statements ??= Object.fromEntries(Object.entries(AUDIT_SQLITE_SQL).map(([k, q]) => [k, db.prepare(q)])) as Record<keyof typeof AUDIT_SQLITE_SQL, BetterSqlite3.Statement>);
+interface HeadRow {
+  seq: number;
+  hash: string;
+  unfolded: number;
+}
+/** Appends the batches' entries; returns the index rows waiting to be folded after it. */
+const append = db.transaction((batches: readonly WriteBatch[]): number => {
+  const st = prepared();
+  const row = st.head.get() as HeadRow;
   let head: ChainHead = { seq: Number(row.seq), hash: row.hash };
+  let rows = 0;
   for (const b of batches) {
     for (const e of sealEntries(b.entries, head, b.now)) {
       st.entry.run(...auditEntryParams(e));
-      indexEntrySqlite(st, e);
+      rows += indexEntrySqlite(st, e);
       head = e;
     }
   }
   const last = batches[batches.length - 1];
-  if (last) st.setHead.run(head.seq, head.hash, last.now);
+  if (last) st.setHead.run(head.seq, head.hash, last.now, rows);
+  return Number(row.unfolded) + rows;
+});
+/** Folds the recent index rows into the person index if (still) due: another connection may have folded them. */
+const fold = db.transaction((): void => {
+  const st = prepared();
+  if (Number((st.head.get() as HeadRow).unfolded) < foldRows) return;
+  st.foldMove.run();
+  st.foldClear.run();
+  st.foldDone.run();
 });
 
 let commits = 0;
 let committed = 0;
 let commitMs = 0;
+let folds = 0;
+let foldMs = 0;
 
 function cpu(): { cpuMs: number | null; systemMs: number | null } {
   try {
@@ -86,8 +104,9 @@ function cpu(): { cpuMs: number | null; systemMs: number | null } {
 function commit(batches: WriteBatch[], entries: number): void {
   const through = (batches[batches.length - 1] as WriteBatch).id;
   const started = performance.now();
+  let unfolded = 0;
   try {
-    append.immediate(batches);
+    unfolded = append.immediate(batches);
     commits += 1;
     committed += entries;
     port.postMessage({ kind: 'written', through, entries } satisfies WriterReply);
@@ -95,6 +114,16 @@ function commit(batches: WriteBatch[], entries: number): void {
     port.postMessage({ kind: 'written', through, entries, error: (e as Error).message } satisfies WriterReply);
   }
   commitMs += performance.now() - started;
+  if (unfolded >= foldRows) {
+    const foldStarted = performance.now();
+    try {
+      fold.immediate();
+      folds += 1;
+    } catch {
+      // Left for the next commit to try again: the rows stay in the recent table, found and verified there.
+    }
+    foldMs += performance.now() - foldStarted;
+  }
 }
 
 port.on('message', (first: WriterMessage) => {
@@ -113,7 +142,7 @@ port.on('message', (first: WriterMessage) => {
     m = (receiveMessageOnPort(port) as { message: WriterMessage } | undefined)?.message;
   }
   if (batches.length > 0) commit(batches, entries);
-  if (m === 'stats') port.postMessage({ kind: 'stats', ...cpu(), commitMs, commits, entries: committed } satisfies WriterReply);
+  if (m === 'stats') port.postMessage({ kind: 'stats', ...cpu(), commitMs, commits, entries: committed, folds, foldMs } satisfies WriterReply);
   else if (m === 'close') {
     db.close();
     port.close();

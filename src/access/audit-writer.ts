@@ -12,6 +12,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { AuditEntryInput } from './audit-chain.ts';
+import { FOLD_ROWS } from '../store/audit.repository.ts';
 import type { WriterMessage, WriterReply, WriterStats } from './audit-writer.thread.ts';
 
 export interface AuditWriter {
@@ -31,6 +32,8 @@ export interface ThreadWriterOptions {
   readonly windowMs?: number;
   /** Most entries in one commit (default 1000; a single larger append is committed whole). */
   readonly maxBatch?: number;
+  /** Index rows gathered in audit_person_recent before the thread folds them (default FOLD_ROWS). */
+  readonly foldRows?: number;
 }
 
 interface Batch {
@@ -59,7 +62,7 @@ export class ThreadAuditWriter implements AuditWriter {
   constructor(path: string, options: ThreadWriterOptions = {}) {
     this.windowMs = options.windowMs ?? 1;
     this.worker = new Worker(new URL('./audit-writer.worker.mjs', import.meta.url), {
-      workerData: { path, maxBatch: Math.max(1, options.maxBatch ?? 1000) },
+      workerData: { path, maxBatch: Math.max(1, options.maxBatch ?? 1000), foldRows: Math.max(1, options.foldRows ?? FOLD_ROWS) },
     });
     this.worker.unref();
     this.worker.on('message', (r: WriterReply) => this.onReply(r));
@@ -73,6 +76,7 @@ export class ThreadAuditWriter implements AuditWriter {
   private onReply(r: WriterReply): void {
     if (r.kind === 'stats') {
       for (const w of this.statsWaiting.splice(0)) w(r);
+      if (this.sent.length === 0 && !this.filling) this.worker.unref();
       return;
     }
     if (r.error === undefined) {
@@ -151,6 +155,7 @@ export class ThreadAuditWriter implements AuditWriter {
   stats(): Promise<WriterStats> {
     return new Promise((resolve) => {
       this.statsWaiting.push(resolve);
+      this.worker.ref(); // keep the process alive until the answer comes
       this.worker.postMessage('stats' satisfies WriterMessage);
     });
   }

@@ -9,7 +9,7 @@
  * retention period, leaving a checkpoint that keeps the rest verifiable.
  */
 import { PopulusError } from '../domain/errors.ts';
-import type { AuditFilter, AuditRepository, AuditStore, Checkpoint } from '../store/audit.repository.ts';
+import { FOLD_ROWS, type AuditFilter, type AuditRepository, type AuditStore, type Checkpoint } from '../store/audit.repository.ts';
 import {
   ChainVerifier,
   entryProblems,
@@ -37,10 +37,12 @@ export interface AuditSettings {
   readonly maxBatch: number;
   /** Entries read per query while verifying. */
   readonly verifyPageSize: number;
+  /** Index rows gathered in audit_person_recent before a group commit folds them into the person index. */
+  readonly foldRows: number;
 }
 
 export const MIN_RETENTION_DAYS = 180;
-export const DEFAULT_AUDIT_SETTINGS: AuditSettings = Object.freeze({ retentionDays: MIN_RETENTION_DAYS, windowMs: 1, maxBatch: 1000, verifyPageSize: 1000 });
+export const DEFAULT_AUDIT_SETTINGS: AuditSettings = Object.freeze({ retentionDays: MIN_RETENTION_DAYS, windowMs: 1, maxBatch: 1000, verifyPageSize: 1000, foldRows: FOLD_ROWS });
 
 /** One use of personal data, as a read or write path reports it. */
 export interface DataUse {
@@ -163,8 +165,12 @@ export class AuditService {
     return this.append([entryOf(who, use)]);
   }
 
+  /** A group commit; the commit that brings the recent index rows to `foldRows` folds them too (it holds the head's lock). */
   private async flush(items: AuditEntryInput[]): Promise<void> {
-    await this.store.transaction((repo) => this.appendWithin(repo, items));
+    await this.store.transaction(async (repo) => {
+      await this.appendWithin(repo, items);
+      if ((await repo.unfolded()) >= this.settings.foldRows) await repo.fold();
+    });
   }
 
   /** Appends inside the caller's transaction (pass the transaction's AuditRepository); the entries commit with the change. */
@@ -174,9 +180,9 @@ export class AuditService {
     const now = this.nowIso();
     const head = await repo.lockHead();
     const sealed = sealEntries(entries, head, now);
-    await repo.insertEntries(sealed);
+    const indexRows = await repo.insertEntries(sealed);
     const last = sealed[sealed.length - 1] as AuditEntry;
-    await repo.setHead({ seq: last.seq, hash: last.hash }, now);
+    await repo.setHead({ seq: last.seq, hash: last.hash }, now, indexRows);
     return sealed;
   }
 

@@ -2,6 +2,10 @@
  * The audit log's storage: entries (append-only; triggers refuse changes), the per-person index
  * of the data tracker, the chain head and pruning checkpoints. The hashing and every decision
  * live in src/access (audit-chain.ts, audit.service.ts); this stores and reads in seq order.
+ *
+ * The per-person index has two parts (migration 0012): new rows are appended in seq order to
+ * audit_person_recent, and `fold` moves them, sorted, into audit_person (person, seq) once
+ * enough have gathered (the head row counts them). Reads by person look in both.
  */
 import { sql, type Kysely } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -9,6 +13,7 @@ import type { Database } from './database.ts';
 import type { Db, Store } from './store.ts';
 import type { AuditEntry, AuditResult, ChainHead } from '../access/audit-chain.ts';
 import type { AuditEntryTable } from './access-tables.ts';
+import type { AuditPersonRecentTable } from './audit-recent-tables.ts';
 
 export interface Checkpoint {
   readonly throughSeq: number;
@@ -68,6 +73,13 @@ const CHUNK = 400;
  */
 export const BULK_PERSONS = 1000;
 
+/**
+ * Index rows gathered in audit_person_recent before they are folded into audit_person: a fold then
+ * writes each page of the person index it touches once for all the entries it holds, and a read
+ * by person scans at most about this many recent rows besides its own look-up.
+ */
+export const FOLD_ROWS = 4096;
+
 interface SqliteStatements {
   readonly entry: BetterSqlite3.Statement;
   readonly person: BetterSqlite3.Statement;
@@ -82,11 +94,16 @@ const prepared = new WeakMap<BetterSqlite3.Database, SqliteStatements>();
 export const AUDIT_SQLITE_SQL = {
   entry:
     'insert into audit_entry (seq, at, actor, department_id, role, purpose, action, person_ids, element_ids, result, request_id, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  person: 'insert into audit_person (person_id, seq) values (?, ?)',
+  /** Index rows are appended in seq order; `fold` moves them into audit_person. */
+  person: 'insert into audit_person_recent (seq, person_id) values (?, ?)',
   bulkEntry: 'insert into audit_bulk_entry (seq, persons) values (?, ?)',
   bulkPerson: 'insert into audit_bulk_person (seq, person_id) values (?, ?)',
-  head: 'select seq, hash from audit_head where id = 1',
-  setHead: 'update audit_head set seq = ?, hash = ?, updated_at = ? where id = 1',
+  head: 'select seq, hash, unfolded from audit_head where id = 1',
+  /** The new head, and the index rows the commit added to audit_person_recent. */
+  setHead: 'update audit_head set seq = ?, hash = ?, updated_at = ?, unfolded = unfolded + ? where id = 1',
+  foldMove: 'insert into audit_person (person_id, seq) select person_id, seq from audit_person_recent order by person_id, seq',
+  foldClear: 'delete from audit_person_recent',
+  foldDone: 'update audit_head set unfolded = 0 where id = 1',
 } as const;
 
 /** The values of one audit_entry row, in the order of AUDIT_SQLITE_SQL.entry. */
@@ -109,15 +126,21 @@ export function auditEntryParams(e: AuditEntry): unknown[] {
   ];
 }
 
-/** Writes one sealed entry's index rows with prepared statements: by person, or by entry when it names many. */
+/**
+ * Writes one sealed entry's index rows with prepared statements: by person (the recent part), or
+ * by entry when it names many. Returns the rows added to audit_person_recent.
+ */
 export function indexEntrySqlite(
   st: Pick<SqliteStatements, 'person' | 'bulkEntry' | 'bulkPerson'>,
   e: Pick<AuditEntry, 'seq' | 'personIds'>,
-): void {
+): number {
   if (e.personIds.length > BULK_PERSONS) {
     st.bulkEntry.run(e.seq, e.personIds.length);
     for (const p of e.personIds) st.bulkPerson.run(e.seq, p);
-  } else for (const p of e.personIds) st.person.run(p, e.seq);
+    return 0;
+  }
+  for (const p of e.personIds) st.person.run(e.seq, p);
+  return e.personIds.length;
 }
 
 function statementsOf(raw: BetterSqlite3.Database): SqliteStatements {
@@ -159,18 +182,47 @@ export class AuditRepository {
     return { seq: Number(r.seq), hash: r.hash };
   }
 
-  async setHead(head: ChainHead, at: string): Promise<void> {
-    await this.db.updateTable('audit_head').set({ seq: head.seq, hash: head.hash, updated_at: at }).where('id', '=', 1).execute();
+  /** Moves the head; `indexRows` is what the entries added to audit_person_recent (insertEntries' answer). */
+  async setHead(head: ChainHead, at: string, indexRows = 0): Promise<void> {
+    await this.db
+      .updateTable('audit_head')
+      .set((eb) => ({ seq: head.seq, hash: head.hash, updated_at: at, unfolded: eb('unfolded', '+', indexRows) }))
+      .where('id', '=', 1)
+      .execute();
   }
 
-  async insertEntries(entries: readonly AuditEntry[]): Promise<void> {
+  /** Index rows waiting in audit_person_recent. */
+  async unfolded(): Promise<number> {
+    const r = await this.db.selectFrom('audit_head').select('unfolded').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(r.unfolded);
+  }
+
+  /**
+   * Moves the recent index rows into audit_person, in (person, seq) order, and empties the recent
+   * table. Call inside a transaction holding the head's lock (lockHead), so that no entry is added
+   * meanwhile. Returns the rows moved.
+   */
+  async fold(): Promise<number> {
+    const moved = await this.db
+      .insertInto('audit_person')
+      .columns(['person_id', 'seq'])
+      .expression((eb) => eb.selectFrom('audit_person_recent').select(['person_id', 'seq']).orderBy('person_id').orderBy('seq'))
+      .executeTakeFirst();
+    await this.db.deleteFrom('audit_person_recent').execute();
+    await this.db.updateTable('audit_head').set({ unfolded: 0 }).where('id', '=', 1).execute();
+    return Number(moved.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  /** Inserts sealed entries and their index rows; returns the rows added to audit_person_recent. */
+  async insertEntries(entries: readonly AuditEntry[]): Promise<number> {
     if (this.raw && this.db.isTransaction) {
       const st = statementsOf(this.raw);
+      let rows = 0;
       for (const e of entries) {
         st.entry.run(...auditEntryParams(e));
-        indexEntrySqlite(st, e);
+        rows += indexEntrySqlite(st, e);
       }
-      return;
+      return rows;
     }
     for (let i = 0; i < entries.length; i += CHUNK) {
       const chunk = entries.slice(i, i + CHUNK);
@@ -197,12 +249,12 @@ export class AuditRepository {
         .execute();
     }
     const bulk = entries.filter((e) => e.personIds.length > BULK_PERSONS);
-    const index = entries
+    const index: AuditPersonRecentTable[] = entries
       .filter((e) => e.personIds.length <= BULK_PERSONS)
-      .flatMap((e) => e.personIds.map((p) => ({ person_id: p, seq: e.seq })));
+      .flatMap((e) => e.personIds.map((p) => ({ seq: e.seq, person_id: p })));
     for (let i = 0; i < index.length; i += CHUNK * 4)
       await this.db
-        .insertInto('audit_person')
+        .insertInto('audit_person_recent')
         .values(index.slice(i, i + CHUNK * 4))
         .execute();
     if (bulk.length > 0)
@@ -216,6 +268,7 @@ export class AuditRepository {
           .insertInto('audit_bulk_person')
           .values(e.personIds.slice(i, i + CHUNK * 4).map((p) => ({ seq: e.seq, person_id: p })))
           .execute();
+    return index.length;
   }
 
   /** Entries with seq > afterSeq, in seq order. */
@@ -229,7 +282,7 @@ export class AuditRepository {
     return r && toEntry(r);
   }
 
-  /** The per-person index rows for seq in [fromSeq, toSeq]: by person, and by entry for the entries listed as naming many. */
+  /** The per-person index rows for seq in [fromSeq, toSeq]: by person (folded and recent), and by entry for the entries listed as naming many. */
   async indexRows(fromSeq: number, toSeq: number): Promise<{ personId: string; seq: number }[]> {
     const rows = await this.db
       .selectFrom('audit_person')
@@ -244,13 +297,19 @@ export class AuditRepository {
       .where('b.seq', '>=', fromSeq)
       .where('b.seq', '<=', toSeq)
       .execute();
-    return [...rows, ...bulk].map((r) => ({ personId: r.person_id, seq: Number(r.seq) }));
+    const recent = await this.db
+      .selectFrom('audit_person_recent')
+      .select(['person_id', 'seq'])
+      .where('seq', '>=', fromSeq)
+      .where('seq', '<=', toSeq)
+      .execute();
+    return [...rows, ...recent, ...bulk].map((r) => ({ personId: r.person_id, seq: Number(r.seq) }));
   }
 
   /** Index rows pointing past the last entry, or at/below a checkpoint (left after entries were removed). */
   async strayIndexRows(throughSeq: number, lastSeq: number): Promise<number[]> {
     const out: number[] = [];
-    for (const table of ['audit_person', 'audit_bulk_person', 'audit_bulk_entry'] as const) {
+    for (const table of ['audit_person', 'audit_person_recent', 'audit_bulk_person', 'audit_bulk_entry'] as const) {
       const rows = await this.db
         .selectFrom(table)
         .select('seq')
@@ -317,8 +376,12 @@ export class AuditRepository {
       .execute();
   }
 
-  /** Deletes entries with seq <= throughSeq and their index rows; opens the triggers' gate only for this. Call inside a transaction. */
+  /**
+   * Deletes entries with seq <= throughSeq and their index rows (folding the recent ones first);
+   * opens the triggers' gate only for this. Call inside a transaction holding the head's lock.
+   */
   async deleteThrough(throughSeq: number): Promise<number> {
+    await this.fold();
     await this.db.insertInto('audit_prune_gate').values({ id: 1 }).execute();
     await this.db.deleteFrom('audit_person').where('seq', '<=', throughSeq).execute();
     await this.db.deleteFrom('audit_bulk_person').where('seq', '<=', throughSeq).execute();
@@ -333,10 +396,12 @@ export class AuditRepository {
     let q = this.db.selectFrom('audit_entry').selectAll('audit_entry');
     if (f.personId !== undefined) {
       const personId = f.personId;
-      // Entries naming the person: through the person index, and in each entry that names many (one look-up each).
+      // Entries naming the person: through the person index (its folded part by person, and its recent
+      // rows not yet folded — at most about a fold's worth), and in each entry that names many (one look-up each).
       q = q.where((eb) =>
         eb.or([
           eb('seq', 'in', eb.selectFrom('audit_person').select('audit_person.seq').where('audit_person.person_id', '=', personId)),
+          eb('seq', 'in', eb.selectFrom('audit_person_recent').select('audit_person_recent.seq').where('audit_person_recent.person_id', '=', personId)),
           eb(
             'seq',
             'in',

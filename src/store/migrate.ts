@@ -13,6 +13,7 @@ import { auditBulkPersons } from './migrations/0008-audit-bulk-persons.ts';
 import { rentalRegistrations } from './migrations/0009-rental-registrations.ts';
 import { coveringIndexes } from './migrations/0010-covering-indexes.ts';
 import { residenceChangeLog } from './migrations/0011-residence-change-log.ts';
+import { auditRecentPersons } from './migrations/0012-audit-recent-persons.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -27,6 +28,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0009-rental-registrations': rentalRegistrations(dialect),
     '0010-covering-indexes': coveringIndexes(),
     '0011-residence-change-log': residenceChangeLog(dialect),
+    '0012-audit-recent-persons': auditRecentPersons(dialect),
   };
 }
 

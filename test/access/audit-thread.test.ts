@@ -32,7 +32,8 @@ test('group commits on the writer thread and changes on the main thread keep one
   const store = await openStore(`sqlite:${join(dir, 'a.db')}`);
   try {
     await migrateStore(store);
-    const access = accessServicesFromCatalogue(store, '310105004', undefined, { auditThread: true });
+    // Folds of the recent index rows once 100 wait, among the commits.
+    const access = accessServicesFromCatalogue(store, '310105004', undefined, { auditThread: true, audit: { foldRows: 100 } });
     const data = createDataAccess(store, '310105');
     const reads = Array.from({ length: 400 }, (_, i) => access.audit.append([entry(i)]));
     // A statistical report's entry, naming thousands, written on the thread among the reads.
@@ -63,6 +64,23 @@ test('group commits on the writer thread and changes on the main thread keep one
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow();
     assert.equal(Number(bulk.n), 3000, 'the report\u2019s persons indexed by entry');
+    const stats = await access.audit.writerStats();
+    assert.ok((stats?.folds ?? 0) >= 1, `the thread folded the recent index rows (${stats?.folds} folds)`);
+    const folded = await store.db
+      .selectFrom('audit_person')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.ok(Number(folded.n) >= 200, `${folded.n} rows folded into the person index`);
+    // A person's uses are found wherever their index rows are: folded, recent, or by entry.
+    const auditor = { actor: { kind: 'user', id: '0a1c' }, role: 'auditor', departmentId: null, areaCodes: [], buildingIds: [], personId: null, purposes: null } as const;
+    for (const i of [5, 39]) {
+      const t = await access.audit.tracker({ principal: auditor, purpose: 'AUDIT' }, `p-${i}`);
+      assert.deepEqual(
+        t.uses.map((u) => u.action).sort(),
+        ['person.read', 'person.write', 'report.run'],
+        `p-${i}`,
+      );
+    }
     await access.audit.close();
     await access.audit.close(); // twice is harmless
   } finally {

@@ -74,11 +74,12 @@ for (const backend of await backends()) {
     /** A fresh log of n entries (the tables are emptied first; the append-only triggers are off in this block). */
     async function freshLog(n: number): Promise<void> {
       await run(sql`delete from audit_person`);
+      await run(sql`delete from audit_person_recent`);
       await run(sql`delete from audit_bulk_person`);
       await run(sql`delete from audit_bulk_entry`);
       await run(sql`delete from audit_entry`);
       await run(sql`delete from audit_checkpoint`);
-      await run(sql`update audit_head set seq = 0, hash = ${'0'.repeat(64)}`);
+      await run(sql`update audit_head set seq = 0, hash = ${'0'.repeat(64)}, unfolded = 0`);
       audit = new AuditService({ store: createAuditStore(store), clock: clock.now });
       for (let i = 1; i <= n; i++) {
         await audit.append([read(i)]);
@@ -169,13 +170,13 @@ for (const backend of await backends()) {
       });
 
       test('a removed entry is named', async () => {
-        await run(sql`delete from audit_person where seq = 6`);
+        await run(sql`delete from audit_person_recent where seq = 6`);
         await run(sql`delete from audit_entry where seq = 6`);
         assert.deepEqual(await firstBreak(), { seq: 6, kind: 'missing' });
       });
 
       test('entries removed from the end are caught by the recorded head', async () => {
-        await run(sql`delete from audit_person where seq >= 9`);
+        await run(sql`delete from audit_person_recent where seq >= 9`);
         await run(sql`delete from audit_entry where seq >= 9`);
         assert.deepEqual(await firstBreak(), { seq: 9, kind: 'truncated' });
       });
@@ -189,8 +190,9 @@ for (const backend of await backends()) {
         const hash = entryHash(body);
         await run(sql`insert into audit_entry (seq, at, actor, department_id, role, purpose, action, person_ids, element_ids, result, request_id, detail, prev_hash, hash)
           values (7, ${body.at}, ${body.actor}, ${body.departmentId}, ${body.role}, ${body.purpose}, ${body.action}, ${JSON.stringify(body.personIds)}, ${JSON.stringify(body.elementIds)}, ${body.result}, ${body.requestId}, ${null}, ${body.prevHash}, ${hash})`);
-        await run(sql`update audit_person set seq = seq + 1 where seq >= 7`);
-        await run(sql`insert into audit_person (person_id, seq) values (${body.personIds[0] ?? ''}, 7)`);
+        await run(sql`update audit_person_recent set seq = seq + 1000 where seq >= 7`);
+        await run(sql`update audit_person_recent set seq = seq - 999 where seq >= 1000`);
+        await run(sql`insert into audit_person_recent (seq, person_id) values (7, ${body.personIds[0] ?? ''})`);
         assert.deepEqual(await firstBreak(), { seq: 8, kind: 'link' });
       });
 
@@ -227,9 +229,22 @@ for (const backend of await backends()) {
         assert.deepEqual(await firstBreak(anchor), { seq: 10, kind: 'anchor' });
       });
 
-      test('the data tracker’s index is checked too', async () => {
-        await run(sql`delete from audit_person where seq = 2`);
+      test('the data tracker’s index is checked too, in its recent part and once folded', async () => {
+        await run(sql`delete from audit_person_recent where seq = 2`);
         assert.deepEqual(await firstBreak(), { seq: 2, kind: 'index' });
+        await run(sql`insert into audit_person_recent (seq, person_id) values (2, ${read(2).personIds[0] ?? ''})`);
+        assert.equal(await firstBreak(), null);
+        await createAuditStore(store).transaction(async (repo) => {
+          await repo.lockHead();
+          assert.equal(await repo.fold(), 10);
+        });
+        assert.equal(await firstBreak(), null, 'verifies once folded');
+        await run(sql`delete from audit_person where seq = 3`);
+        assert.deepEqual(await firstBreak(), { seq: 3, kind: 'index' });
+        await run(sql`insert into audit_person_recent (seq, person_id) values (3, ${read(3).personIds[0] ?? ''})`);
+        assert.equal(await firstBreak(), null, 'a row in either part will do');
+        await run(sql`insert into audit_person_recent (seq, person_id) values (4, ${read(4).personIds[0] ?? ''})`);
+        assert.deepEqual(await firstBreak(), { seq: 4, kind: 'index' }, 'but not in both');
       });
 
       test('the index of an entry naming many persons (kept by entry) is checked too', async () => {
@@ -243,7 +258,8 @@ for (const backend of await backends()) {
           .executeTakeFirstOrThrow();
         assert.equal(Number(kept.n), 1500, 'its persons are indexed by entry');
         const byPerson = await store.db.selectFrom('audit_person').select('seq').where('seq', '=', 11).execute();
-        assert.equal(byPerson.length, 0, 'not in the person index');
+        const recent = await store.db.selectFrom('audit_person_recent').select('seq').where('seq', '=', 11).execute();
+        assert.equal(byPerson.length + recent.length, 0, 'not in the person index');
         await run(sql`delete from audit_bulk_person where seq = 11 and person_id = ${many[700] ?? ''}`);
         assert.deepEqual(await firstBreak(), { seq: 11, kind: 'index' }, 'a person removed from it');
       });
@@ -280,7 +296,7 @@ for (const backend of await backends()) {
       test('a forged checkpoint without its audit.prune entry is caught', async () => {
         const e5 = await new AuditRepository(store.db).entry(5);
         assert.ok(e5);
-        await run(sql`delete from audit_person where seq <= 5`);
+        await run(sql`delete from audit_person_recent where seq <= 5`);
         await run(sql`delete from audit_entry where seq <= 5`);
         await run(
           sql`insert into audit_checkpoint (through_seq, through_hash, entries, first_at, last_at, created_at) values (5, ${e5.hash}, 5, ${null}, ${null}, ${clock.now().toISOString()})`,
@@ -428,6 +444,48 @@ for (const backend of await backends()) {
         'someone not counted is not found in it',
       );
       assert.equal((await audit.verify()).intact, true);
+    });
+
+    test('reads by person find its entries before and after a fold; a group commit folds once foldRows index rows wait', async () => {
+      const auditStore = createAuditStore(store);
+      await auditStore.transaction(async (repo) => {
+        await repo.lockHead();
+        await repo.fold(); // start from an empty recent part
+      });
+      const folding = new AuditService({ store: auditStore, clock: clock.now, settings: { foldRows: 7 } });
+      const me = '0190c2a4-0000-7000-8000-0000000000dd';
+      const count = async (table: 'audit_person' | 'audit_person_recent', personId?: string): Promise<number> => {
+        let q = store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
+        if (personId !== undefined) q = q.where('person_id', '=', personId);
+        return Number((await q.executeTakeFirstOrThrow()).n);
+      };
+      const mine: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        clock.advance(1000);
+        const forMe = i % 3 === 0;
+        await folding.append([forMe ? read(300 + i, [me]) : read(300 + i)]);
+        if (forMe) mine.push(`req-${300 + i}`);
+        assert.ok((await count('audit_person_recent')) < 7, `folded whenever 7 rows waited (after ${i + 1})`);
+      }
+      assert.equal(await count('audit_person_recent'), 6, 'the commits of the 7th and 14th rows folded; 6 wait');
+      assert.equal(await count('audit_person', me), 5, 'five of mine folded');
+      assert.equal(await count('audit_person_recent', me), 2, 'two of mine recent');
+      const found = await folding.search({ principal: auditor, purpose: 'AUDIT' }, { personId: me, limit: 100 });
+      assert.deepEqual(
+        found.map((e) => e.requestId),
+        [...mine].reverse(),
+        'newest first, from both parts',
+      );
+      const paged = await folding.search({ principal: auditor, purpose: 'AUDIT' }, { personId: me, limit: 3, beforeSeq: found[1]?.seq ?? 0 });
+      assert.deepEqual(
+        paged.map((e) => e.requestId),
+        mine.slice(-5, -2).reverse(),
+        'a page across the fold',
+      );
+      const tracked = await folding.tracker({ principal: auditor, purpose: 'AUDIT' }, me);
+      assert.equal(tracked.uses.length, 9, 'the seven reads and the two searches naming me');
+      const report = await folding.verify();
+      assert.equal(report.intact, true, report.firstBreak?.message);
     });
   });
 }
