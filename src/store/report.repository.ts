@@ -142,7 +142,7 @@ function statements(
       ? `select m.person_id, m.household_id, h.household_no, m.valid_from, m.valid_to from household_member m join household h on h.id = m.household_id where ${inForce('m')}${of('m.person_id')}`
       : null,
     dwellings: o.dwellings
-      ? `select d.id, d.housing_use, d.building_id, b.area_code, b.road, b.lane, b.number, d.unit, d.room from dwelling d join building b on b.id = d.building_id where d.id in (select r.dwelling_id from residence r where r.dwelling_id is not null and ${inForce('r')}${of('r.person_id')})`
+      ? `${DWELLING_COLUMNS} where d.id in (select r.dwelling_id from residence r where r.dwelling_id is not null and ${inForce('r')}${of('r.person_id')})`
       : null,
     values:
       o.elementIds.length === 0
@@ -157,6 +157,10 @@ function statements(
       o.elementIds.length === 0 || o.values === 'current' || pastFrom === 'history' ? null : `${LATER} and ob.element_id in (${marks})`,
   };
 }
+
+/** A dwelling as toRows reads it: id, housing use, building, the building's area and address parts. */
+const DWELLING_COLUMNS =
+  'select d.id, d.housing_use, d.building_id, b.area_code, b.road, b.lane, b.number, d.unit, d.room from dwelling d join building b on b.id = d.building_id';
 
 /** The person and element of every observation valid only after `@asOf` (callers add the elements). */
 const LATER = 'select ob.person_id, ob.element_id from observation ob where ob.observed_at > @asOf';
@@ -343,7 +347,7 @@ function movedWithin(eb: ExpressionBuilder<{ r: ResidenceTable }, 'r'>, areaPref
   ]);
 }
 
-/** The columns of a residence fact, in the order ResidenceLogReader and factOf read them. */
+/** The columns of a residence fact, in the order ResidenceLogReader reads them (then the address text). */
 const FACT_COLUMNS = 'r.person_id, r.kind, r.area_code, r.dwelling_id, r.valid_from, r.valid_to';
 
 export class ReportRepository implements ResidenceLogReader {
@@ -368,13 +372,22 @@ export class ReportRepository implements ResidenceLogReader {
     const results = new Map<string, Row[]>();
     // A whole street scans every residence in force: the persons with one in the area, but the merged-away.
     const whole = o.areaPrefix.length < 12 && !o.personIds;
+    const remembered = whole && this.memory !== undefined && !this.db.isTransaction;
     for (const [name, text] of Object.entries(sqls))
-      if (text !== null && !(whole && name === 'residences')) results.set(name, await this.query(text, params, o.personIds));
+      if (text !== null && !(whole && name === 'residences') && !(remembered && name === 'dwellings'))
+        results.set(name, await this.query(text, params, o.personIds));
     let street: StreetFacts | undefined;
     if (whole && sqls.residences !== null) {
       const merged = new Set((results.get('persons') ?? []).map((r) => str(r[0])));
-      if (this.memory && !this.db.isTransaction) street = await this.memory.inForce(this, o.areaPrefix, o.asOf, merged);
-      else {
+      if (remembered && this.memory) {
+        street = await this.memory.inForce(this, o.areaPrefix, o.asOf, merged);
+        // The dwellings the residences in force name, by id (finding them through the residence table costs more).
+        if (o.dwellings) {
+          const ids = new Set<string>();
+          for (const r of street.residences) if (r.dwellingId !== null) ids.add(r.dwellingId);
+          results.set('dwellings', await this.query(`${DWELLING_COLUMNS} where d.id in (${this.idList()})`, {}, [...ids]));
+        }
+      } else {
         const s = new StreetResidences(o.areaPrefix, merged);
         await this.each(sqls.residences, params, (r) => s.add(r));
         s.close();
@@ -433,6 +446,11 @@ export class ReportRepository implements ResidenceLogReader {
     for (const r of await this.query(text, params)) onRow(r);
   }
 
+  /** Loads the memory of the street's residences now (a server after its start), rather than on the first read. */
+  async warm(): Promise<void> {
+    if (this.memory && !this.db.isTransaction) await this.memory.refresh(this);
+  }
+
   // The residence change log and the facts it names, for the memory of the street's residences.
 
   async logPosition(): Promise<LogPosition> {
@@ -445,7 +463,8 @@ export class ReportRepository implements ResidenceLogReader {
   }
 
   async allFacts(onRow: (row: readonly unknown[]) => void): Promise<void> {
-    await this.each(`select distinct ${FACT_COLUMNS} from residence r order by ${FACT_COLUMNS}`, {}, onRow);
+    // The table in its own order (the memory groups the rows): an index's order would fetch each row's address apart.
+    await this.each(`select ${FACT_COLUMNS}, r.address_text from residence r`, {}, onRow);
   }
 
   async changedSince(position: LogPosition): Promise<{ persons: string[]; position: LogPosition }> {
@@ -464,7 +483,7 @@ export class ReportRepository implements ResidenceLogReader {
     for (let i = 0; i < personIds.length; i += FACTS_OF_BATCH) {
       const ids = personIds.slice(i, i + FACTS_OF_BATCH);
       const rows = await this.query(
-        `select distinct ${FACT_COLUMNS} from residence r where r.person_id in (${this.idList()}) order by ${FACT_COLUMNS}`,
+        `select ${FACT_COLUMNS}, r.address_text from residence r where r.person_id in (${this.idList()})`,
         {},
         ids,
       );
@@ -578,15 +597,18 @@ export class ReportRepository implements ResidenceLogReader {
    */
   async detailsOf(personIds: readonly string[], asOf: string): Promise<Pick<ReportRows, 'residences' | 'identifiers'>> {
     if (personIds.length === 0) return { residences: [], identifiers: [] };
+    const identifiers = await this.query(
+      `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, i.number from identifier i where i.person_id in (${this.idList()})`,
+      {},
+      personIds,
+    );
+    // From memory, each fact carries the smallest of the address texts reported with it: what the engine would pick.
+    if (this.memory && !this.db.isTransaction)
+      return { residences: await this.memory.ofPersons(this, personIds, asOf), identifiers: identifiers.map(identifierOf) };
     const inForce = `(r.valid_from is null or r.valid_from <= @asOf) and (r.valid_to is null or r.valid_to > @asOf)`;
     const residences = await this.query(
       `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, r.address_text, r.valid_from, r.valid_to from residence r where ${inForce} and r.person_id in (${this.idList()})`,
       { asOf },
-      personIds,
-    );
-    const identifiers = await this.query(
-      `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, i.number from identifier i where i.person_id in (${this.idList()})`,
-      {},
       personIds,
     );
     return { residences: residences.map(residenceOf), identifiers: identifiers.map(identifierOf) };

@@ -3,7 +3,8 @@
  * (migration 0011). Reports, the dashboard and search read every residence in force in the street
  * on a date; read from the database each time, turning 200,000 rows into JavaScript values costs
  * most of a report. Here every distinct residence fact (person, kind, area, dwelling, validity) is
- * loaded once, as shared frozen rows grouped by person, and before each read the persons whose
+ * loaded once, as shared frozen rows grouped by person (each with the smallest of the address
+ * texts its sources reported, as the report engine picks), and before each read the persons whose
  * residences changed since the last look are read again — whoever wrote them (any process, any
  * code path: the log is written by triggers). A read inside a transaction does not come here (it
  * must see its own uncommitted writes).
@@ -13,8 +14,7 @@
  * - PostgreSQL: the xmin of a snapshot taken before the last look — every transaction not visible
  *   then has an id at or above it, so reading the rows of those transactions again misses nothing
  *   (persons seen twice are simply read twice).
- * Memory: about 100 bytes a fact with the strings shared (≈ 40 MB for a street of 100,000 persons
- * and 360,000 residence rows).
+ * Memory: about 100 bytes a fact with the strings shared (measured for the street in the README).
  */
 import type { ReportResidenceRow } from './report.repository.ts';
 
@@ -25,11 +25,11 @@ export type LogPosition = { readonly seq: number } | { readonly xmin: string };
 export interface ResidenceLogReader {
   /** The position a full read taken after this call reflects at least. */
   logPosition(): Promise<LogPosition>;
-  /** Every distinct residence fact, each person's together, as [person, kind, area, dwelling, validFrom, validTo]. */
+  /** Every residence row as [person, kind, area, dwelling, validFrom, validTo, addressText], in any order. */
   allFacts(onRow: (row: readonly unknown[]) => void): Promise<void>;
   /** The persons of the log rows after the position, and the position after them. */
   changedSince(position: LogPosition): Promise<{ readonly persons: readonly string[]; readonly position: LogPosition }>;
-  /** The distinct residence facts of these persons (same columns as allFacts). */
+  /** The same rows for these persons. */
   factsOf(personIds: readonly string[], onRow: (row: readonly unknown[]) => void): Promise<void>;
 }
 
@@ -93,6 +93,16 @@ export class ResidenceMemory {
     return out;
   }
 
+  /** The residences in force on `asOf` of these persons (any area), with their address texts. */
+  async ofPersons(reader: ResidenceLogReader, personIds: readonly string[], asOf: string): Promise<ReportResidenceRow[]> {
+    await this.refresh(reader);
+    const out: ReportResidenceRow[] = [];
+    for (const id of personIds)
+      for (const f of this.facts.get(id) ?? none)
+        if ((f.validFrom === null || f.validFrom <= asOf) && (f.validTo === null || f.validTo > asOf)) out.push(f);
+    return out;
+  }
+
   /** Brings the memory up to the log; a caller arriving during a refresh waits for one that starts after it. */
   refresh(reader: ResidenceLogReader): Promise<void> {
     if (!this.running) return this.start(reader);
@@ -136,12 +146,7 @@ export class ResidenceMemory {
     const facts = new Map<string, ReportResidenceRow[]>();
     let count = 0;
     await reader.allFacts((r) => {
-      const f = this.fact(r);
-      const list = facts.get(f.personId);
-      if (!list) facts.set(f.personId, [f]);
-      else if (!sameFact(list[list.length - 1], f)) list.push(f);
-      else return;
-      count++;
+      if (add(facts, this.fact(r))) count++;
     });
     this.facts = facts;
     this.factCount = count;
@@ -156,12 +161,7 @@ export class ResidenceMemory {
     this.lastReread = persons.length;
     if (persons.length > 0) {
       const fresh = new Map<string, ReportResidenceRow[]>();
-      await reader.factsOf(persons, (r) => {
-        const f = this.fact(r);
-        const list = fresh.get(f.personId);
-        if (!list) fresh.set(f.personId, [f]);
-        else if (!sameFact(list[list.length - 1], f)) list.push(f);
-      });
+      await reader.factsOf(persons, (r) => void add(fresh, this.fact(r)));
       for (const id of persons) {
         const before = this.facts.get(id) ?? none;
         const after = fresh.get(id);
@@ -182,7 +182,7 @@ export class ResidenceMemory {
       kind: this.shared(r[1]) ?? '',
       areaCode: this.shared(r[2]) ?? '',
       dwellingId: this.shared(r[3]),
-      addressText: null,
+      addressText: this.shared(r[6]),
       validFrom: this.shared(r[4]),
       validTo: this.shared(r[5]),
     });
@@ -198,9 +198,28 @@ export class ResidenceMemory {
   }
 }
 
-function sameFact(a: ReportResidenceRow | undefined, b: ReportResidenceRow): boolean {
+/**
+ * Adds a fact to its person's list (a person has a few); the same fact again keeps the smaller
+ * address text, an absent one last. Whether the fact was new.
+ */
+function add(facts: Map<string, ReportResidenceRow[]>, f: ReportResidenceRow): boolean {
+  const list = facts.get(f.personId);
+  if (!list) {
+    facts.set(f.personId, [f]);
+    return true;
+  }
+  for (let i = 0; i < list.length; i++) {
+    const known = list[i];
+    if (known === undefined || !sameFact(known, f)) continue;
+    if ((f.addressText ?? '\uffff') < (known.addressText ?? '\uffff')) list[i] = f;
+    return false;
+  }
+  list.push(f);
+  return true;
+}
+
+function sameFact(a: ReportResidenceRow, b: ReportResidenceRow): boolean {
   return (
-    a !== undefined &&
     a.kind === b.kind &&
     a.areaCode === b.areaCode &&
     a.dwellingId === b.dwellingId &&

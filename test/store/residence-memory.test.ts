@@ -117,6 +117,24 @@ for (const backend of await backends()) {
       assert.equal(memory.stats().loads, 1, 'never loaded again');
     });
 
+    test("a roster's details: each residence in force once, with the smallest address text reported with it, as the engine picks from the database", async () => {
+      const id = (await s.persons.create({ residences: [] })).person.id;
+      // The same fact from three sources with different texts (one without), and a fact ended before the date.
+      for (const text of ['新华路200号', '新华路18号', null])
+        await store.db.insertInto('residence').values({ ...residenceRow(id, A, '2021-01-01'), address_text: text }).execute();
+      await store.db.insertInto('residence').values({ ...residenceRow(id, B, '2019-01-01'), valid_to: '2020-12-31', address_text: '旧址' }).execute();
+      const fromMemory = await remembering.detailsOf([id], '2024-12-31');
+      const fromDatabase = await database.detailsOf([id], '2024-12-31');
+      assert.deepEqual(
+        fromMemory.residences.map((r) => [r.areaCode, r.addressText]),
+        [[A, '新华路18号']],
+        'one fact, the smallest text (as strings compare in JavaScript)',
+      );
+      const smallest = fromDatabase.residences.map((r) => r.addressText ?? '\uffff').sort()[0];
+      assert.equal(fromMemory.residences[0]?.addressText, smallest, 'the text the engine picks among the database rows');
+      assert.deepEqual(fromMemory.identifiers, fromDatabase.identifiers);
+    });
+
     test('a read inside a transaction sees its own writes, not the memory', async () => {
       await agree('before');
       const id = (await s.persons.create({ residences: [] })).person.id;

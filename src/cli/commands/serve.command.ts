@@ -6,6 +6,7 @@ import { generateDemo } from '../../demo/demo-generator.ts';
 import { loadDemoWithProgress } from './demo.command.ts';
 import { loadConfig } from '../../config.ts';
 import { buildServer, migrateStore, openPlatform } from '../../main.ts';
+import { createDataAccess } from '../../store/repositories.ts';
 import { openStore } from '../../store/store.ts';
 import { createDemoAccounts } from '../../access/demo-accounts.ts';
 import { dispatcherFor } from './feed.command.ts';
@@ -55,6 +56,10 @@ export function serveCommand(): Command {
         `Populus is serving ${consoleServed ? `the web console at http://${shownHost}:${config.port}/ and ` : ''}the API at http://${shownHost}:${config.port}/api/v1 (database: ${platform.store.description})`,
       );
       console.log(`OpenAPI: http://${shownHost}:${config.port}/api/v1/openapi.json`);
+      // The street's residences into memory now, so that the first dashboard or report does not wait for them.
+      void createDataAccess(platform.store, config.homeArea.slice(0, 6))
+        .repos.reportReads.warm()
+        .catch((e: unknown) => app.log.warn(`the residences could not be loaded ahead: ${e instanceof Error ? e.message : String(e)}`));
       if (dispatcher) {
         dispatcher.start({ pollMs: config.dispatcherPollMs });
         console.log(`Delivering the change feed to subscriptions${config.natsUrl !== '' ? ' (and NATS JetStream)' : ''}; POPULUS_DISPATCHER=off to leave it to \`populus feed dispatch\``);
