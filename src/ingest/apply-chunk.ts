@@ -28,6 +28,13 @@ export interface ChunkContext {
   readonly homeArea: string;
   /** What the change events of the chunk name as their cause; default the import of batchId. */
   readonly cause?: ChangeCause;
+  /**
+   * The persons not merged away, kept across the chunks of one import: counted by the matcher at
+   * the import's first match, then raised by the persons each chunk creates (nothing else of the
+   * import adds or merges persons), so the registry is counted once per import, not once per call.
+   * Absent: the matcher counts on each call.
+   */
+  readonly population?: { active?: number };
 }
 
 export interface ChunkOutcome {
@@ -87,7 +94,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
     if (held) personOf.set(row, { personId: held, rule: 'identifier' });
     else unlinked.push(row);
   }
-  const outcomeOfMatcher = await matchInParts(repos, ctx.matcher, unlinked);
+  const outcomeOfMatcher = await matchInParts(repos, ctx, unlinked);
   const matched = outcomeOfMatcher?.links ?? new Map<MappedRow, { personId: string; rule: string }>();
   const created: string[] = [];
   for (const row of unlinked) {
@@ -106,6 +113,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
     personOf.set(row, { personId, rule: sameNumber ? 'identifier' : sameRecord && same ? same.rule : 'new' });
   }
   outcome.created = created.length;
+  if (ctx.population?.active !== undefined) ctx.population.active += created.length;
   const possible = [...(outcomeOfMatcher?.reviews ?? new Map<MappedRow, { candidateId: string; detail: string }>())].flatMap(([row, r]) => {
     const personId = personOf.get(row)?.personId;
     return personId ? [{ id: newId(), kind: 'possible-match', personId, elementId: null, sourceId: ctx.sourceId, detail: JSON.stringify({ candidateId: r.candidateId, row: row.row, explanation: r.detail }), batchId: ctx.batchId }] : [];
@@ -236,12 +244,25 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
 /** Rows the matcher is given at once: its candidate look-up per call is capped, so a big chunk is matched in parts. */
 const MATCH_PART = 2000;
 
-async function matchInParts(repos: Repositories, matcher: PersonMatcher, rows: readonly MappedRow[]): Promise<MatchOutcome | undefined> {
+async function matchInParts(repos: Repositories, ctx: ChunkContext, rows: readonly MappedRow[]): Promise<MatchOutcome | undefined> {
   if (rows.length === 0) return undefined;
+  const matcher: PersonMatcher = ctx.matcher;
+  // The population is the same for every part of a chunk (its new persons are inserted after matching).
+  const held = ctx.population;
+  if (matcher.population && (held || rows.length > MATCH_PART)) {
+    const population = held?.active ?? (await matcher.population(repos));
+    if (held) held.active = population;
+    if (rows.length <= MATCH_PART) return matcher.match(repos, rows, { population });
+    return matchParts(repos, matcher, rows, population);
+  }
   if (rows.length <= MATCH_PART) return matcher.match(repos, rows);
+  return matchParts(repos, matcher, rows, undefined);
+}
+
+async function matchParts(repos: Repositories, matcher: PersonMatcher, rows: readonly MappedRow[], population: number | undefined): Promise<MatchOutcome> {
   const out: MatchOutcome = { links: new Map(), reviews: new Map(), sameAs: new Map() };
   for (let i = 0; i < rows.length; i += MATCH_PART) {
-    const part = await matcher.match(repos, rows.slice(i, i + MATCH_PART));
+    const part = await matcher.match(repos, rows.slice(i, i + MATCH_PART), population === undefined ? {} : { population });
     for (const [row, link] of part.links) out.links.set(row, link);
     for (const [row, review] of part.reviews) out.reviews.set(row, review);
     for (const [row, same] of part.sameAs ?? []) out.sameAs?.set(row, same);

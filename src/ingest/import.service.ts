@@ -240,10 +240,12 @@ export class ImportService {
       // Pass 2: write chunk by chunk.
       const counters = { rows_read: resumed?.rows_read ?? 0, rows_rejected: resumed?.rows_rejected ?? 0, rows_unchanged: resumed?.rows_unchanged ?? 0, persons_created: resumed?.persons_created ?? 0, persons_linked: resumed?.persons_linked ?? 0, conflicts: resumed?.conflicts ?? 0 };
       const chunkSize = request.chunkSize;
+      // The matcher's population, counted once for the import and raised by the persons each chunk creates.
+      const population: { active?: number } = {};
       const flush = async (rows: readonly MappedRow[], rejections: Rejection[], lastRow: number): Promise<void> => {
         if (rows.length === 0 && rejections.length === 0) return;
         await data.transaction(async (repos) => {
-          const outcome = await applyChunk(repos, rows, { sourceId, batchId, observedAt, matcher: this.deps.matcher ?? NO_MATCHER, homeArea: this.deps.homeArea });
+          const outcome = await applyChunk(repos, rows, { sourceId, batchId, observedAt, matcher: this.deps.matcher ?? NO_MATCHER, homeArea: this.deps.homeArea, population });
           for (const d of outcome.duplicates) {
             rejections.push({ row: d.row, column: profile.recordKey.join('+'), value: null, reason: 'DUPLICATE_KEY', message: 'the same record key as an earlier row of this file' });
           }

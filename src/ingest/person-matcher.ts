@@ -15,8 +15,15 @@ export interface MatchOutcome {
   readonly sameAs?: Map<MappedRow, { row: MappedRow; rule: string }>;
 }
 
+/** What the caller already knows for a match call: the persons not merged away (the population a record could be), when it has counted them. */
+export interface MatchKnown {
+  readonly population?: number;
+}
+
 export interface PersonMatcher {
-  match(repos: Repositories, rows: readonly MappedRow[]): Promise<MatchOutcome>;
+  match(repos: Repositories, rows: readonly MappedRow[], known?: MatchKnown): Promise<MatchOutcome>;
+  /** Counts the population `match` needs (so that a caller matching many parts counts it once); absent: the matcher counts on each call. */
+  population?(repos: Repositories): Promise<number>;
 }
 
 export const NO_MATCHER: PersonMatcher = {

@@ -19,7 +19,7 @@ import { loadMatchRules, matchRulesDir } from '../match/profile/profile-files.ts
 import type { Repositories } from '../store/repositories.ts';
 import { newId } from '../store/clock.ts';
 import type { MappedRow } from './map/map-record.ts';
-import type { MatchOutcome, PersonMatcher } from './person-matcher.ts';
+import type { MatchKnown, MatchOutcome, PersonMatcher } from './person-matcher.ts';
 
 const CANDIDATE_ELEMENTS = ['person.name', 'person.latinName', 'person.sex', 'person.birthDate', 'person.phone', 'person.nationality'];
 const FIELD_OF: Readonly<Record<string, string>> = {
@@ -67,13 +67,19 @@ export class RegistryMatcher implements PersonMatcher {
     return `matcher:${this.rules.id}@${this.rules.version}`;
   }
 
-  async match(repos: Repositories, rows: readonly MappedRow[]): Promise<MatchOutcome> {
+  /** How many persons are not merged away: the population a record could be. */
+  population(repos: Repositories): Promise<number> {
+    return repos.reviews.activeCount();
+  }
+
+  async match(repos: Repositories, rows: readonly MappedRow[], known: MatchKnown = {}): Promise<MatchOutcome> {
     const outcome: MatchOutcome = { links: new Map(), reviews: new Map(), sameAs: new Map() };
     const incoming = rows.map((r, i) => mappedRowRecord(r, String(i)));
     const birthDates = [...new Set(incoming.map((r) => r.fields['birthDate']).filter((v): v is string => v !== undefined))];
     const names = [...new Set(incoming.map((r) => r.fields['name']).filter((v): v is string => v !== undefined))];
     // The prior belongs to the population a record could be, not to the candidates chosen by birth date or name.
-    const population = Math.max(rows.length, await repos.reviews.activeCount());
+    // Counted by the caller when it matches many parts (an import counts once, then adds the persons it creates): a count reads every person.
+    const population = Math.max(rows.length, known.population ?? (await this.population(repos)));
     const ids = new Set<string>();
     if (birthDates.length > 0) for (const id of await repos.persons.personsWithValue('person.birthDate', birthDates, MAX_CANDIDATES)) ids.add(id);
     if (names.length > 0) for (const id of await repos.persons.personsWithValue('person.name', names, MAX_CANDIDATES)) ids.add(id);

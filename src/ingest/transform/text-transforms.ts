@@ -20,7 +20,14 @@ const FULL_WIDTH_SIGNS: Readonly<Record<string, string>> = {
   '\uffe6': '\u20a9',
 };
 
+/** Whether a character code is certainly not one EDGE_SPACE removes: printable ASCII, or a CJK ideograph. */
+function plain(code: number): boolean {
+  return (code > 0x20 && code < 0x7f) || (code >= 0x4e00 && code <= 0x9fff);
+}
+
 export function trimText(value: string): string {
+  // Most cells neither begin nor end with a space: no regular expression run for them.
+  if (value.length === 0 || (plain(value.charCodeAt(0)) && plain(value.charCodeAt(value.length - 1)))) return value;
   return value.replace(EDGE_SPACE, '');
 }
 

@@ -91,14 +91,12 @@ export function compileTransforms(steps: readonly TransformStep[]): (value: stri
     if (transform === undefined) throw new Error(`unknown transform "${id}" (known: ${Object.keys(TRANSFORMS).join(', ')})`);
     return (value: string): TransformResult => transform(value, options);
   });
+  // The last step's result is the chain's (no copy of it per value); an empty chain passes the value through.
+  if (bound.length === 0) return (value: string): TransformResult => ok(value);
   return (value: string): TransformResult => {
-    let current = value;
-    for (const apply of bound) {
-      const result = apply(current);
-      if (!result.ok) return result;
-      current = result.value;
-    }
-    return ok(current);
+    let result = (bound[0] as (value: string) => TransformResult)(value);
+    for (let i = 1; i < bound.length && result.ok; i++) result = (bound[i] as (value: string) => TransformResult)(result.value);
+    return result;
   };
 }
 
