@@ -145,7 +145,7 @@ try {
             : `; ${after.entries - before.entries} audit entries in ${flushes} group commits (window ${windowMs} ms, writer thread ${auditThread})`) +
           (v.gate || !writer0 || !writer1
             ? ''
-            : `; writer thread CPU ${perRequest(writer0.cpuMs, writer1.cpuMs)} µs per request (kernel ${perRequest(writer0.systemMs, writer1.systemMs)}), ${Math.round(((writer1.commitMs - writer0.commitMs) * 1000) / Math.max(1, writer1.commits - writer0.commits))} µs per commit`),
+            : `; writer thread CPU ${perRequest(writer0.cpuMs, writer1.cpuMs)} µs per request (kernel ${perRequest(writer0.systemMs, writer1.systemMs)}), ${Math.round(((writer1.commitMs - writer0.commitMs) * 1000) / Math.max(1, writer1.commits - writer0.commits))} µs per commit, ${writer1.folds - writer0.folds} folds of the person index (${Math.round(writer1.foldMs - writer0.foldMs)} ms)`),
       );
       runs.push({ name: v.name, round, reqPerS: r.reqPerS, p50Ms: r.p50Ms, p99Ms: r.p99Ms, non2xx: r.non2xx });
     }
