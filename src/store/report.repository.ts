@@ -264,8 +264,8 @@ function toRows(
   /** A whole-street read: its persons and residences, gathered as the rows were read. */
   street?: StreetFacts,
 ): ReportRows {
-  let personIds = get('persons').map((r) => str(r[0]));
-  let residences: ReportResidenceRow[];
+  let personIds: readonly string[] = get('persons').map((r) => str(r[0]));
+  let residences: readonly ReportResidenceRow[];
   if (street) ({ personIds, residences } = street);
   else {
     const chosen = new Set(personIds);

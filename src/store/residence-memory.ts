@@ -33,11 +33,11 @@ export interface ResidenceLogReader {
   factsOf(personIds: readonly string[], onRow: (row: readonly unknown[]) => void): Promise<void>;
 }
 
-/** The persons of a whole-street read with their residences in force: the shape StreetResidences gave. */
+/** The persons of a whole-street read with their residences in force: the shape StreetResidences gave. Never changed once made. */
 export interface StreetFacts {
-  readonly personIds: string[];
-  readonly residences: ReportResidenceRow[];
-  readonly residencesByPerson: ReportResidenceRow[][];
+  readonly personIds: readonly string[];
+  readonly residences: readonly ReportResidenceRow[];
+  readonly residencesByPerson: readonly (readonly ReportResidenceRow[])[];
 }
 
 /** What the last refresh did (for tests and the benchmark's notes). */
@@ -59,6 +59,10 @@ export class ResidenceMemory {
   private readonly strings = new Map<string, string>();
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
+  /** Bumped whenever the facts change: a view made at another version is stale. */
+  private version = 0;
+  /** The last whole-street view made (reports of one date, the dashboard of today, ask for the same one again). */
+  private view: { readonly key: string; readonly facts: StreetFacts } | undefined;
   private loads = 0;
   private lastReread = 0;
   private factCount = 0;
@@ -73,7 +77,11 @@ export class ResidenceMemory {
    */
   async inForce(reader: ResidenceLogReader, areaPrefix: string, asOf: string, merged: ReadonlySet<string>): Promise<StreetFacts> {
     await this.refresh(reader);
-    const out: StreetFacts = { personIds: [], residences: [], residencesByPerson: [] };
+    const key = [this.version, areaPrefix, asOf, ...[...merged].sort()].join('\u0000');
+    if (this.view?.key === key) return this.view.facts;
+    const personIds: string[] = [];
+    const residences: ReportResidenceRow[] = [];
+    const residencesByPerson: ReportResidenceRow[][] = [];
     this.order ??= [...this.facts.keys()].sort();
     for (const id of this.order) {
       const all = this.facts.get(id);
@@ -86,11 +94,17 @@ export class ResidenceMemory {
         if (!here && f.areaCode.startsWith(areaPrefix)) here = true;
       }
       if (!rows || !here) continue;
-      out.personIds.push(id);
-      out.residencesByPerson.push(rows);
-      for (const f of rows) out.residences.push(f);
+      personIds.push(id);
+      residencesByPerson.push(rows);
+      for (const f of rows) residences.push(f);
     }
-    return out;
+    const facts: StreetFacts = Object.freeze({
+      personIds: Object.freeze(personIds),
+      residences: Object.freeze(residences),
+      residencesByPerson: Object.freeze(residencesByPerson),
+    });
+    this.view = { key, facts };
+    return facts;
   }
 
   /** The residences in force on `asOf` of these persons (any area), with their address texts. */
@@ -134,6 +148,7 @@ export class ResidenceMemory {
     } catch (e) {
       // Whatever was half-read is dropped: the next read loads afresh.
       this.position = undefined;
+      this.version++;
       this.facts = new Map();
       this.order = undefined;
       this.factCount = 0;
@@ -152,6 +167,7 @@ export class ResidenceMemory {
     this.factCount = count;
     this.order = undefined;
     this.position = position;
+    this.version++;
     this.loads++;
     this.lastReread = facts.size;
   }
@@ -160,6 +176,7 @@ export class ResidenceMemory {
     const { persons, position } = await reader.changedSince(from);
     this.lastReread = persons.length;
     if (persons.length > 0) {
+      this.version++;
       const fresh = new Map<string, ReportResidenceRow[]>();
       await reader.factsOf(persons, (r) => void add(fresh, this.fact(r)));
       for (const id of persons) {

@@ -69,8 +69,11 @@ for (const backend of await backends()) {
     /** How many persons the first read of the last `agree` read again. */
     let reread = -1;
 
-    /** Reads the street from memory and from the database on each date, and checks they agree. */
-    async function agree(what: string, dates = ['2021-06-30', '2024-12-31']): Promise<ReportRows> {
+    /**
+     * Reads the street from memory and from the database on each date, and checks they agree. The
+     * first date is the last's, so a view of it made before the change would be seen, were it kept.
+     */
+    async function agree(what: string, dates = ['2024-12-31', '2021-06-30', '2024-12-31']): Promise<ReportRows> {
       let last: ReportRows | undefined;
       reread = -1;
       for (const asOf of dates) {
@@ -91,6 +94,9 @@ for (const backend of await backends()) {
 
       await agree('nothing changed');
       assert.equal(reread, 0, 'nothing changed: nobody read again');
+      const [x, y] = [await remembering.read(street('2024-12-31')), await remembering.read(street('2024-12-31'))];
+      assert.equal(x.residencesByPerson, y.residencesByPerson, 'unchanged: the same date is the same view, made once');
+      assert.ok(Object.isFrozen(x.personIds) && Object.isFrozen(x.residences), 'a view shared by readers cannot be changed by one of them');
       assert.equal(memory.stats().loads, 1);
 
       // A residence ended, straight in the table (as a full extract's end does).
