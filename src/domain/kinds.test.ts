@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkKinds, kindsOf, type KindDefinition } from './kinds.ts';
+import { checkKinds, elementsRead, kindsOf, matches, type KindDefinition } from './kinds.ts';
+import { seededRandom } from './random.ts';
 import { loadKinds } from '../reference/kind-loader.ts';
 import { loadElements } from '../reference/catalogue-loader.ts';
 import { defaultDataDir } from '../reference/data-dir.ts';
@@ -37,5 +38,22 @@ describe('kinds of people', () => {
     const defs: KindDefinition[] = [{ id: 'x', nameZh: 'x', nameEn: 'x', rule: { all: [{ not: { value: { element: 'person.sex', equals: '1' } } }, { any: [{ ageBelow: 10 }, { asserted: 'kind.militia' }] }] } }];
     assert.deepEqual(kindsOf(defs, { values: new Map([['person.sex', '2'], ['kind.militia', 'true']]), asOf: '2026-01-01' }), ['x']);
     assert.deepEqual(kindsOf(defs, { values: new Map([['person.sex', '1'], ['kind.militia', 'true']]), asOf: '2026-01-01' }), []);
+  });
+
+  test('kindsOf (rules compiled once) decides exactly as matches does, on seeded random persons and dates', () => {
+    const next = seededRandom(2026);
+    const pick = <T>(list: readonly T[]): T | undefined => list[Math.floor(next() * list.length)];
+    const elements = elementsRead(shipped);
+    const samples = ['true', 'false', '1', '2', '02', '4', '10', '20', '01', '13'];
+    for (let i = 0; i < 3000; i++) {
+      const values = new Map<string, string>();
+      for (const e of elements) {
+        if (next() < 0.4) continue;
+        values.set(e, e === 'person.birthDate' ? `${1920 + Math.floor(next() * 105)}-${String(1 + Math.floor(next() * 12)).padStart(2, '0')}-15` : (pick(samples) ?? 'true'));
+      }
+      const asOf = `${2000 + Math.floor(next() * 27)}-0${1 + Math.floor(next() * 9)}-15`;
+      const expected = shipped.filter((k) => matches(k.rule, { values, asOf })).map((k) => k.id);
+      assert.deepEqual(kindsOf(shipped, { values, asOf }), expected, `case ${i}`);
+    }
   });
 });

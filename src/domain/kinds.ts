@@ -48,9 +48,72 @@ export function matches(rule: KindRule, input: KindInput): boolean {
   return input.values.get(rule.asserted) === 'true';
 }
 
-/** The kinds a person belongs to on the date, in catalogue order. */
+/** A rule made into a function once: the shape of each node is decided when compiled, not per person. */
+type Test = (values: ReadonlyMap<string, string>, age: () => number | undefined) => boolean;
+
+function compile(rule: KindRule): Test {
+  if ('all' in rule) {
+    const parts = rule.all.map(compile);
+    return (v, age) => parts.every((t) => t(v, age));
+  }
+  if ('any' in rule) {
+    const parts = rule.any.map(compile);
+    return (v, age) => parts.some((t) => t(v, age));
+  }
+  if ('not' in rule) {
+    const inner = compile(rule.not);
+    return (v, age) => !inner(v, age);
+  }
+  if ('ageAtLeast' in rule) {
+    const min = rule.ageAtLeast;
+    return (_, age) => {
+      const a = age();
+      return a !== undefined && a >= min;
+    };
+  }
+  if ('ageBelow' in rule) {
+    const max = rule.ageBelow;
+    return (_, age) => {
+      const a = age();
+      return a !== undefined && a < max;
+    };
+  }
+  if ('value' in rule) {
+    const { element, equals } = rule.value;
+    if (equals !== undefined) return (v) => v.get(element) === equals;
+    const allowed = new Set(rule.value.in ?? []);
+    return (v) => {
+      const x = v.get(element);
+      return x !== undefined && allowed.has(x);
+    };
+  }
+  const asserted = rule.asserted;
+  return (v) => v.get(asserted) === 'true';
+}
+
+const compiled = new WeakMap<KindDefinition, Test>();
+
+/** The kinds a person belongs to on the date, in catalogue order (as `matches` decides, each rule compiled once). */
 export function kindsOf(definitions: readonly KindDefinition[], input: KindInput): string[] {
-  return definitions.filter((k) => matches(k.rule, input)).map((k) => k.id);
+  const { values, asOf } = input;
+  // The age on the date, worked out once for all the rules that ask.
+  let known = false;
+  let years: number | undefined;
+  const age = (): number | undefined => {
+    if (!known) {
+      const birth = values.get('person.birthDate');
+      years = birth ? ageOn(birth, asOf) : undefined;
+      known = true;
+    }
+    return years;
+  };
+  const out: string[] = [];
+  for (const k of definitions) {
+    let test = compiled.get(k);
+    if (!test) compiled.set(k, (test = compile(k.rule)));
+    if (test(values, age)) out.push(k.id);
+  }
+  return out;
 }
 
 /** The elements the rules read (to load only those). */
