@@ -48,70 +48,75 @@ export function matches(rule: KindRule, input: KindInput): boolean {
   return input.values.get(rule.asserted) === 'true';
 }
 
+/** What a compiled rule reads of one person: the values, and the age on the date once worked out. */
+interface Subject {
+  readonly values: ReadonlyMap<string, string>;
+  readonly asOf: string;
+  /** undefined: not yet worked out; null: no birth date. */
+  age: number | null | undefined;
+}
+
+function ageOf(s: Subject): number | null {
+  if (s.age === undefined) {
+    const birth = s.values.get('person.birthDate');
+    s.age = birth ? ageOn(birth, s.asOf) : null;
+  }
+  return s.age;
+}
+
 /** A rule made into a function once: the shape of each node is decided when compiled, not per person. */
-type Test = (values: ReadonlyMap<string, string>, age: () => number | undefined) => boolean;
+type Test = (s: Subject) => boolean;
 
 function compile(rule: KindRule): Test {
   if ('all' in rule) {
     const parts = rule.all.map(compile);
-    return (v, age) => parts.every((t) => t(v, age));
+    return (s) => parts.every((t) => t(s));
   }
   if ('any' in rule) {
     const parts = rule.any.map(compile);
-    return (v, age) => parts.some((t) => t(v, age));
+    return (s) => parts.some((t) => t(s));
   }
   if ('not' in rule) {
     const inner = compile(rule.not);
-    return (v, age) => !inner(v, age);
+    return (s) => !inner(s);
   }
   if ('ageAtLeast' in rule) {
     const min = rule.ageAtLeast;
-    return (_, age) => {
-      const a = age();
-      return a !== undefined && a >= min;
+    return (s) => {
+      const a = ageOf(s);
+      return a !== null && a >= min;
     };
   }
   if ('ageBelow' in rule) {
     const max = rule.ageBelow;
-    return (_, age) => {
-      const a = age();
-      return a !== undefined && a < max;
+    return (s) => {
+      const a = ageOf(s);
+      return a !== null && a < max;
     };
   }
   if ('value' in rule) {
     const { element, equals } = rule.value;
-    if (equals !== undefined) return (v) => v.get(element) === equals;
+    if (equals !== undefined) return (s) => s.values.get(element) === equals;
     const allowed = new Set(rule.value.in ?? []);
-    return (v) => {
-      const x = v.get(element);
+    return (s) => {
+      const x = s.values.get(element);
       return x !== undefined && allowed.has(x);
     };
   }
   const asserted = rule.asserted;
-  return (v) => v.get(asserted) === 'true';
+  return (s) => s.values.get(asserted) === 'true';
 }
 
 const compiled = new WeakMap<KindDefinition, Test>();
 
 /** The kinds a person belongs to on the date, in catalogue order (as `matches` decides, each rule compiled once). */
 export function kindsOf(definitions: readonly KindDefinition[], input: KindInput): string[] {
-  const { values, asOf } = input;
-  // The age on the date, worked out once for all the rules that ask.
-  let known = false;
-  let years: number | undefined;
-  const age = (): number | undefined => {
-    if (!known) {
-      const birth = values.get('person.birthDate');
-      years = birth ? ageOn(birth, asOf) : undefined;
-      known = true;
-    }
-    return years;
-  };
+  const subject: Subject = { values: input.values, asOf: input.asOf, age: undefined };
   const out: string[] = [];
   for (const k of definitions) {
     let test = compiled.get(k);
     if (!test) compiled.set(k, (test = compile(k.rule)));
-    if (test(values, age)) out.push(k.id);
+    if (test(subject)) out.push(k.id);
   }
   return out;
 }
