@@ -231,9 +231,12 @@ export class AuditService {
     }
     if (anchorChecked === false) return broken({ seq: start.seq, kind: 'anchor', message: `the anchored head ${start.seq} does not match the pruning checkpoint` });
     let pruneRecorded = checkpoint === null;
+    // The entries up to the head as the walk begins are checked; others may be appended meanwhile
+    // (the log is live), and are told from entries added behind the log's back by the head read last.
+    const recorded = await repo.readHead();
     let after = start.seq;
-    for (;;) {
-      const page = await repo.page(after, this.settings.verifyPageSize);
+    while (after < recorded.seq) {
+      const page = (await repo.page(after, this.settings.verifyPageSize)).filter((e) => e.seq <= recorded.seq);
       if (page.length === 0) break;
       const first = page[0] as AuditEntry;
       const last = page[page.length - 1] as AuditEntry;
@@ -262,12 +265,16 @@ export class AuditService {
       after = last.seq;
     }
     const end = verifier.head;
-    const recorded = await repo.readHead();
     if (recorded.seq > end.seq) return broken({ seq: end.seq + 1, kind: 'truncated', message: `the chain ends at ${end.seq} but the recorded head is ${recorded.seq}: entries were removed from the end` });
     if (recorded.seq < end.seq) return broken({ seq: recorded.seq + 1, kind: 'inserted', message: `entries after ${recorded.seq} were added behind the log's back (the recorded head is ${recorded.seq})` });
     if (recorded.hash !== end.hash) return broken({ seq: end.seq, kind: 'link', message: `entry ${end.seq} does not match the recorded head` });
-    const stray = await repo.strayIndexRows(start.seq, end.seq);
-    if (stray.length > 0) return broken({ seq: stray[0] as number, kind: 'index', message: `the person index names entry ${stray[0] as number}, which is not in the chain` });
+    // Read before the head: an entry (or index row) appended legitimately meanwhile committed with a head at least as far.
+    const lastSeq = await repo.lastSeq();
+    const strays = await repo.strayIndexRows(start.seq, end.seq);
+    const now = await repo.readHead();
+    if (lastSeq > now.seq) return broken({ seq: now.seq + 1, kind: 'inserted', message: `entries after ${now.seq} were added behind the log's back (the recorded head is ${now.seq})` });
+    const stray = strays.find((s) => s <= start.seq || s > now.seq);
+    if (stray !== undefined) return broken({ seq: stray, kind: 'index', message: `the person index names entry ${stray}, which is not in the chain` });
     if (!pruneRecorded && checkpoint) return broken({ seq: checkpoint.throughSeq + 1, kind: 'checkpoint', message: `the checkpoint at ${checkpoint.throughSeq} has no audit.prune entry in the chain` });
     if (anchor && anchor.seq > end.seq) return broken({ seq: end.seq + 1, kind: 'anchor', message: `the anchored head ${anchor.seq} is beyond the end of the chain (${end.seq})` });
     return { intact: true, entries: verifier.verified, head: end, checkpoint, firstBreak: null, anchorChecked };

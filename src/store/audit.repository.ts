@@ -284,42 +284,53 @@ export class AuditRepository {
 
   /** The per-person index rows for seq in [fromSeq, toSeq]: by person (folded and recent), and by entry for the entries listed as naming many. */
   async indexRows(fromSeq: number, toSeq: number): Promise<{ personId: string; seq: number }[]> {
+    // One statement, so one snapshot: a fold committing meanwhile cannot hide a row moving from the recent part.
     const rows = await this.db
       .selectFrom('audit_person')
       .select(['person_id', 'seq'])
       .where('seq', '>=', fromSeq)
       .where('seq', '<=', toSeq)
+      .unionAll((eb) => eb.selectFrom('audit_person_recent').select(['person_id', 'seq']).where('seq', '>=', fromSeq).where('seq', '<=', toSeq))
+      .unionAll((eb) =>
+        eb
+          .selectFrom('audit_bulk_person as b')
+          .innerJoin('audit_bulk_entry as e', 'e.seq', 'b.seq')
+          .select(['b.person_id', 'b.seq'])
+          .where('b.seq', '>=', fromSeq)
+          .where('b.seq', '<=', toSeq),
+      )
       .execute();
-    const bulk = await this.db
-      .selectFrom('audit_bulk_person as b')
-      .innerJoin('audit_bulk_entry as e', 'e.seq', 'b.seq')
-      .select(['b.person_id', 'b.seq'])
-      .where('b.seq', '>=', fromSeq)
-      .where('b.seq', '<=', toSeq)
-      .execute();
-    const recent = await this.db
-      .selectFrom('audit_person_recent')
-      .select(['person_id', 'seq'])
-      .where('seq', '>=', fromSeq)
-      .where('seq', '<=', toSeq)
-      .execute();
-    return [...rows, ...recent, ...bulk].map((r) => ({ personId: r.person_id, seq: Number(r.seq) }));
+    return rows.map((r) => ({ personId: r.person_id, seq: Number(r.seq) }));
   }
 
-  /** Index rows pointing past the last entry, or at/below a checkpoint (left after entries were removed). */
+  /**
+   * Index rows at or below a checkpoint (left after entries were removed), or past `lastSeq`: per
+   * index table, the smallest seq at or below `throughSeq` and the largest above `lastSeq`, in order.
+   * Rows past `lastSeq` may belong to entries appended since (the caller compares with the head read after).
+   */
   async strayIndexRows(throughSeq: number, lastSeq: number): Promise<number[]> {
     const out: number[] = [];
     for (const table of ['audit_person', 'audit_person_recent', 'audit_bulk_person', 'audit_bulk_entry'] as const) {
-      const rows = await this.db
+      const r = await this.db
         .selectFrom(table)
-        .select('seq')
+        .select((eb) => [
+          eb.fn.min(eb.case().when('seq', '<=', throughSeq).then(eb.ref('seq')).end()).as('below'),
+          eb.fn.max(eb.case().when('seq', '>', lastSeq).then(eb.ref('seq')).end()).as('beyond'),
+        ])
         .where((eb) => eb.or([eb('seq', '<=', throughSeq), eb('seq', '>', lastSeq)]))
-        .orderBy('seq')
-        .limit(1)
-        .execute();
-      out.push(...rows.map((r) => Number(r.seq)));
+        .executeTakeFirst();
+      for (const v of [r?.below, r?.beyond]) if (v !== null && v !== undefined) out.push(Number(v));
     }
-    return out.sort((a, b) => a - b).slice(0, 1);
+    return out.sort((a, b) => a - b);
+  }
+
+  /** The largest seq in the log (0 when empty). */
+  async lastSeq(): Promise<number> {
+    const r = await this.db
+      .selectFrom('audit_entry')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    return r?.seq === null || r?.seq === undefined ? 0 : Number(r.seq);
   }
 
   /** The smallest seq at or below `seq` (entries that pruning should have removed). */

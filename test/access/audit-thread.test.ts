@@ -147,3 +147,35 @@ test('the writer thread takes what waits into its next commit; each promise reso
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('audit verify while the writer thread folds the person index under it finds the chain intact every time', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'populus-audit-thread-'));
+  const store = await openStore(`sqlite:${join(dir, 'a.db')}`);
+  try {
+    await migrateStore(store);
+    const access = accessServicesFromCatalogue(store, '310105004', undefined, { auditThread: true, audit: { foldRows: 8, verifyPageSize: 50 } });
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; i < 1500; i += 5) {
+        await Promise.all(Array.from({ length: 5 }, (_, k) => access.audit.append([entry(i + k)])));
+      }
+      writing = false;
+    })();
+    let verified = 0;
+    while (writing) {
+      const r = await access.audit.verify();
+      assert.equal(r.intact, true, JSON.stringify(r.firstBreak));
+      verified += 1;
+      await new Promise((r) => setImmediate(r)); // SQLite answers synchronously: let the thread's answers in
+    }
+    await writer;
+    assert.ok(verified >= 2, `${verified} verifications during the writes`);
+    const stats = await access.audit.writerStats();
+    assert.ok((stats?.folds ?? 0) >= 20, `${stats?.folds} folds during the writes`);
+    assert.equal((await access.audit.verify()).intact, true);
+    await access.audit.close();
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
