@@ -602,8 +602,9 @@ export class ReportRepository implements ResidenceLogReader {
       {},
       personIds,
     );
-    // From memory, each fact carries the smallest of the address texts reported with it: what the engine would pick.
-    if (this.memory && !this.db.isTransaction)
+    // From memory once it is loaded (a committee's roster in a fresh process does not load the street for it); each
+    // fact there carries the smallest of the address texts reported with it: what the engine would pick.
+    if (this.memory?.loaded && !this.db.isTransaction)
       return { residences: await this.memory.ofPersons(this, personIds, asOf), identifiers: identifiers.map(identifierOf) };
     const inForce = `(r.valid_from is null or r.valid_from <= @asOf) and (r.valid_to is null or r.valid_to > @asOf)`;
     const residences = await this.query(

@@ -67,6 +67,11 @@ export class ResidenceMemory {
   private lastReread = 0;
   private factCount = 0;
 
+  /** Whether the facts have been loaded (a read for a few persons need not load them all). */
+  get loaded(): boolean {
+    return this.position !== undefined;
+  }
+
   stats(): MemoryStats {
     return { loads: this.loads, persons: this.facts.size, facts: this.factCount, lastReread: this.lastReread };
   }

@@ -141,6 +141,17 @@ for (const backend of await backends()) {
       assert.deepEqual(fromMemory.identifiers, fromDatabase.identifiers);
     });
 
+    test("a few persons' details in a process that has not loaded the street read the database, without loading it", async () => {
+      const fresh = new ResidenceMemory();
+      const repo = new ReportRepository(store.db, store.sqlite, undefined, fresh);
+      const id = await person(A);
+      const details = await repo.detailsOf([id], '2024-12-31');
+      assert.deepEqual(details.residences.map((r) => r.areaCode), [A]);
+      assert.equal(fresh.stats().loads, 0, 'nothing loaded for one person');
+      await repo.read(street('2024-12-31'));
+      assert.equal(fresh.stats().loads, 1, 'a whole-street read loads it');
+    });
+
     test('a read inside a transaction sees its own writes, not the memory', async () => {
       await agree('before');
       const id = (await s.persons.create({ residences: [] })).person.id;
