@@ -29,23 +29,9 @@ export interface KindInput {
   readonly asOf: string;
 }
 
+/** Whether a person belongs to a kind's rule on the date (the rule compiled once, as kindsOf uses it). */
 export function matches(rule: KindRule, input: KindInput): boolean {
-  if ('all' in rule) return rule.all.every((r) => matches(r, input));
-  if ('any' in rule) return rule.any.some((r) => matches(r, input));
-  if ('not' in rule) return !matches(rule.not, input);
-  if ('ageAtLeast' in rule || 'ageBelow' in rule) {
-    const birth = input.values.get('person.birthDate');
-    if (!birth) return false;
-    const age = ageOn(birth, input.asOf);
-    return 'ageAtLeast' in rule ? age >= rule.ageAtLeast : age < rule.ageBelow;
-  }
-  if ('value' in rule) {
-    const v = input.values.get(rule.value.element);
-    if (v === undefined) return false;
-    if (rule.value.equals !== undefined) return v === rule.value.equals;
-    return rule.value.in?.includes(v) ?? false;
-  }
-  return input.values.get(rule.asserted) === 'true';
+  return testOf(rule)({ values: input.values, asOf: input.asOf, age: undefined });
 }
 
 /** What a compiled rule reads of one person: the values, and the age on the date once worked out. */
@@ -107,17 +93,20 @@ function compile(rule: KindRule): Test {
   return (s) => s.values.get(asserted) === 'true';
 }
 
-const compiled = new WeakMap<KindDefinition, Test>();
+const compiled = new WeakMap<KindRule, Test>();
 
-/** The kinds a person belongs to on the date, in catalogue order (as `matches` decides, each rule compiled once). */
+/** A rule's compiled test, made on first use. */
+function testOf(rule: KindRule): Test {
+  let test = compiled.get(rule);
+  if (!test) compiled.set(rule, (test = compile(rule)));
+  return test;
+}
+
+/** The kinds a person belongs to on the date, in catalogue order (one subject for all the rules: the age worked out once). */
 export function kindsOf(definitions: readonly KindDefinition[], input: KindInput): string[] {
   const subject: Subject = { values: input.values, asOf: input.asOf, age: undefined };
   const out: string[] = [];
-  for (const k of definitions) {
-    let test = compiled.get(k);
-    if (!test) compiled.set(k, (test = compile(k.rule)));
-    if (test(subject)) out.push(k.id);
-  }
+  for (const k of definitions) if (testOf(k.rule)(subject)) out.push(k.id);
   return out;
 }
 
