@@ -105,6 +105,9 @@ type Row = unknown[];
 const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
+/** A row of `t` in force on `@asOf` (valid from inclusive, valid to exclusive), as domain validOn decides. */
+const inForce = (t: string): string => `(${t}.valid_from is null or ${t}.valid_from <= @asOf) and (${t}.valid_to is null or ${t}.valid_to > @asOf)`;
+
 /** The SQL of each read; `@lo`/`@hi` bound the area code range, `@asOf` the date. The same text runs on both backends after renaming parameters. */
 function statements(
   o: ReportReadOptions,
@@ -113,8 +116,6 @@ function statements(
   /** For a past date: today's values corrected by the later observations, or every observation valid by the date. */
   pastFrom: 'current' | 'history' = 'current',
 ): Record<'persons' | 'residences' | 'identifiers' | 'memberships' | 'dwellings' | 'values' | 'later', string | null> {
-  const inForce = (t: string): string =>
-    `(${t}.valid_from is null or ${t}.valid_from <= @asOf) and (${t}.valid_to is null or ${t}.valid_to > @asOf)`;
   const grid = o.areaPrefix.length > 12;
   const area = o.personIds
     ? idList
@@ -606,9 +607,8 @@ export class ReportRepository implements ResidenceLogReader {
     // fact there carries the smallest of the address texts reported with it: what the engine would pick.
     if (this.memory?.loaded && !this.db.isTransaction)
       return { residences: await this.memory.ofPersons(this, personIds, asOf), identifiers: identifiers.map(identifierOf) };
-    const inForce = `(r.valid_from is null or r.valid_from <= @asOf) and (r.valid_to is null or r.valid_to > @asOf)`;
     const residences = await this.query(
-      `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, r.address_text, r.valid_from, r.valid_to from residence r where ${inForce} and r.person_id in (${this.idList()})`,
+      `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, r.address_text, r.valid_from, r.valid_to from residence r where ${inForce('r')} and r.person_id in (${this.idList()})`,
       { asOf },
       personIds,
     );

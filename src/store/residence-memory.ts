@@ -16,6 +16,7 @@
  *   (persons seen twice are simply read twice).
  * Memory: about 100 bytes a fact with the strings shared (measured for the street in the README).
  */
+import { validOn } from '../domain/population-category.ts';
 import type { ReportResidenceRow } from './report.repository.ts';
 
 /** A position in the residence change log. */
@@ -94,7 +95,7 @@ export class ResidenceMemory {
       let rows: ReportResidenceRow[] | undefined;
       let here = false;
       for (const f of all) {
-        if ((f.validFrom !== null && f.validFrom > asOf) || (f.validTo !== null && f.validTo <= asOf)) continue;
+        if (!validOn(f, asOf)) continue;
         (rows ??= []).push(f);
         if (!here && f.areaCode.startsWith(areaPrefix)) here = true;
       }
@@ -118,7 +119,7 @@ export class ResidenceMemory {
     const out: ReportResidenceRow[] = [];
     for (const id of personIds)
       for (const f of this.facts.get(id) ?? none)
-        if ((f.validFrom === null || f.validFrom <= asOf) && (f.validTo === null || f.validTo > asOf)) out.push(f);
+        if (validOn(f, asOf)) out.push(f);
     return out;
   }
 
