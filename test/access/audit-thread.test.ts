@@ -13,7 +13,20 @@ import type { AuditEntryInput } from '../../src/access/audit-chain.ts';
 import { migrateStore } from '../../src/main.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
 import { AuditRepository } from '../../src/store/audit.repository.ts';
-import { openStore } from '../../src/store/store.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+
+/** A migrated SQLite file store in a temporary folder (the writer thread needs a file), removed afterwards. */
+async function withStoreFile(work: (store: Store) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'populus-audit-thread-'));
+  const store = await openStore(`sqlite:${join(dir, 'a.db')}`);
+  try {
+    await migrateStore(store);
+    await work(store);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const entry = (i: number, action = 'person.read'): AuditEntryInput => ({
   actor: 'token:0a1b',
@@ -28,10 +41,7 @@ const entry = (i: number, action = 'person.read'): AuditEntryInput => ({
 });
 
 test('group commits on the writer thread and changes on the main thread keep one chain', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'populus-audit-thread-'));
-  const store = await openStore(`sqlite:${join(dir, 'a.db')}`);
-  try {
-    await migrateStore(store);
+  await withStoreFile(async (store) => {
     // Folds of the recent index rows once 100 wait, among the commits.
     const access = accessServicesFromCatalogue(store, '310105004', undefined, { auditThread: true, audit: { foldRows: 100 } });
     const data = createDataAccess(store, '310105');
@@ -83,17 +93,11 @@ test('group commits on the writer thread and changes on the main thread keep one
     }
     await access.audit.close();
     await access.audit.close(); // twice is harmless
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('the writer thread takes what waits into its next commit; each promise resolves once its entry is committed, a failed commit rejects only its own callers', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'populus-audit-thread-'));
-  const store = await openStore(`sqlite:${join(dir, 'a.db')}`);
-  try {
-    await migrateStore(store);
+  await withStoreFile(async (store) => {
     const access = accessServicesFromCatalogue(store, '310105004', undefined, { auditThread: true, audit: { windowMs: 0 } });
     const committed = async (requestId: string): Promise<boolean> =>
       (await store.db.selectFrom('audit_entry').select('seq').where('request_id', '=', requestId).executeTakeFirst()) !== undefined;
@@ -142,17 +146,11 @@ test('the writer thread takes what waits into its next commit; each promise reso
     assert.equal(report.intact, true, JSON.stringify(report.firstBreak));
     assert.equal(report.head.seq, 301);
     await access.audit.close();
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('audit verify while the writer thread folds the person index under it finds the chain intact every time', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'populus-audit-thread-'));
-  const store = await openStore(`sqlite:${join(dir, 'a.db')}`);
-  try {
-    await migrateStore(store);
+  await withStoreFile(async (store) => {
     const access = accessServicesFromCatalogue(store, '310105004', undefined, { auditThread: true, audit: { foldRows: 8, verifyPageSize: 50 } });
     let writing = true;
     const writer = (async () => {
@@ -174,8 +172,5 @@ test('audit verify while the writer thread folds the person index under it finds
     assert.ok((stats?.folds ?? 0) >= 20, `${stats?.folds} folds during the writes`);
     assert.equal((await access.audit.verify()).intact, true);
     await access.audit.close();
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
