@@ -14,6 +14,7 @@ import { rentalRegistrations } from './migrations/0009-rental-registrations.ts';
 import { coveringIndexes } from './migrations/0010-covering-indexes.ts';
 import { residenceChangeLog } from './migrations/0011-residence-change-log.ts';
 import { auditRecentPersons } from './migrations/0012-audit-recent-persons.ts';
+import { transactionTime } from './migrations/0013-transaction-time.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -29,6 +30,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0010-covering-indexes': coveringIndexes(),
     '0011-residence-change-log': residenceChangeLog(dialect),
     '0012-audit-recent-persons': auditRecentPersons(dialect),
+    '0013-transaction-time': transactionTime(dialect),
   };
 }
 

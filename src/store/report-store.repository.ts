@@ -38,6 +38,12 @@ export interface RunRecord {
   readonly comparison: 'first' | 'unchanged' | 'changed';
   /** JSON text of what changed, or null. */
   readonly changes: string | null;
+  /**
+   * The instant as of which the record was read (transaction time): the run's start, or the
+   * `knownAt` it was asked for. Null for runs kept before it was recorded (their `createdAt` is
+   * the nearest).
+   */
+  readonly knownAt: string | null;
 }
 
 export interface RunWithResult extends RunRecord {
@@ -91,6 +97,7 @@ const runOf = (r: Omit<ReportRunTable, 'result' | 'person_ids'>): RunRecord => (
   previousRunId: r.previous_run_id,
   comparison: r.comparison as RunRecord['comparison'],
   changes: r.changes,
+  knownAt: r.known_at,
 });
 
 const scheduleOf = (r: ReportScheduleTable): ScheduleRecord => ({
@@ -137,6 +144,7 @@ const RUN_COLUMNS = [
   'previous_run_id',
   'comparison',
   'changes',
+  'known_at',
 ] as const;
 
 const TEMPLATE_COLUMNS = [
@@ -226,6 +234,7 @@ export class ReportStoreRepository {
         previous_run_id: r.previousRunId,
         comparison: r.comparison,
         changes: r.changes,
+        known_at: r.knownAt,
       })
       .execute();
   }

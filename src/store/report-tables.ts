@@ -31,6 +31,8 @@ export interface ReportRunTable {
   previous_run_id: string | null;
   comparison: string;
   changes: string | null;
+  /** The instant the run's record was read (transaction time; migration 0013): null for runs kept before. */
+  known_at: string | null;
 }
 
 export interface ReportScheduleTable {

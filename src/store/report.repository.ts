@@ -19,6 +19,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type ExpressionBuilder } from 'kysely';
 import type { ResidenceTable } from './database.ts';
 import type { Db } from './store.ts';
+import { VERSIONED_TABLES, type VersionedTable } from './migrations/0013-transaction-time.ts';
 import type { LogPosition, ResidenceLogReader, ResidenceMemory, StreetFacts } from './residence-memory.ts';
 
 export interface ReportResidenceRow {
@@ -99,11 +100,47 @@ export interface ReportReadOptions {
   readonly values: 'current' | 'asOf';
   readonly memberships: boolean;
   readonly dwellings: boolean;
+  /**
+   * Transaction time (ISO instant): the record as it was known then — observations recorded by then,
+   * residences, memberships, documents and dwellings in the version then in force (migration 0013),
+   * merges done and not undone by then. Always read from the database, values by survivorship over
+   * the observations (`values` must be 'asOf'). Absent: as known now.
+   */
+  readonly knownAt?: string | undefined;
 }
 
 type Row = unknown[];
 const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** The tables a report reads that change in place; their version known at `@knownAt` when one is asked (see knownAs). */
+type Versioned = 'residence' | 'household_member' | 'identifier' | 'observation' | 'dwelling';
+type Tables = Readonly<Record<Versioned, string>>;
+
+const NOW: Tables = { residence: 'residence', household_member: 'household_member', identifier: 'identifier', observation: 'observation', dwelling: 'dwelling' };
+
+/**
+ * The rows of a table as the record knew them at `@knownAt` (migration 0013), as a derived table
+ * with the columns its past table keeps: each row recorded by then, in the earliest version
+ * superseded after then (from `<table>_past`), or as it is now when no version was.
+ */
+function knownAs(t: VersionedTable): string {
+  const cols = t.columns.map(([c]) => c);
+  const of = (alias: string): string => cols.map((c) => `${alias}.${c}`).join(', ');
+  return (
+    `(select ${of('k')} from ${t.table} k where k.${t.recorded} <= @knownAt` +
+    ` and not exists (select 1 from ${t.table}_past kp where kp.id = k.id and kp.superseded_at > @knownAt)` +
+    ` union all select ${of('p')} from ${t.table}_past p where p.${t.recorded} <= @knownAt and p.superseded_at > @knownAt` +
+    ` and not exists (select 1 from ${t.table}_past q where q.id = p.id and q.superseded_at > @knownAt and q.seq < p.seq))`
+  );
+}
+
+const KNOWN: Tables = Object.fromEntries(VERSIONED_TABLES.map((t) => [t.table, knownAs(t)])) as unknown as Tables;
+
+const tablesOf = (knownAt: string | undefined): Tables => (knownAt === undefined ? NOW : KNOWN);
+
+/** The persons merged away at `@knownAt`: merges done by then and not undone by then. */
+const MERGED_AT = 'select m.loser_id from person_merge m where m.created_at <= @knownAt and (m.undone_at is null or m.undone_at > @knownAt)';
 
 /** A row of `t` in force on `@asOf` (valid from inclusive, valid to exclusive), as domain validOn decides. */
 const inForce = (t: string): string => `(${t}.valid_from is null or ${t}.valid_from <= @asOf) and (${t}.valid_to is null or ${t}.valid_to > @asOf)`;
@@ -117,11 +154,12 @@ function statements(
   pastFrom: 'current' | 'history' = 'current',
 ): Record<'persons' | 'residences' | 'identifiers' | 'memberships' | 'dwellings' | 'values' | 'later', string | null> {
   const grid = o.areaPrefix.length > 12;
+  const t = tablesOf(o.knownAt);
   const area = o.personIds
     ? idList
     : grid
-      ? `select ra.person_id from residence ra where ${inForce('ra')} and ((ra.area_code >= @lo and ra.area_code < @hi) or ra.dwelling_id in (select da.id from dwelling da join building ba on ba.id = da.building_id where ba.area_code >= @lo and ba.area_code < @hi))`
-      : `select ra.person_id from residence ra where ${inForce('ra')} and ra.area_code >= @lo and ra.area_code < @hi`;
+      ? `select ra.person_id from ${t.residence} ra where ${inForce('ra')} and ((ra.area_code >= @lo and ra.area_code < @hi) or ra.dwelling_id in (select da.id from ${t.dwelling} da join building ba on ba.id = da.building_id where ba.area_code >= @lo and ba.area_code < @hi))`
+      : `select ra.person_id from ${t.residence} ra where ${inForce('ra')} and ra.area_code >= @lo and ra.area_code < @hi`;
   const marks = o.elementIds.map((_, i) => `@e${i}`).join(', ');
   // A whole street (or several committees): scanning the tables and keeping the area's persons in JavaScript beats
   // thousands of index look-ups; below it (committees, grids) the area's persons are looked up.
@@ -129,27 +167,32 @@ function statements(
   const of = (column: string): string => (whole ? '' : ` and ${column} in (${area})`);
   return {
     // A whole street: the merged-away persons only (few), to leave out of those its residences name.
+    // As known at an instant: merged away by the merges of then (the persons' rows say only how they are now).
     persons: whole
-      ? `select p.id from person p where p.merged_into is not null`
-      : `select p.id from person p where p.merged_into is null and p.id in (${area})`,
+      ? o.knownAt === undefined
+        ? `select p.id from person p where p.merged_into is not null`
+        : MERGED_AT
+      : o.knownAt === undefined
+        ? `select p.id from person p where p.merged_into is null and p.id in (${area})`
+        : `select p.id from person p where p.id in (${area}) and p.id not in (${MERGED_AT})`,
     // One row per distinct fact: several sources often report the same residence. Exactly the columns of the index
     // residence_facts (migration 0010), person first: read from the index alone, without a sort for DISTINCT, and
     // each person's rows together (the whole street orders them so on every backend; toRows relies on it there).
     // Without address texts (detailsOf reads them for the persons a roster shows).
-    residences: `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, r.valid_from, r.valid_to from residence r where ${inForce('r')}${of('r.person_id')}${whole ? ' order by r.person_id' : ''}`,
+    residences: `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, r.valid_from, r.valid_to from ${t.residence} r where ${inForce('r')}${of('r.person_id')}${whole ? ' order by r.person_id' : ''}`,
     // Only the documents of persons who hold one other than a citizen ID (enough to tell 境外 from the rest; numbers left out).
-    identifiers: `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, '' from identifier i where i.person_id in (select x.person_id from identifier x where x.type <> 'CN_ID'${of('x.person_id')})`,
+    identifiers: `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, '' from ${t.identifier} i where i.person_id in (select x.person_id from ${t.identifier} x where x.type <> 'CN_ID'${of('x.person_id')})`,
     memberships: o.memberships
-      ? `select m.person_id, m.household_id, h.household_no, m.valid_from, m.valid_to from household_member m join household h on h.id = m.household_id where ${inForce('m')}${of('m.person_id')}`
+      ? `select m.person_id, m.household_id, h.household_no, m.valid_from, m.valid_to from ${t.household_member} m join household h on h.id = m.household_id where ${inForce('m')}${of('m.person_id')}`
       : null,
     dwellings: o.dwellings
-      ? `${DWELLING_COLUMNS} where d.id in (select r.dwelling_id from residence r where r.dwelling_id is not null and ${inForce('r')}${of('r.person_id')})`
+      ? `${dwellingColumns(t)} where d.id in (select r.dwelling_id from ${t.residence} r where r.dwelling_id is not null and ${inForce('r')}${of('r.person_id')})`
       : null,
     values:
       o.elementIds.length === 0
         ? null
         : o.values === 'asOf' && pastFrom === 'history'
-          ? `${HISTORY} where ob.element_id in (${marks})${of('ob.person_id')} and (ob.observed_at is null or ob.observed_at <= @asOf)`
+          ? `${history(t)} where ob.element_id in (${marks})${of('ob.person_id')} and (ob.observed_at is null or ob.observed_at <= @asOf)`
           : `select v.person_id, v.element_id, v.value from person_value v where v.element_id in (${marks})${of('v.person_id')}`,
     // Pairs whose value may differ on the date: an observation valid only after it, wherever the person lives (the
     // caller keeps the area's; repeated pairs are one). Neither DISTINCT nor a filter by person: either leads SQLite
@@ -160,14 +203,15 @@ function statements(
 }
 
 /** A dwelling as toRows reads it: id, housing use, building, the building's area and address parts. */
-const DWELLING_COLUMNS =
-  'select d.id, d.housing_use, d.building_id, b.area_code, b.road, b.lane, b.number, d.unit, d.room from dwelling d join building b on b.id = d.building_id';
+const dwellingColumns = (t: Tables): string =>
+  `select d.id, d.housing_use, d.building_id, b.area_code, b.road, b.lane, b.number, d.unit, d.room from ${t.dwelling} d join building b on b.id = d.building_id`;
 
 /** The person and element of every observation valid only after `@asOf` (callers add the elements). */
 const LATER = 'select ob.person_id, ob.element_id from observation ob where ob.observed_at > @asOf';
 
 /** Every observation's columns as `toObservations` reads them. */
-const HISTORY = 'select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_id, ob.observed_at, ob.recorded_at from observation ob';
+const history = (t: Tables): string =>
+  `select ob.id, ob.person_id, ob.element_id, ob.value, ob.source_id, ob.observed_at, ob.recorded_at from ${t.observation} ob`;
 
 /**
  * Past this many observations valid after a date, the date's values are read from the observations
@@ -183,7 +227,7 @@ function elementParams(elementIds: readonly string[]): Record<string, string> {
 }
 
 function parameters(o: ReportReadOptions): Record<string, string> {
-  return { lo: o.areaPrefix, hi: `${o.areaPrefix}~`, asOf: o.asOf, ...elementParams(o.elementIds) };
+  return { lo: o.areaPrefix, hi: `${o.areaPrefix}~`, asOf: o.asOf, ...elementParams(o.elementIds), ...(o.knownAt === undefined ? {} : { knownAt: o.knownAt }) };
 }
 
 const residenceOf = (r: Row): ReportResidenceRow => ({
@@ -367,13 +411,14 @@ export class ReportRepository implements ResidenceLogReader {
   ) {}
 
   async read(o: ReportReadOptions): Promise<ReportRows> {
-    const history = o.values === 'asOf' && o.elementIds.length > 0 && (await this.manyLater(o.asOf));
+    if (o.knownAt !== undefined && o.values !== 'asOf') throw new Error('a read as known at an instant reads values as of its date');
+    const history = o.values === 'asOf' && o.elementIds.length > 0 && (o.knownAt !== undefined || (await this.manyLater(o.asOf)));
     const sqls = statements(o, this.idList(), history ? 'history' : 'current');
     const params: Record<string, unknown> = parameters(o);
     const results = new Map<string, Row[]>();
     // A whole street scans every residence in force: the persons with one in the area, but the merged-away.
     const whole = o.areaPrefix.length < 12 && !o.personIds;
-    const remembered = whole && this.memory !== undefined && !this.db.isTransaction;
+    const remembered = whole && this.memory !== undefined && !this.db.isTransaction && o.knownAt === undefined;
     for (const [name, text] of Object.entries(sqls))
       if (text !== null && !(whole && name === 'residences') && !(remembered && name === 'dwellings'))
         results.set(name, await this.query(text, params, o.personIds));
@@ -386,7 +431,7 @@ export class ReportRepository implements ResidenceLogReader {
         if (o.dwellings) {
           const ids = new Set<string>();
           for (const r of street.residences) if (r.dwellingId !== null) ids.add(r.dwellingId);
-          results.set('dwellings', await this.query(`${DWELLING_COLUMNS} where d.id in (${this.idList()})`, {}, [...ids]));
+          results.set('dwellings', await this.query(`${dwellingColumns(NOW)} where d.id in (${this.idList()})`, {}, [...ids]));
         }
       } else {
         const s = new StreetResidences(o.areaPrefix, merged);
@@ -416,7 +461,7 @@ export class ReportRepository implements ResidenceLogReader {
     const changed = new Set(later.map((r) => pairKey(str(r[0]), str(r[1]))));
     const persons = [...new Set(later.map((r) => str(r[0])))];
     const marks = elementIds.map((_, i) => `@e${i}`).join(', ');
-    const text = `${HISTORY} where ob.element_id in (${marks}) and ob.person_id in (${this.idList()}) and (ob.observed_at is null or ob.observed_at <= @asOf)`;
+    const text = `${history(NOW)} where ob.element_id in (${marks}) and ob.person_id in (${this.idList()}) and (ob.observed_at is null or ob.observed_at <= @asOf)`;
     const observations = toObservations(await this.query(text, { asOf, ...elementParams(elementIds) }, persons)).filter((ob) =>
       changed.has(pairKey(ob.personId, ob.elementId)),
     );
@@ -596,20 +641,27 @@ export class ReportRepository implements ResidenceLogReader {
    * its number, of some persons only: what a roster shows of the persons it has chosen (the read of
    * the whole area leaves both out — at a street's scale they are most of the bytes).
    */
-  async detailsOf(personIds: readonly string[], asOf: string): Promise<Pick<ReportRows, 'residences' | 'identifiers'>> {
+  async detailsOf(
+    personIds: readonly string[],
+    asOf: string,
+    /** As known at this instant (see ReportReadOptions.knownAt). */
+    knownAt?: string,
+  ): Promise<Pick<ReportRows, 'residences' | 'identifiers'>> {
     if (personIds.length === 0) return { residences: [], identifiers: [] };
+    const t = tablesOf(knownAt);
+    const at = knownAt === undefined ? {} : { knownAt };
     const identifiers = await this.query(
-      `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, i.number from identifier i where i.person_id in (${this.idList()})`,
-      {},
+      `select i.person_id, i.type, i.issuing_country, i.valid_from, i.valid_to, i.number from ${t.identifier} i where i.person_id in (${this.idList()})`,
+      at,
       personIds,
     );
     // From memory once it is loaded (a committee's roster in a fresh process does not load the street for it); each
     // fact there carries the smallest of the address texts reported with it: what the engine would pick.
-    if (this.memory?.loaded && !this.db.isTransaction)
+    if (this.memory?.loaded && !this.db.isTransaction && knownAt === undefined)
       return { residences: await this.memory.ofPersons(this, personIds, asOf), identifiers: identifiers.map(identifierOf) };
     const residences = await this.query(
-      `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, r.address_text, r.valid_from, r.valid_to from residence r where ${inForce('r')} and r.person_id in (${this.idList()})`,
-      { asOf },
+      `select distinct r.person_id, r.kind, r.area_code, r.dwelling_id, r.address_text, r.valid_from, r.valid_to from ${t.residence} r where ${inForce('r')} and r.person_id in (${this.idList()})`,
+      { asOf, ...at },
       personIds,
     );
     return { residences: residences.map(residenceOf), identifiers: identifiers.map(identifierOf) };
@@ -624,10 +676,20 @@ export class ReportRepository implements ResidenceLogReader {
     elementIds: readonly string[],
     values: 'current' | 'asOf',
     asOf: string,
+    /** As known at this instant (see ReportReadOptions.knownAt; values must then be 'asOf'). */
+    knownAt?: string,
   ): Promise<Pick<ReportRows, 'values' | 'observations'>> {
     if (personIds.length === 0 || elementIds.length === 0) return { values: [], observations: [] };
     const marks = elementIds.map((_, i) => `@e${i}`).join(', ');
     const params = { asOf, ...elementParams(elementIds) };
+    if (knownAt !== undefined) {
+      const rows = await this.query(
+        `${history(KNOWN)} where ob.element_id in (${marks}) and ob.person_id in (${this.idList()}) and (ob.observed_at is null or ob.observed_at <= @asOf)`,
+        { ...params, knownAt },
+        personIds,
+      );
+      return { values: [], observations: toObservations(rows) };
+    }
     // The persons drive the read (one look-up by person and element each): left to itself, SQLite walks the
     // element index over the whole street and keeps the persons asked about — for each committee of a run.
     const text = this.raw
@@ -641,7 +703,7 @@ export class ReportRepository implements ResidenceLogReader {
     if (values === 'current') return { values: current, observations: [] };
     if (await this.manyLater(asOf)) {
       const rows = await this.query(
-        `${HISTORY} where ob.element_id in (${marks}) and ob.person_id in (${this.idList()}) and (ob.observed_at is null or ob.observed_at <= @asOf)`,
+        `${history(NOW)} where ob.element_id in (${marks}) and ob.person_id in (${this.idList()}) and (ob.observed_at is null or ob.observed_at <= @asOf)`,
         params,
         personIds,
       );

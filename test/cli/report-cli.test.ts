@@ -119,6 +119,25 @@ describe('populus report', () => {
     assert.match(r.out, /人在户在/);
   });
 
+  test('reproduce runs a kept run again as known then; --known-at before anything was recorded counts nobody', async () => {
+    const base = ['report', 'run', 'actual-population-monthly', '--area', HOME, '--as-of', asOf, '--format', 'json', '--database', db];
+    const first = await populus(base, dir);
+    assert.equal(first.code, 0, first.err);
+    const runId = first.out.match(/^run (\S+)/m)?.[1];
+    assert.ok(runId, first.out);
+    const again = await populus(['report', 'reproduce', runId, '--database', db], dir);
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, new RegExp(`unchanged since run ${runId}`));
+    assert.equal(again.out.match(/sha256 (\w+)/)?.[1], first.out.match(/sha256 (\w+)/)?.[1]);
+    assert.equal(again.out.match(/as known at (\S+)/)?.[1], first.out.match(/as known at (\S+)/)?.[1], 'as the run read it');
+    const early = await populus([...base, '--known-at', '2001-01-01T00:00:00Z'], dir);
+    assert.equal(early.code, 0, early.err);
+    assert.match(early.out, /: 0 persons;/);
+    const missing = await populus(['report', 'reproduce', 'no-such-run', '--database', db], dir);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.err, /REPORT_RUN_NOT_FOUND/);
+  });
+
   test('define stores a YAML definition, then a new version', async () => {
     const file = join(dir, 'custom.yaml');
     writeFileSync(

@@ -32,6 +32,13 @@ const RunOptions = {
   format: Type.Optional(literals(FORMATS)),
   version: Type.Optional(Type.Integer({ minimum: 1 })),
   unmask: Type.Optional(Type.Boolean()),
+  knownAt: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description:
+        'transaction time: the record as it was known at this instant (what it said then about asOf, before later corrections, ends and merges); default now',
+    }),
+  ),
 };
 /** What a run request asks, beside its area(s). */
 const runOf = (req: {
@@ -42,11 +49,13 @@ const runOf = (req: {
     readonly format?: OutputFormat | undefined;
     readonly version?: number | undefined;
     readonly unmask?: boolean | undefined;
+    readonly knownAt?: string | undefined;
   };
 }) => ({
   definitionId: req.params.id,
   version: req.body.version,
   asOf: req.body.asOf,
+  knownAt: req.body.knownAt,
   format: req.body.format ?? 'json',
   unmask: req.body.unmask,
   requestId: req.id,
@@ -83,7 +92,7 @@ const RunView = Type.Object(
     scheduleId: Nullable(Type.String()),
     createdAt: Type.String(),
     personCount: Type.Integer(),
-    contentHash: Type.String({ description: 'SHA-256 of the canonical result JSON without generatedAt' }),
+    contentHash: Type.String({ description: 'SHA-256 of the canonical result JSON without generatedAt and knownAt' }),
     previousRunId: Nullable(Type.String()),
     comparison: literals(['first', 'unchanged', 'changed'] as const),
     changes: Nullable(
@@ -92,6 +101,12 @@ const RunView = Type.Object(
       ),
     ),
     summary: Nullable(LabelSchema),
+    knownAt: Nullable(
+      Type.String({
+        description:
+          'the instant as of which the record was read (transaction time): the run’s start, or the knownAt asked; null for runs kept before it was recorded',
+      }),
+    ),
   },
   { $id: 'ReportRun' },
 );
@@ -379,6 +394,18 @@ export function reportRoutes(apps: ReportServices): FastifyPluginAsyncTypebox {
         response: { 200: Type.Object({ run: Type.Ref('ReportRun'), result: AnyObject('the ReportResult') }), ...errors(404) },
       },
       handler: async (req) => outcome(await keptRun(req.params.id, req.params.runId, principalOf(req), req.id)),
+    });
+
+    app.post('/reports/:id/runs/:runId/reproduce', {
+      config: { access: { operation: 'report.run' } },
+      schema: {
+        tags: ['reports'],
+        summary:
+          'Produce a kept run again as the record was known when it was produced (its definition version, area, date and transaction time); kept, compared with the run reproduced (unchanged: the record still says what it said then), audited',
+        params: Type.Object({ id: Type.String(), runId: Type.String() }),
+        response: { 201: RunOutcomeSchema, ...errors(404, 422) },
+      },
+      handler: async (req, reply) => reply.status(201).send(outcome(await reports.reproduce(principalOf(req), req.params.id, req.params.runId, req.id))),
     });
 
     app.get('/reports/:id/runs/:runId/download', {

@@ -21,7 +21,7 @@ export function canonicalJson(value: unknown): string {
 /** SHA-256 (hex) of the canonical result without `generatedAt`. */
 export function contentHash(result: ReportResult): string {
   return createHash('sha256')
-    .update(canonicalJson({ ...result, generatedAt: undefined }))
+    .update(canonicalJson({ ...result, generatedAt: undefined, knownAt: undefined }))
     .digest('hex');
 }
 

@@ -50,6 +50,30 @@ export interface RunOptions {
   readonly unmask?: boolean;
   /** Production time (ISO); default now. */
   readonly generatedAt?: string;
+  /**
+   * Transaction time (ISO instant): the record as it was known then — what a report run at that
+   * instant would have read (see ReportReadOptions.knownAt). Absent: as known now.
+   */
+  readonly knownAt?: string | undefined;
+}
+
+/**
+ * A transaction time asked for, in the one form instants are stored in (UTC, milliseconds: they
+ * compare as text on SQLite); refused when it is not an ISO date and time, or still to come.
+ */
+export function knownInstant(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new PopulusError('VALIDATION_FAILED', `the instant known at must be an ISO date and time (e.g. 2026-11-01T00:00:00Z), not ${value}`, {
+      field: 'knownAt',
+      value,
+    });
+  const instant = new Date(value).toISOString();
+  if (instant > new Date().toISOString())
+    throw new PopulusError('VALIDATION_FAILED', `the instant known at (${instant}) is in the future: the record is known up to now`, {
+      field: 'knownAt',
+      value: instant,
+    });
+  return instant;
 }
 
 /** The four categories of the actual population (people living here): the default population of a report. */
@@ -118,6 +142,7 @@ export class ReportEngine {
     const { areaCodes, asOf, access } = options;
     if (!isIsoDate(asOf))
       throw new PopulusError('VALIDATION_FAILED', `the reference date must be YYYY-MM-DD, not ${asOf}`, { field: 'asOf', value: asOf });
+    const knownAt = options.knownAt === undefined ? undefined : knownInstant(options.knownAt);
     for (const areaCode of areaCodes) {
       if (!AREA_CODE.test(areaCode))
         throw new PopulusError(
@@ -167,7 +192,8 @@ export class ReportEngine {
     const choosing = new Set([...elementsOf({ ...def, roster: { columns: [] } }, kinds), ...kindRuleElements, 'person.deathDate']);
     const read = [...choosing].sort();
     const shownOnly = needed.filter((e) => !choosing.has(e));
-    const current = asOf >= todayIso();
+    // As known at an instant, values are decided from the observations recorded by then, whatever the date.
+    const current = asOf >= todayIso() && knownAt === undefined;
     const roster = def.roster?.columns ?? [];
     const fields = new Set(roster.flatMap((c) => ('field' in c ? [c.field] : [])));
     const dims = [...(def.table?.rows ?? []), ...(def.table?.columns ?? [])];
@@ -176,6 +202,7 @@ export class ReportEngine {
       asOf,
       elementIds: read,
       values: current ? 'current' : 'asOf',
+      knownAt,
       memberships: fields.has('householdNo') || (def.table?.measures.includes('households') ?? false),
       dwellings:
         areaCodes.some((a) => a.length > 12) ||
@@ -225,6 +252,7 @@ export class ReportEngine {
           shownOnly,
           current ? 'current' : 'asOf',
           asOf,
+          knownAt,
         );
         const shown = withValues(persons, valuesByPerson(more, shownOwners));
         persons.splice(0, persons.length, ...shown);
@@ -233,6 +261,7 @@ export class ReportEngine {
         const more = await repos.reportReads.detailsOf(
           persons.map((p) => p.id),
           asOf,
+          knownAt,
         );
         persons.splice(0, persons.length, ...withDetails(persons, more, asOf));
       }
@@ -280,6 +309,7 @@ export class ReportEngine {
           title: def.title,
           area: { code: areaCode, name: area?.name ?? areaCode },
           asOf,
+          ...(knownAt === undefined ? {} : { knownAt }),
           generatedAt: options.generatedAt ?? new Date().toISOString(),
           departmentId: def.departmentId,
           purpose: def.purpose,

@@ -21,13 +21,14 @@ import type { EngineOutput, FormMeta, OutputFormat, ReportDefinition, ReportResu
 import { compareResults, contentHash, type RunChanges } from './compare.ts';
 import { mayDefineFor, maySeeRun, runAccess } from './report-access.ts';
 import { periodLabel } from './schedule.ts';
+import { knownInstant } from './engine.ts';
 import type { Rendered } from './render/index.ts';
 
 /** What the service needs of the engine (ReportEngine): one definition for several areas of the street on one date, read once. */
 export interface ReportRunner {
   runAreas(
     def: ReportDefinition,
-    options: { areaCodes: readonly string[]; asOf: string; access: Access; unmask?: boolean },
+    options: { areaCodes: readonly string[]; asOf: string; access: Access; unmask?: boolean; knownAt?: string | undefined },
   ): Promise<EngineOutput[]>;
 }
 
@@ -57,6 +58,11 @@ export interface RunRequest {
   readonly version?: number | undefined;
   readonly areaCode: string;
   readonly asOf: string;
+  /**
+   * Transaction time (ISO instant): the record as it was known then, not as corrected since (a
+   * reproduction of what was reported). Absent: as known now (the run records the instant it read).
+   */
+  readonly knownAt?: string | undefined;
   /** The format asked for (kept with the run); the run is kept as JSON whatever the format. */
   readonly format: OutputFormat;
   readonly unmask?: boolean | undefined;
@@ -189,14 +195,17 @@ export class ReportService {
    * area's run is audited (all entries durable before anything is answered), kept and compared as
    * `run` does. Refused as a whole when one area is refused (unknown, outside the street).
    */
-  async runMany(p: Principal, req: RunManyRequest): Promise<RunOutcome[]> {
+  async runMany(p: Principal, req: RunManyRequest, against?: RunRecord): Promise<RunOutcome[]> {
     const { definition: def } = await this.get(req.definitionId, req.version);
     const access = runAccess(this.deps.policy, p, def);
+    // The transaction time of the read: asked for, or now (the store's clock, the one rows are recorded by).
+    const knownAt = req.knownAt === undefined ? nowIso() : knownInstant(req.knownAt);
     const outputs = await this.deps.engine.runAreas(def, {
       areaCodes: req.areaCodes,
       asOf: req.asOf,
       access,
       ...(req.unmask === true ? { unmask: true } : {}),
+      ...(req.knownAt === undefined ? {} : { knownAt }),
     });
     await this.deps.audit.append(
       outputs.map((output) => ({
@@ -215,6 +224,8 @@ export class ReportService {
           version: def.version,
           area: output.result.area.code,
           asOf: req.asOf,
+          ...(req.knownAt === undefined ? {} : { knownAt }),
+          ...(against === undefined ? {} : { reproduces: against.id }),
           format: req.format,
           ...(req.unmask === true ? { unmaskAsked: true } : {}),
         }),
@@ -225,7 +236,8 @@ export class ReportService {
     for (const [i, output] of outputs.entries()) {
       const { result } = output;
       const hash = contentHash(result);
-      const previous = await repo.latestRun(def.id, result.area.code, req.asOf);
+      // A reproduction is compared with the run it reproduces; any other run with the one kept before it.
+      const previous = against ?? (await repo.latestRun(def.id, result.area.code, req.asOf));
       // The kept result is read only when it differs (a street's run keeps megabytes).
       const before = previous && previous.contentHash !== hash ? await repo.runResult(previous.id) : undefined;
       const changes = before === undefined ? null : compareResults(JSON.parse(before) as ReportResult, result);
@@ -246,6 +258,7 @@ export class ReportService {
         previousRunId: previous?.id ?? null,
         comparison: previous === undefined ? 'first' : changes === null ? 'unchanged' : 'changed',
         changes: changes === null ? null : JSON.stringify(changes),
+        knownAt,
       };
       await repo.insertRun({ ...run, result: JSON.stringify(result), personIds: output.personIds });
       outcomes.push({ run, result, changes });
@@ -278,12 +291,40 @@ export class ReportService {
       previousRunId: found.previousRunId,
       comparison: found.comparison,
       changes: found.changes,
+      knownAt: found.knownAt,
     };
     return {
       run,
       result: JSON.parse(found.result) as ReportResult,
       changes: run.changes === null ? null : (JSON.parse(run.changes) as RunChanges),
     };
+  }
+
+  /**
+   * Runs a kept run again as the record was known when it read (its definition version, area,
+   * date, format and unmasking; the transaction time it recorded, or its production time for runs
+   * kept before that was recorded), keeps the new run and compares it with the one reproduced:
+   * unchanged when the record still says what it said then. Audited as a run.
+   */
+  async reproduce(p: Principal, definitionId: string, runId: string, requestId: string | null): Promise<RunOutcome> {
+    const found = await this.deps.data.repos.reports.findRun(runId);
+    if (!found || found.definitionId !== definitionId || !maySeeRun(p, found)) throw new PopulusError('REPORT_RUN_NOT_FOUND', `there is no run ${runId} of report ${definitionId}`, { runId });
+    const [outcome] = await this.runMany(
+      p,
+      {
+        definitionId: found.definitionId,
+        version: found.definitionVersion,
+        areaCodes: [found.areaCode],
+        asOf: found.asOf,
+        knownAt: found.knownAt ?? found.createdAt,
+        format: found.format as RunRequest['format'],
+        unmask: found.unmasked,
+        requestId,
+      },
+      found,
+    );
+    if (!outcome) throw new Error('a reproduction produced no outcome');
+    return outcome;
   }
 
   /** Kept runs the caller may see, newest first (no results, no personal data). */

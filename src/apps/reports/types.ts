@@ -65,6 +65,11 @@ export interface ReportResult {
   readonly area: { readonly code: string; readonly name: string };
   /** Reference date (YYYY-MM-DD): the record as it stood on that date. */
   readonly asOf: string;
+  /**
+   * Transaction time, when asked (ISO instant): the record as it was known then (what it said then
+   * about `asOf`), not as corrected since. Absent: as known when produced.
+   */
+  readonly knownAt?: string;
   /** ISO timestamp of production. */
   readonly generatedAt: string;
   readonly departmentId: string;

@@ -1,7 +1,8 @@
 /**
  * `populus report`: the report definitions (list, show, define from a JSON or YAML file), runs
  * (`run NAME --area CODE --as-of DATE --format xlsx`: produced, kept, compared with the run kept
- * before, written to a file), schedules (add, list, remove) and `run-due`. The CLI acts as a local
+ * before, written to a file; `--known-at` for the record as known at an instant, `reproduce RUN`
+ * for a kept run again as known when it was produced), schedules (add, list, remove) and `run-due`. The CLI acts as a local
  * platform administrator (`cli:<login name>`, see cliPrincipal): its runs are audited like any other, and ID numbers
  * and phones stay masked unless `--unmask` is given.
  */
@@ -12,7 +13,8 @@ import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { PopulusError } from '../../domain/errors.ts';
 import type { Principal } from '../../access/principal.ts';
-import { summariseChanges } from '../../apps/reports/compare.ts';
+import { summariseChanges, type RunChanges } from '../../apps/reports/compare.ts';
+import type { RunRecord } from '../../store/report-store.repository.ts';
 import { SCHEDULE_PERIODS, type SchedulePeriod } from '../../apps/reports/schedule.ts';
 import type { OutputFormat, ReportResult } from '../../apps/reports/types.ts';
 import { loadConfig } from '../../config.ts';
@@ -56,6 +58,19 @@ function formatOf(s: string): OutputFormat {
 function dateOf(s: string, option: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) throw new PopulusError('VALIDATION_FAILED', `${option} is a date YYYY-MM-DD`, { field: option });
   return s;
+}
+
+/** What a run kept and how it compares with the run before it (or the run it reproduces). */
+function printOutcome(run: RunRecord, result: ReportResult, changes: RunChanges | null): void {
+  console.log(`run ${run.id} (${result.area.name}): ${result.personCount} persons; sha256 ${run.contentHash}; as known at ${run.knownAt ?? run.createdAt}`);
+  if (run.comparison === 'first') console.log('the first run kept for this report, area and date');
+  if (run.comparison === 'unchanged') console.log(`unchanged since run ${run.previousRunId ?? ''} (same content hash)`);
+  if (changes) {
+    console.log(`changed since run ${run.previousRunId ?? ''}: ${summariseChanges(changes).en}`);
+    for (const c of changes.cells.slice(0, 20)) console.log(`  ${c.row} · ${c.column}: ${String(c.old)} → ${String(c.new)}`);
+    for (const r of changes.rowsAdded.slice(0, 10)) console.log(`  + ${r}`);
+    for (const r of changes.rowsRemoved.slice(0, 10)) console.log(`  - ${r}`);
+  }
 }
 
 /** The result as a table on screen (zh labels). */
@@ -129,6 +144,7 @@ export function reportCommand(): Command {
     .argument('<name>', 'report id')
     .option('--area <code>', 'street (9 digits), committee (12) or grid code (default the home street)')
     .option('--as-of <date>', 'reference date YYYY-MM-DD: the record as it stood then (default today)')
+    .option('--known-at <instant>', 'transaction time (e.g. 2026-11-01T00:00:00Z): the record as it was known then, before later corrections (default now)')
     .option('--format <format>', 'xlsx, csv, pdf or json (json without --out: shown on screen)', 'xlsx')
     .option('--out <file>', 'where to write the file (default: its own name, in the current folder); with --each-committee, a folder')
     .option('--each-committee', 'one run for each committee of the area, reading the record once; one file each')
@@ -147,6 +163,7 @@ export function reportCommand(): Command {
         o: {
           area?: string;
           asOf?: string;
+          knownAt?: string;
           format: string;
           out?: string;
           eachCommittee?: boolean;
@@ -172,21 +189,14 @@ export function reportCommand(): Command {
             version: o.version === undefined ? undefined : Number(o.version),
             areaCodes,
             asOf,
+            knownAt: o.knownAt,
             format,
             unmask: o.unmask === true,
             requestId: null,
           });
           if (o.eachCommittee === true && o.out !== undefined) mkdirSync(o.out, { recursive: true });
           for (const { run, result, changes } of outcomes) {
-            console.log(`run ${run.id} (${result.area.name}): ${result.personCount} persons; sha256 ${run.contentHash}`);
-            if (run.comparison === 'first') console.log('the first run kept for this report, area and date');
-            if (run.comparison === 'unchanged') console.log(`unchanged since run ${run.previousRunId ?? ''} (same content hash)`);
-            if (changes) {
-              console.log(`changed since run ${run.previousRunId ?? ''}: ${summariseChanges(changes).en}`);
-              for (const c of changes.cells.slice(0, 20)) console.log(`  ${c.row} · ${c.column}: ${String(c.old)} → ${String(c.new)}`);
-              for (const r of changes.rowsAdded.slice(0, 10)) console.log(`  + ${r}`);
-              for (const r of changes.rowsRemoved.slice(0, 10)) console.log(`  - ${r}`);
-            }
+            printOutcome(run, result, changes);
             if (format === 'json' && o.out === undefined) {
               printResult(result);
               continue;
@@ -209,6 +219,21 @@ export function reportCommand(): Command {
             console.log(`written ${out} (${file.body.length} bytes)`);
           }
         }),
+    );
+
+  report
+    .command('reproduce')
+    .argument('<run>', 'the id of a kept run')
+    .option('--database <url>', 'sqlite:PATH or postgres://… (default DATABASE_URL)')
+    .description('produce a kept run again as the record was known when it was produced; kept, and compared with it (unchanged: the record still says what it said then)')
+    .action((runId: string, o: { database?: string }) =>
+      withPlatform(o.database, async ({ reports, store }) => {
+        const found = await store.db.selectFrom('report_run').select('definition_id').where('id', '=', runId).executeTakeFirst();
+        if (!found) throw new PopulusError('REPORT_RUN_NOT_FOUND', `there is no report run ${runId}`, { runId });
+        const { definition: def } = await reports.reports.get(found.definition_id);
+        const { run, result, changes } = await reports.reports.reproduce(cliRunner(def.departmentId), found.definition_id, runId, null);
+        printOutcome(run, result, changes);
+      }),
     );
 
   report

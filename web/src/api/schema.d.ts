@@ -9094,6 +9094,11 @@ export interface paths {
                         format?: "json" | "xlsx" | "csv" | "pdf";
                         version?: number;
                         unmask?: boolean;
+                        /**
+                         * Format: date-time
+                         * @description transaction time: the record as it was known at this instant (what it said then about asOf, before later corrections, ends and merges); default now
+                         */
+                        knownAt?: string;
                     };
                 };
             };
@@ -9205,6 +9210,11 @@ export interface paths {
                         format?: "json" | "xlsx" | "csv" | "pdf";
                         version?: number;
                         unmask?: boolean;
+                        /**
+                         * Format: date-time
+                         * @description transaction time: the record as it was known at this instant (what it said then about asOf, before later corrections, ends and merges); default now
+                         */
+                        knownAt?: string;
                     };
                 };
             };
@@ -9363,6 +9373,96 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/runs/{runId}/reproduce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Produce a kept run again as the record was known when it was produced (its definition version, area, date and transaction time); kept, compared with the run reproduced (unchanged: the record still says what it said then), audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            run: components["schemas"]["ReportRun"];
+                            /** @description the ReportResult: header, columns, rows, notes */
+                            result: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -10818,7 +10918,7 @@ export interface components {
             scheduleId: string | null;
             createdAt: string;
             personCount: number;
-            /** @description SHA-256 of the canonical result JSON without generatedAt */
+            /** @description SHA-256 of the canonical result JSON without generatedAt and knownAt */
             contentHash: string;
             previousRunId: string | null;
             /** @enum {string} */
@@ -10830,6 +10930,7 @@ export interface components {
                 zh: string;
                 en: string;
             } | null;
+            knownAt: string | null;
         };
         ReportSchedule: {
             id: string;
