@@ -154,6 +154,17 @@ describe('web console: reports', () => {
     assert.ok(cells.length > 0);
     for (const c of cells.slice(0, 10)) assert.ok(changesText.includes(c.row) && changesText.includes(c.column), `${c.row} / ${c.column} is shown`);
     await shot(page, 'reports', 'changed');
+
+    // The second run reproduced as the record was known when it read: the newcomer is not counted, and it is unchanged.
+    await until(page, 'three runs are listed', async () => (await page.getByTestId('runs-table').locator('tbody tr.ant-table-row').count()) === 3);
+    const secondPersons = digits(await page.getByTestId('runs-table').locator('tbody tr.ant-table-row').nth(1).locator('td').nth(3).innerText());
+    await page.getByTestId('runs-table').locator('tbody tr.ant-table-row').nth(1).getByTestId('reproduce-run').click();
+    await until(page, 'the reproduction is shown', async () => ![secondId, thirdId].includes((await page.getByTestId('run-id').innerText()).trim()));
+    await page.getByTestId('run-view').getByTestId('run-comparison').getByText('无变化').waitFor();
+    assert.equal(digits(await page.getByTestId('run-persons').innerText()), secondPersons, 'counted as the second run counted, before the newcomer');
+    const second = (await (await page.request.get(`${server.url}/api/v1/reports/actual-population-monthly/runs/${secondId}`)).json()) as { run: { knownAt: string } };
+    assert.ok((await page.getByTestId('run-known-at').innerText()).includes(second.run.knownAt.slice(0, 10)), 'the instant of the record is shown');
+    await shot(page, 'reports', 'reproduced');
     assert.deepEqual(pageErrors(page), []);
     await context.close();
   });

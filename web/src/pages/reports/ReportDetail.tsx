@@ -1,8 +1,8 @@
 /** One report: run it for an area and date, see the result and what changed, download the kept run, browse the kept runs. */
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { App as AntApp, Button, Grid, DatePicker, Descriptions, Dropdown, Empty, Flex, Form, Space, Table, Tag, Typography } from 'antd';
-import { ArrowLeftOutlined, DownloadOutlined, PlayCircleOutlined } from '@ant-design/icons';
+import { App as AntApp, Button, Grid, DatePicker, Descriptions, Dropdown, Empty, Flex, Form, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { ArrowLeftOutlined, DownloadOutlined, HistoryOutlined, PlayCircleOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, download, unwrap, type Schemas } from '../../api/client';
 import { AsyncView, ErrorNote, useAsync } from '../../components/async';
@@ -138,6 +138,21 @@ export function ReportDetail() {
     }
   };
 
+  const reproduce = async (r: Run) => {
+    setLoadingRun(`reproduce:${r.id}`);
+    setRunError(undefined);
+    try {
+      const o = unwrap(await api.POST('/api/v1/reports/{id}/runs/{runId}/reproduce', { params: { path: { id, runId: r.id } } }));
+      setCurrent({ run: o.run, result: o.result as unknown as ReportResult });
+      void message.success(t('reproduced', { at: dayjs(o.run.knownAt ?? r.createdAt).format('YYYY-MM-DD HH:mm:ss') }));
+      setTick((x) => x + 1);
+    } catch (e) {
+      setRunError(e);
+    } finally {
+      setLoadingRun(null);
+    }
+  };
+
   const fetchFile = async (r: Run, format: 'xlsx' | 'csv' | 'pdf') => {
     try {
       await download(`/api/v1/reports/${encodeURIComponent(id)}/runs/${encodeURIComponent(r.id)}/download?format=${format}&locale=${lang}`, `${id}-${r.areaCode}-${r.asOf}.${format}`);
@@ -208,6 +223,9 @@ export function ReportDetail() {
                   items={[
                     { key: 'id', label: t('runId'), children: <Typography.Text code data-testid="run-id">{current.run.id}</Typography.Text> },
                     { key: 'at', label: t('generatedAt'), children: dayjs(current.run.createdAt).format('YYYY-MM-DD HH:mm:ss') },
+                    ...(current.run.knownAt !== null && current.run.knownAt !== undefined
+                      ? [{ key: 'known', label: t('knownAt'), children: <span data-testid="run-known-at">{dayjs(current.run.knownAt).format('YYYY-MM-DD HH:mm:ss')}</span> }]
+                      : []),
                     { key: 'persons', label: t('personCount'), children: <span data-testid="run-persons">{n(current.run.personCount)}</span> },
                     { key: 'cmp', label: t('comparison'), span: 3, children: <Flex vertical gap={6}><div><ComparisonTag run={current.run} /></div><ChangesView run={current.run} /></Flex> },
                   ]}
@@ -254,6 +272,11 @@ export function ReportDetail() {
                                 {t('view')}
                               </Button>
                               <Button size="small" icon={<DownloadOutlined />} onClick={() => void fetchFile(r, 'xlsx')} aria-label={t('downloadXlsx')} />
+                              <Tooltip title={t('reproduceHint')}>
+                                <Button size="small" icon={<HistoryOutlined />} loading={loadingRun === `reproduce:${r.id}`} onClick={() => void reproduce(r)} data-testid="reproduce-run">
+                                  {screens.md ? t('reproduce') : null}
+                                </Button>
+                              </Tooltip>
                             </Space>
                           ),
                         },
