@@ -73,6 +73,16 @@ describe('web console: reports', () => {
     assert.ok(colIndex > 0, 'the report has the actual-population subtotal');
     const col = r.columns[colIndex];
     assert.ok(col);
+    // On screen as a chart too: one bar per committee of the last count column (合计) by default, any numeric column chosen.
+    const chart = page.getByTestId('report-chart');
+    await chart.waitFor();
+    const lastCount = r.columns.filter((c) => c.type === 'count').at(-1);
+    assert.ok(lastCount);
+    assert.match((await chart.getAttribute('aria-label')) ?? '', new RegExp(lastCount.label.zh));
+    await page.getByTestId('chart-column').click();
+    await page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: '实有人口小计' }).click();
+    await until(page, 'the chart shows the chosen column', async () => ((await chart.getAttribute('aria-label')) ?? '').includes('实有人口小计'));
+    assert.ok(((await chart.boundingBox())?.height ?? 0) > 100, 'the chart is drawn');
     const figure = r.rows[totalIndex]?.cells[colIndex];
     assert.equal(typeof figure, 'number');
     assert.ok((figure as number) > 0);

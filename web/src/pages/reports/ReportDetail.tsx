@@ -11,6 +11,7 @@ import { useSession } from '../../session/session';
 import { AREA_PATTERN, rep } from './messages';
 import { AreaSelect, useOwnAreas } from './AreaSelect';
 import { ResultTable, type ReportResult } from './ResultTable';
+import { ResultChart } from './ResultChart';
 import { useCodeNames, useDepartmentNames } from '../../components/reference-names';
 import { useAreaName } from '../../components/area-name';
 
@@ -230,7 +231,14 @@ export function ReportDetail() {
                     { key: 'cmp', label: t('comparison'), span: 3, children: <Flex vertical gap={6}><div><ComparisonTag run={current.run} /></div><ChangesView run={current.run} /></Flex> },
                   ]}
                 />
-                {current.result.rows.length === 0 ? <Empty description={t('emptyResult')} /> : <ResultTable result={current.result} />}
+                {current.result.rows.length === 0 ? (
+                  <Empty description={t('emptyResult')} />
+                ) : (
+                  <>
+                    <ResultChart result={current.result} />
+                    <ResultTable result={current.result} />
+                  </>
+                )}
               </Flex>
             )}
             <div>
