@@ -189,6 +189,29 @@ function countedOn(
 /** Above this many persons a screening reads the whole street rather than each person by id. */
 const SCREEN_BY_STREET = 30_000;
 
+/**
+ * The conditions of a search that asks only where people live — each group a residence in force of
+ * one of its kinds and areas — or undefined when it asks anything else (values, names, documents,
+ * kinds, addresses, buildings, one person) or nothing at all.
+ */
+function whereOnly(s: Omit<PersonSearch, 'limit' | 'offset'>): { kind: string; area: string }[][] | undefined {
+  const other =
+    (s.values?.length ?? 0) > 0 ||
+    (s.valueIn?.length ?? 0) > 0 ||
+    (s.valueRange?.length ?? 0) > 0 ||
+    s.kindRule !== undefined ||
+    s.identifierNumber !== undefined ||
+    s.addressContains !== undefined ||
+    s.inBuildings !== undefined ||
+    s.personId !== undefined;
+  if (other) return undefined;
+  const groups: { kind: string; area: string }[][] = [];
+  if (s.within !== undefined) groups.push([{ kind: 'any', area: s.within }]);
+  if (s.withinAny !== undefined) groups.push(s.withinAny.map((area) => ({ kind: 'any', area })));
+  for (const r of s.residingAs ?? []) groups.push([{ kind: r.kind, area: r.area }]);
+  return groups.length > 0 ? groups : undefined;
+}
+
 /** A person as the access layer screens a search: who they are to the remit, and whether counted in an area and category. */
 export interface Screened {
   readonly subject: {
@@ -425,7 +448,12 @@ export class PersonService {
     limit: number,
   ): Promise<{ ids: string[]; total: number }> {
     const today = todayIso();
-    return this.data.repos.persons.search({ ...(await this.searchSpec(query, bound, today)), limit, offset: 0 }, today);
+    const spec = await this.searchSpec(query, bound, today);
+    // Asked only where people live (area, category, the remit's areas): the memory of the street's residences answers.
+    const groups = whereOnly(spec);
+    const residing = groups && (await this.data.repos.reportReads.residing(this.homeArea, today, groups, spec.nonCitizenDocument === true));
+    if (residing) return { ids: residing.slice(0, limit), total: residing.length };
+    return this.data.repos.persons.search({ ...spec, limit, offset: 0 }, today);
   }
 
   /**

@@ -492,6 +492,37 @@ export class ReportRepository implements ResidenceLogReader {
     for (const r of await this.query(text, params)) onRow(r);
   }
 
+  /**
+   * Persons (not merged away) meeting every group of conditions — a residence in force on `asOf`
+   * of that kind ('any': any kind) whose area code starts with that area, for one condition of the
+   * group at least — with, when `nonCitizenDocument`, some identity document other than a citizen
+   * ID; in id order. From the memory of the street's residences: undefined when it cannot answer
+   * (no memory, inside a transaction, a condition's area outside `street`, no condition at all).
+   * What a person search asks of where people live (PersonRepository.search's `within`,
+   * `withinAny`, `residingAs`, `nonCitizenDocument`), answered without scanning the residences.
+   */
+  async residing(
+    street: string,
+    asOf: string,
+    groups: readonly (readonly { readonly kind: string; readonly area: string }[])[],
+    nonCitizenDocument = false,
+  ): Promise<string[] | undefined> {
+    if (!this.memory || this.db.isTransaction || groups.length === 0) return undefined;
+    if (groups.some((g) => g.some((c) => !c.area.startsWith(street)))) return undefined;
+    const merged = new Set((await this.query('select p.id from person p where p.merged_into is not null', {})).map((r) => str(r[0])));
+    const documented = nonCitizenDocument
+      ? new Set((await this.query("select distinct i.person_id from identifier i where i.type <> 'CN_ID'", {})).map((r) => str(r[0])))
+      : undefined;
+    const facts = await this.memory.inForce(this, street, asOf, merged);
+    const out: string[] = [];
+    facts.personIds.forEach((id, i) => {
+      if (documented && !documented.has(id)) return;
+      const rows = facts.residencesByPerson?.[i] ?? [];
+      if (groups.every((g) => g.some((c) => rows.some((r) => (c.kind === 'any' || r.kind === c.kind) && r.areaCode.startsWith(c.area))))) out.push(id);
+    });
+    return out;
+  }
+
   /** Loads the memory of the street's residences now (a server after its start), rather than on the first read. */
   async warm(): Promise<void> {
     if (this.memory && !this.db.isTransaction) await this.memory.refresh(this);
