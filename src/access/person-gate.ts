@@ -125,8 +125,12 @@ export class PersonGate {
     await this.deps.audit.record({ principal: access.principal, purpose: access.purpose }, use);
   }
 
-  /** The raw view and subject of a person the caller can see; PERSON_NOT_FOUND (audited) otherwise. */
-  private async visible(
+  /**
+   * The raw view and subject of a person the caller can see (a merged id reads as its survivor:
+   * `view.person.id` says which); PERSON_NOT_FOUND (audited) otherwise. For gates over other
+   * writes about persons (src/access/rental-gate.ts).
+   */
+  async visible(
     access: Access,
     id: string,
     action: string,

@@ -14,6 +14,7 @@ import type { Services } from '../services/services.ts';
 import type { AccessServices } from '../access/access-services.ts';
 import type { FeedServices } from '../feed/feed-services.ts';
 import { personGateFor, type PersonGate } from '../access/person-gate.ts';
+import { rentalGateFor } from '../access/rental-gate.ts';
 import { PopulusError } from '../domain/errors.ts';
 import { registerAuth, SESSION_COOKIE } from './auth.ts';
 import { accountRoutes, accountSchemas } from './routes/account.routes.ts';
@@ -151,7 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(idNumberRoutes(services));
       await api.register(standardRoutes(services));
       await api.register(areaRoutes(services));
-      await api.register(housingRoutes(services, gate));
+      await api.register(housingRoutes(services, gate, rentalGateFor(services, gate, access)));
       await api.register(personRoutes(gate, services));
       await api.register(sourceRoutes(services, access));
       await api.register(inboundRoutes({ sources: services.sources, pushes: services.pushes }));

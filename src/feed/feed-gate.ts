@@ -12,6 +12,7 @@ import { toCloudEvent, type ChangeEvent, type CloudEvent, type ElementChange } f
 import type { Subscription, SubscriptionFilter } from '../domain/feed/subscription.ts';
 import { kindsOf, type KindDefinition } from '../domain/kinds.ts';
 import { HOUSEHOLD_ELEMENT, RESIDENCE_ELEMENT } from '../domain/registry/element-ids.ts';
+import { maskName } from '../domain/registry/rental.ts';
 import type { DataElement } from '../domain/standard/types.ts';
 import type { AuditService } from '../access/audit.service.ts';
 import { maskKindOfId, maskValue } from '../access/masking.ts';
@@ -188,6 +189,19 @@ export class FeedGate {
         if (!readable.has(HOUSEHOLD_ELEMENT)) return undefined;
         disclosed.add(HOUSEHOLD_ELEMENT);
         return e.data;
+      case 'cn.populus.rental.registered':
+      case 'cn.populus.rental.ended': {
+        // A rental names the tenant's actual address: as a dwelling's read names a tenant only to whoever may read it.
+        if (!readable.has(RESIDENCE_ELEMENT.actual)) return undefined;
+        disclosed.add(RESIDENCE_ELEMENT.actual);
+        const landlord = e.data.landlordName;
+        if (landlord === null) return { ...e.data, landlordNameMasked: false };
+        if (unmaskable.has('person.name')) {
+          unmasked.add('person.name');
+          return { ...e.data, landlordNameMasked: false };
+        }
+        return { ...e.data, landlordName: maskName(landlord), landlordNameMasked: true };
+      }
       case 'cn.populus.person.linked':
       case 'cn.populus.person.merged':
       case 'cn.populus.person.unmerged':

@@ -221,7 +221,7 @@ export async function applyChunk(repos: Repositories, rows: readonly MappedRow[]
   await repos.ingest.insertResidences(toInsert, ctx.sourceId, ctx.batchId);
 
   await applyHouseholds(repos, changed.map((c) => c.row), personOf, newPersons, ctx, events);
-  await applyRentals(repos, changed.map((c) => c.row), personOf, newPersons, ctx);
+  await applyRentals(repos, changed.map((c) => c.row), personOf, newPersons, ctx, events);
   await events.flush(repos);
 
   await repos.ingest.upsertSourceRecords(

@@ -9,6 +9,7 @@ import type { ObservationWrite } from '../store/ingest.repository.ts';
 import { nowIso } from '../store/clock.ts';
 import { recomputeCurrent } from '../services/current-values.ts';
 import { endRentalsOf } from './rentals.ts';
+import { ChangeEvents } from '../services/change-events.ts';
 
 export interface EndContext {
   readonly sourceId: string;
@@ -50,11 +51,15 @@ export async function endUnseenRecords(repos: Repositories, ctx: EndContext, lim
     ctx.observedAt,
     ctx.batchId,
   );
+  // The rental registrations ended are published in this transaction.
+  const events = new ChangeEvents({ kind: 'import', batchId: ctx.batchId, sourceId: ctx.sourceId });
   await endRentalsOf(
     repos,
     personIds.filter((p) => !stillListed.has(p)),
     ctx,
+    events,
   );
+  await events.flush(repos);
   await repos.ingest.endSourceRecords(
     ctx.sourceId,
     unseen.map((r) => r.record_key),

@@ -4,7 +4,10 @@
  * reported before changes nothing; another one ends the earlier on the extract date and is
  * recorded; none ends it. A full extract that no longer lists a tenant ends the source's
  * registrations of them (endRentalsOf, from end-records.ts). Nothing is deleted: ended
- * registrations stay in the dwelling's past. Rollback: RentalRepository.undoBatch.
+ * registrations stay in the dwelling's past. Every registration recorded or ended is a change event
+ * (`cn.populus.rental.registered` / `…rental.ended`) in the chunk's transaction, naming the
+ * dwelling's area. Rollback: RentalRepository.undoBatch (publishing nothing, as the rest of a
+ * rollback does).
  */
 import type { Repositories } from '../store/repositories.ts';
 import { newId } from '../store/clock.ts';
@@ -12,6 +15,27 @@ import { sameRental, type RentalRegistration } from '../domain/registry/rental.t
 import type { NewRental } from '../store/rental.repository.ts';
 import type { MappedRow } from './map/map-record.ts';
 import { byPerson } from '../domain/by-person.ts';
+import type { ChangeEvents } from '../services/change-events.ts';
+
+/** Dwellings looked up per query. */
+const DWELLINGS = 1000;
+
+/** The area of each dwelling the registrations name (for their change events). */
+async function areasOf(repos: Repositories, rentals: readonly Pick<RentalRegistration, 'dwellingId'>[]): Promise<Map<string, string>> {
+  const ids = [...new Set(rentals.flatMap((r) => (r.dwellingId === null ? [] : [r.dwellingId])))];
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += DWELLINGS) for (const d of await repos.housing.findDwellingsByIds(ids.slice(i, i + DWELLINGS))) out.set(d.id, d.areaCode);
+  return out;
+}
+
+/** Records the change events of registrations ended and recorded. */
+async function publish(repos: Repositories, events: ChangeEvents, ended: readonly RentalRegistration[], recorded: readonly RentalRegistration[]): Promise<void> {
+  if (ended.length === 0 && recorded.length === 0) return;
+  const areas = await areasOf(repos, [...ended, ...recorded]);
+  const areaOf = (r: RentalRegistration): string | null => (r.dwellingId === null ? null : (areas.get(r.dwellingId) ?? null));
+  for (const r of ended) events.rental('ended', r, areaOf(r));
+  for (const r of recorded) events.rental('registered', r, areaOf(r));
+}
 
 export interface RentalContext {
   readonly sourceId: string;
@@ -27,6 +51,7 @@ export async function applyRentals(
   personOf: ReadonlyMap<MappedRow, { readonly personId: string }>,
   newPersons: ReadonlySet<string>,
   ctx: RentalContext,
+  events: ChangeEvents,
 ): Promise<void> {
   const stating = rows.flatMap((row) => {
     const personId = personOf.get(row)?.personId;
@@ -34,7 +59,8 @@ export async function applyRentals(
   });
   if (stating.length === 0) return;
   const stored = [...new Set(stating.map((s) => s.personId))].filter((p) => !newPersons.has(p));
-  const open = byPerson<RentalRegistration>(stored.length === 0 ? [] : await repos.rentals.openFrom(stored, ctx.sourceId));
+  const before = stored.length === 0 ? [] : await repos.rentals.openFrom(stored, ctx.sourceId);
+  const open = byPerson<RentalRegistration>(before);
   const toEnd = new Set<string>();
   const toInsert: NewRental[] = [];
   for (const { personId, rental } of stating) {
@@ -51,30 +77,40 @@ export async function applyRentals(
     }
     const added: NewRental = { id: newId(), personId, ...rental };
     toInsert.push(added);
-    open.set(personId, [{ ...added, sourceId: ctx.sourceId, batchId: ctx.batchId, recordedAt: '', endedOn: null }]);
+    open.set(personId, [{ ...added, sourceId: ctx.sourceId, batchId: ctx.batchId, recordedAt: '', endedOn: null, method: 'import', recordedBy: null, departmentId: null, endedBy: null }]);
   }
   // Rows inserted in this chunk and replaced later in it are never written.
   const inserted = new Set(toInsert.map((r) => r.id));
   const dropped = new Set([...toEnd].filter((id) => inserted.has(id)));
+  const ending = before.filter((r) => toEnd.has(r.id));
+  const kept = toInsert.filter((r) => !dropped.has(r.id));
   await repos.rentals.end(
-    [...toEnd].filter((id) => !dropped.has(id)),
+    ending.map((r) => r.id),
     ctx.observedAt,
     ctx.batchId,
   );
-  await repos.rentals.insert(
-    toInsert.filter((r) => !dropped.has(r.id)),
-    ctx.sourceId,
-    ctx.batchId,
+  await repos.rentals.insert(kept, ctx.sourceId, ctx.batchId);
+  await publish(
+    repos,
+    events,
+    ending.map((r) => ({ ...r, endedOn: ctx.observedAt })),
+    kept.map((r) => ({ ...r, sourceId: ctx.sourceId, batchId: ctx.batchId, recordedAt: '', endedOn: null, method: 'import', recordedBy: null, departmentId: null, endedBy: null })),
   );
 }
 
 /** A full extract no longer lists these tenants: the source's registrations of them end on its date. */
-export async function endRentalsOf(repos: Repositories, personIds: readonly string[], ctx: RentalContext): Promise<void> {
+export async function endRentalsOf(repos: Repositories, personIds: readonly string[], ctx: RentalContext, events: ChangeEvents): Promise<void> {
   if (personIds.length === 0) return;
   const open = await repos.rentals.openFrom(personIds, ctx.sourceId);
   await repos.rentals.end(
     open.map((r) => r.id),
     ctx.observedAt,
     ctx.batchId,
+  );
+  await publish(
+    repos,
+    events,
+    open.map((r) => ({ ...r, endedOn: ctx.observedAt })),
+    [],
   );
 }

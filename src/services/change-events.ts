@@ -1,7 +1,8 @@
 /**
  * Collects what one unit of work changed, person by person, and appends it to the outbox in that
  * unit's transaction: one `person.created`/`person.updated` event per person with every element
- * that changed, then the person's links, moves and household changes in the order they happened.
+ * that changed, then the person's links, moves, household changes and rental registrations in the
+ * order they happened.
  * Callers record; `flush` writes (numbering them, in commit order, is the outbox's job).
  */
 import type {
@@ -11,8 +12,10 @@ import type {
   NewChangeEvent,
   PersonMergedData,
   PersonUnmergedData,
+  RentalChangedData,
   ResidenceMovedData,
 } from '../domain/feed/change-event.ts';
+import type { RentalRegistration } from '../domain/registry/rental.ts';
 import type { Repositories } from '../store/repositories.ts';
 
 export class ChangeEvents {
@@ -48,6 +51,25 @@ export class ChangeEvents {
 
   household(personId: string, data: HouseholdChangedData): void {
     this.others.push({ type: 'cn.populus.household.changed', personId, data, cause: this.cause, areas: [] });
+  }
+
+  /** A rental registration recorded (`registered`) or ended, at a dwelling in `areaCode` (null: no dwelling named). */
+  rental(change: 'registered' | 'ended', r: RentalRegistration, areaCode: string | null): void {
+    const data: RentalChangedData = {
+      rentalId: r.id,
+      dwellingId: r.dwellingId,
+      areaCode,
+      registrationNumber: r.registrationNumber,
+      landlordName: r.landlordName,
+      startDate: r.startDate,
+      endDate: r.endDate,
+      endedOn: r.endedOn,
+      sourceId: r.sourceId,
+      method: r.method,
+    };
+    const areas = areaCode === null ? [] : [areaCode];
+    if (change === 'registered') this.others.push({ type: 'cn.populus.rental.registered', personId: r.personId, data, cause: this.cause, areas });
+    else this.others.push({ type: 'cn.populus.rental.ended', personId: r.personId, data, cause: this.cause, areas });
   }
 
   merged(data: PersonMergedData): void {

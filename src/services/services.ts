@@ -4,6 +4,7 @@ import type { DataAccess } from '../store/repositories.ts';
 import { AreaService } from './area.service.ts';
 import { HouseholdService } from './household.service.ts';
 import { HousingService } from './housing.service.ts';
+import { RentalService } from './rental.service.ts';
 import { IdNumberService } from './id-number.service.ts';
 import { PersonService } from './person.service.ts';
 import { StandardService } from './standard.service.ts';
@@ -24,6 +25,8 @@ export interface Services {
   readonly standard: StandardService;
   readonly areas: AreaService;
   readonly housing: HousingService;
+  /** Rental registrations entered and ended by hand (imports bring the others). */
+  readonly rentals: RentalService;
   readonly households: HouseholdService;
   readonly persons: PersonService;
   readonly idNumbers: IdNumberService;
@@ -77,6 +80,7 @@ export function createServices(
     standard,
     areas: new AreaService(data),
     housing: new HousingService(data, standard),
+    rentals: new RentalService(data),
     households: new HouseholdService(data, standard),
     persons: new PersonService(data, standard, areaHistory, homeArea, kinds),
     idNumbers: new IdNumberService(areaHistory),

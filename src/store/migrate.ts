@@ -15,6 +15,7 @@ import { coveringIndexes } from './migrations/0010-covering-indexes.ts';
 import { residenceChangeLog } from './migrations/0011-residence-change-log.ts';
 import { auditRecentPersons } from './migrations/0012-audit-recent-persons.ts';
 import { transactionTime } from './migrations/0013-transaction-time.ts';
+import { rentalProvenance } from './migrations/0014-rental-provenance.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -31,6 +32,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0011-residence-change-log': residenceChangeLog(dialect),
     '0012-audit-recent-persons': auditRecentPersons(dialect),
     '0013-transaction-time': transactionTime(dialect),
+    '0014-rental-provenance': rentalProvenance(dialect),
   };
 }
 

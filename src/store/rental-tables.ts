@@ -1,5 +1,5 @@
 /**
- * Row types of migration 0009-rental-registrations, joined to the `Database` interface of
+ * Row types of migrations 0009-rental-registrations and 0014-rental-provenance, joined to the `Database` interface of
  * database.ts by module augmentation (as access-tables.ts does).
  */
 export interface RentalRegistrationTable {
@@ -12,12 +12,22 @@ export interface RentalRegistrationTable {
   landlord_name: string | null;
   start_date: string;
   end_date: string | null;
+  /** The source that reported it; `manual` (or the owner's source) for one entered by hand. */
   source_id: string;
-  batch_id: string;
+  /** The import batch that wrote it; null for one entered by hand. */
+  batch_id: string | null;
   recorded_at: string;
-  /** The extract date from which its source no longer reported it. */
+  /** The extract date from which its source no longer reported it, or the day it was ended by hand. */
   ended_on: string | null;
   ended_batch_id: string | null;
+  /** import | api */
+  method: string;
+  /** Entered by hand: the actor (`user:ID`, `token:ID`). */
+  recorded_by: string | null;
+  /** Entered by hand: the department of whoever entered it. */
+  department_id: string | null;
+  /** Ended by hand: the actor. */
+  ended_by: string | null;
 }
 
 declare module './database.ts' {

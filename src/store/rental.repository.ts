@@ -1,10 +1,11 @@
 /**
- * Rental registrations (migration 0009): written by imports (src/ingest/rentals.ts), read by
- * dwelling and by tenant. Rows are never deleted but by the rollback of the batch that wrote them;
- * a source that stops reporting one ends it.
+ * Rental registrations (migrations 0009, 0014): written by imports (src/ingest/rentals.ts) and by
+ * hand (src/services/housing.service.ts, with who entered them), read by dwelling and by tenant.
+ * Rows are never deleted but by the rollback of the batch that wrote them; a source that stops
+ * reporting one ends it, and one entered by hand is ended by hand.
  */
 import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
-import type { RentalFacts, RentalRegistration } from '../domain/registry/rental.ts';
+import type { RentalFacts, RentalMethod, RentalRegistration } from '../domain/registry/rental.ts';
 import type { RentalRegistrationTable } from './rental-tables.ts';
 import './rental-tables.ts';
 import type { Db } from './store.ts';
@@ -27,11 +28,23 @@ const toRental = (r: Selectable<RentalRegistrationTable>): RentalRegistration =>
   batchId: r.batch_id,
   recordedAt: r.recorded_at,
   endedOn: r.ended_on,
+  method: r.method === 'api' ? 'api' : 'import',
+  recordedBy: r.recorded_by,
+  departmentId: r.department_id,
+  endedBy: r.ended_by,
 });
 
 export interface NewRental extends RentalFacts {
   readonly id: string;
   readonly personId: string;
+}
+
+/** Who entered a registration by hand, and as which source (observations' `manual`, or the owner's source). */
+export interface RentalProvenance {
+  readonly sourceId: string;
+  readonly method: RentalMethod;
+  readonly recordedBy: string;
+  readonly departmentId: string | null;
 }
 
 export class RentalRepository {
@@ -85,6 +98,10 @@ export class RentalRepository {
             recorded_at: recordedAt,
             ended_on: null,
             ended_batch_id: null,
+            method: 'import',
+            recorded_by: null,
+            department_id: null,
+            ended_by: null,
           })),
         )
         .execute();
@@ -100,6 +117,59 @@ export class RentalRepository {
         .where(this.inList('id', ids.slice(i, i + LIST)))
         .execute();
     }
+  }
+
+  /** One registration entered by hand (no import batch). */
+  async insertEntered(row: NewRental, by: RentalProvenance): Promise<RentalRegistration> {
+    const values = {
+      id: row.id,
+      district: this.district,
+      dwelling_id: row.dwellingId,
+      person_id: row.personId,
+      registration_number: row.registrationNumber,
+      landlord_name: row.landlordName,
+      start_date: row.startDate,
+      end_date: row.endDate,
+      source_id: by.sourceId,
+      batch_id: null,
+      recorded_at: nowIso(),
+      ended_on: null,
+      ended_batch_id: null,
+      method: by.method,
+      recorded_by: by.recordedBy,
+      department_id: by.departmentId,
+      ended_by: null,
+    };
+    await this.db.insertInto('rental_registration').values(values).execute();
+    return toRental(values);
+  }
+
+  /** Ends one registration by hand from a date on (it stays, in the dwelling's past); false when it was already ended. */
+  async endEntered(id: string, endedOn: string, endedBy: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('rental_registration')
+      .set({ ended_on: endedOn, ended_by: endedBy })
+      .where('id', '=', id)
+      .where('ended_on', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async findRental(id: string): Promise<RentalRegistration | undefined> {
+    const r = await this.db.selectFrom('rental_registration').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toRental(r);
+  }
+
+  /** The registrations of a dwelling under a number that are not ended, from any source. */
+  async openAt(dwellingId: string, registrationNumber: string): Promise<RentalRegistration[]> {
+    const rows = await this.db
+      .selectFrom('rental_registration')
+      .selectAll()
+      .where('dwelling_id', '=', dwellingId)
+      .where('registration_number', '=', registrationNumber)
+      .where('ended_on', 'is', null)
+      .execute();
+    return rows.map(toRental);
   }
 
   /** Every registration of a dwelling, the latest start first. */

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.ts';
 import type { PersonGate } from '../../access/person-gate.ts';
+import type { RentalGate } from '../../access/rental-gate.ts';
+import { maskName } from '../../domain/registry/rental.ts';
 import type { RentalRegistration } from '../../domain/registry/rental.ts';
 import { accessOf } from '../auth.ts';
 import { IsoDate, Page, errors, paged } from '../schemas/common.schema.ts';
@@ -21,9 +23,16 @@ const rentalAnswer = (r: Omit<RentalRegistration, 'personId'> & { readonly perso
   endDate: r.endDate,
   sourceId: r.sourceId,
   endedOn: r.endedOn,
+  method: r.method,
 });
 
-export function housingRoutes(services: Services, gate: PersonGate): FastifyPluginAsyncTypebox {
+/** A registration just written, as its writer sees it: the tenant they named; the landlord masked only on an ending (a read of what was stored). */
+const written = (r: RentalRegistration, maskLandlord: boolean) =>
+  rentalAnswer({ ...r, landlordName: maskLandlord && r.landlordName !== null ? maskName(r.landlordName) : r.landlordName, landlordNameMasked: maskLandlord && r.landlordName !== null });
+
+const RentalParams = Type.Object({ id: Type.String({ format: 'uuid' }), rentalId: Type.String({ format: 'uuid' }) });
+
+export function housingRoutes(services: Services, gate: PersonGate, rentalGate: RentalGate): FastifyPluginAsyncTypebox {
   const { housing } = services;
   return async (app) => {
     app.get('/buildings', {
@@ -103,6 +112,7 @@ export function housingRoutes(services: Services, gate: PersonGate): FastifyPlug
             households: Type.Array(Type.Ref('Household')),
             rentals: Type.Array(Type.Ref('RentalRegistration'), { description: 'rental registrations in force on asOf (within their period and still reported by their source), the latest start first' }),
             pastRentals: Type.Array(Type.Ref('RentalRegistration'), { description: 'registrations begun by asOf and no longer in force on it (period over, or no longer reported), the latest start first' }),
+            mayWriteRentals: Type.Boolean({ description: 'whether you may register and end rental registrations here (POST …/rentals): your remit lets you write actual residences at this dwelling for the purpose' }),
           }),
           ...errors(400, 404),
         },
@@ -121,8 +131,46 @@ export function housingRoutes(services: Services, gate: PersonGate): FastifyPlug
           // The cut keeps the order given: those in force first.
           rentals: cut.rentals.slice(0, d.rentals.length).map(rentalAnswer),
           pastRentals: cut.rentals.slice(d.rentals.length).map(rentalAnswer),
+          mayWriteRentals: await rentalGate.mayWrite(accessOf(req), req.params.id),
         };
       },
+    });
+
+    app.post('/dwellings/:id/rentals', {
+      config: { access: { personal: true } },
+      schema: {
+        tags: ['housing'],
+        summary: 'Register a rental (租赁登记) of the dwelling by hand: tenant, registration number, landlord, period',
+        description:
+          'For whoever may write actual residences at the dwelling under their remit for the purpose (a committee worker in their committee, a collector in their buildings, a street administrator, a department whose remit holds person.actualResidence there), for a tenant they can see and may write the actual residence of. Recorded like an observation entered through the API: method api, source manual (or the owner’s source for the department that owns the actual residence), who entered it and for which department. Refused: an empty number or a period ending before it begins (INVALID_VALUE, CONFLICTING_PERIOD), an unknown dwelling or tenant (DWELLING_NOT_FOUND, PERSON_NOT_FOUND — also for a tenant out of your remit), a tenant merged into another person (PERSON_MERGED), a registration under the same number at the dwelling not yet ended (RENTAL_EXISTS), outside your remit (NOT_ALLOWED). Its audit entry (rental.write) and its change event (cn.populus.rental.registered) commit with it.',
+        params: Id,
+        body: Type.Object(
+          {
+            personId: Type.String({ format: 'uuid', description: 'the tenant' }),
+            registrationNumber: Type.String({ minLength: 1, maxLength: 50, description: '租赁登记号' }),
+            landlordName: Type.Optional(Type.Union([Type.String({ maxLength: 50 }), Type.Null()], { description: 'the landlord’s name (personal data: masked on reads)' })),
+            startDate: IsoDate,
+            endDate: Type.Optional(Type.Union([IsoDate, Type.Null()], { description: 'the last day of the registered period, not before startDate; absent or null: open-ended' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('RentalRegistration'), ...errors(400, 403, 404, 409, 422) },
+      },
+      handler: async (req, reply) => reply.status(201).send(written(await rentalGate.register(accessOf(req), req.params.id, req.body, { requestId: req.id }), false)),
+    });
+
+    app.post('/dwellings/:id/rentals/:rentalId/end', {
+      config: { access: { personal: true } },
+      schema: {
+        tags: ['housing'],
+        summary: 'End a rental registration from a date on (退租); it stays in the dwelling’s past, never deleted',
+        description:
+          'endedOn is the first day the registration is no longer in force (after its startDate). Same access as registering; the tenant must be within your remit (NOT_ALLOWED otherwise). Refused: RENTAL_NOT_FOUND (not a registration of this dwelling), RENTAL_ENDED (already ended), CONFLICTING_PERIOD. A registration a source still reports is registered again by that source’s next changed row. Audited (rental.write) and published (cn.populus.rental.ended) with it.',
+        params: RentalParams,
+        body: Type.Object({ endedOn: IsoDate }, { additionalProperties: false }),
+        response: { 200: Type.Ref('RentalRegistration'), ...errors(400, 403, 404, 409, 422) },
+      },
+      handler: async (req) => written(await rentalGate.end(accessOf(req), req.params.id, req.params.rentalId, req.body.endedOn, { requestId: req.id }), true),
     });
 
     app.get('/persons/:id/rentals', {

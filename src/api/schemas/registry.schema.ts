@@ -62,8 +62,9 @@ export const RentalRegistrationSchema = Type.Object(
     landlordNameMasked: Type.Boolean(),
     startDate: IsoDate,
     endDate: Type.Union([IsoDate, Type.Null()], { description: 'the last day of the registered period; null: open-ended' }),
-    sourceId: Type.String({ description: 'the department system that reported it' }),
-    endedOn: Type.Union([IsoDate, Type.Null()], { description: 'the extract date from which its source no longer reported it' }),
+    sourceId: Type.String({ description: 'the department system that reported it; manual for one entered by hand (or the owner’s source, for its department)' }),
+    endedOn: Type.Union([IsoDate, Type.Null()], { description: 'the extract date from which its source no longer reported it, or the day from which it was ended by hand' }),
+    method: literals(['import', 'api'] as const),
   },
   { $id: 'RentalRegistration' },
 );

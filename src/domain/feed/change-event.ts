@@ -16,6 +16,8 @@ export const EVENT_TYPES = [
   'cn.populus.person.unmerged',
   'cn.populus.residence.moved',
   'cn.populus.household.changed',
+  'cn.populus.rental.registered',
+  'cn.populus.rental.ended',
   'cn.populus.feed.test',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -81,6 +83,29 @@ export interface HouseholdChangedData {
   readonly sourceId: string | null;
 }
 
+/**
+ * A rental registration (租赁登记) recorded or ended: it names the tenant's actual address (the
+ * dwelling and its area), so it travels only to subscribers who may read the tenant's actual
+ * residence. The landlord's name is personal data: masked (王**) unless the subscription unmasks
+ * names where its remit allows.
+ */
+export interface RentalChangedData {
+  readonly rentalId: string;
+  readonly dwellingId: string | null;
+  /** The dwelling's area (committee), when the registration names a dwelling. */
+  readonly areaCode: string | null;
+  readonly registrationNumber: string;
+  readonly landlordName: string | null;
+  readonly startDate: string;
+  readonly endDate: string | null;
+  /** rental.ended: the day from which it is no longer in force. */
+  readonly endedOn: string | null;
+  /** The source it is recorded from (`manual` for one entered by hand without the owner's source). */
+  readonly sourceId: string;
+  /** import | api */
+  readonly method: string;
+}
+
 /** What an event's data is, by type. */
 export interface EventDataOf {
   'cn.populus.person.created': PersonChangedData;
@@ -90,6 +115,8 @@ export interface EventDataOf {
   'cn.populus.person.unmerged': PersonUnmergedData;
   'cn.populus.residence.moved': ResidenceMovedData;
   'cn.populus.household.changed': HouseholdChangedData;
+  'cn.populus.rental.registered': RentalChangedData;
+  'cn.populus.rental.ended': RentalChangedData;
   'cn.populus.feed.test': { readonly message: string };
 }
 
