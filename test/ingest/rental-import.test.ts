@@ -3,7 +3,8 @@
  * at the dwelling its actual address names; a re-import changes nothing; a changed registration
  * ends the earlier one; a newer full extract that no longer lists the tenant ends theirs (kept, not
  * deleted); bad dates and reversed periods are rejected rows with their column; rollback undoes it.
- * On PostgreSQL the files are mapped on the mapping thread.
+ * Every registration recorded or ended is a change event of its tenant in the import's transaction,
+ * naming the dwelling's committee. On PostgreSQL the files are mapped on the mapping thread.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ import { servicesFor } from '../../src/main.ts';
 import type { Services } from '../../src/services/services.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
+import type { ChangeEvent } from '../../src/domain/feed/change-event.ts';
 import { backends } from '../support/backends.ts';
 
 const HOME = '310105004';
@@ -56,6 +58,13 @@ for (const backend of await backends()) {
     const dir = mkdtempSync(join(tmpdir(), 'populus-rental-'));
     const personOf = async (n: string): Promise<string> => (await s.persons.search({ idNumber: n, limit: 2, offset: 0 })).items[0]?.person.id ?? '';
     const rentals = () => createDataAccess(store, HOME.slice(0, 6)).repos.rentals;
+    const feed = () => createDataAccess(store, HOME.slice(0, 6)).repos.feed;
+    /** The rental events after a sequence number: type, tenant, number, area, endedOn, cause's batch. */
+    const rentalEvents = async (after: number) =>
+      (await feed().after(after, 1000))
+        .filter((e): e is Extract<ChangeEvent, { type: 'cn.populus.rental.registered' | 'cn.populus.rental.ended' }> => e.type === 'cn.populus.rental.registered' || e.type === 'cn.populus.rental.ended')
+        .map((e) => [e.type.slice('cn.populus.rental.'.length), e.personId, e.data.registrationNumber, e.areas.join(','), e.data.endedOn, e.cause.kind === 'import' ? e.cause.batchId : ''])
+        .sort((x, y) => String(x).localeCompare(String(y)));
     const summary = async (dwellingId: string) =>
       (await rentals().listByDwelling(dwellingId)).map((r) => [r.registrationNumber, r.landlordName, r.startDate, r.endDate, r.endedOn]).sort((x, y) => String(x).localeCompare(String(y)));
 
@@ -90,6 +99,7 @@ for (const backend of await backends()) {
         `戊,${id('34010219700101057')},新华路3弄1号102室,李四,沪租2024010,2025-05-01,2024-05-01`,
         `己,${id('34010219700101068')},新华路3弄1号102室,李四,,2025-05-01,`,
       ]);
+      const head = (await feed().head()).seq;
       const r = await s.imports.importFile('actual-pop', file, { observedAt: '2025-01-01' });
       assert.equal(r.rowsRejected, 3);
       const rejected = await s.imports.rejected(r.batchId);
@@ -113,19 +123,30 @@ for (const backend of await backends()) {
       ]);
       assert.deepEqual(await summary(room102), [], 'a row without rental cells states none');
       assert.equal((await rentals().listByPerson(a))[0]?.sourceId, 'actual-pop');
+      assert.deepEqual(
+        await rentalEvents(head),
+        [
+          ['registered', a, '沪租2024001', '310105004001', null, r.batchId],
+          ['registered', await personOf(B), '沪租2024001', '310105004001', null, r.batchId],
+        ].sort((x, y) => String(x).localeCompare(String(y))),
+        'one rental.registered event per registration recorded, naming the dwelling’s committee and the import',
+      );
     });
 
     test('re-importing the same rows changes nothing', async () => {
       const before = await rentals().listByDwelling(room101);
       // The same rows in another file (not the identical file, which is recognised whole).
       const file = csv(dir, 'rent-1b.csv', [`乙,${B},新华路3弄1号101室,王建国,沪租2024001,2024-03-01,2026-02-28`, `甲,${A},新华路3弄1号101室,王建国,沪租2024001,2024-03-01,2026-02-28`, `丙,${C},新华路3弄1号102室,,,,`]);
+      const head = (await feed().head()).seq;
       const r = await s.imports.importFile('actual-pop', file, { observedAt: '2025-02-01' });
       assert.equal(r.rowsUnchanged, 3);
       assert.deepEqual(await rentals().listByDwelling(room101), before);
+      assert.deepEqual(await rentalEvents(head), [], 'nothing changed, nothing published');
     });
 
     test('a renewed registration ends the earlier one; a newer full extract without the tenant ends theirs; nothing is deleted', async () => {
       const file = csv(dir, 'rent-2.csv', [`甲,${A},新华路3弄1号101室,王建国,沪租2026001,2026-03-01,2027-02-28`, `丙,${C},新华路3弄1号102室,,,,`]);
+      const head = (await feed().head()).seq;
       const r = await s.imports.importFile('actual-pop', file, { observedAt: '2026-03-01' });
       assert.equal(r.recordsEnded, 1, 'B is no longer listed');
       assert.deepEqual(await summary(room101), [
@@ -135,6 +156,16 @@ for (const backend of await backends()) {
       ]);
       const b = await personOf(B);
       assert.deepEqual((await rentals().listByPerson(b)).map((x) => x.endedOn), ['2026-03-01'], 'the tenant who left keeps their ended registration');
+      const a = await personOf(A);
+      assert.deepEqual(
+        await rentalEvents(head),
+        [
+          ['ended', a, '沪租2024001', '310105004001', '2026-03-01', r.batchId],
+          ['ended', b, '沪租2024001', '310105004001', '2026-03-01', r.batchId],
+          ['registered', a, '沪租2026001', '310105004001', null, r.batchId],
+        ].sort((x, y) => String(x).localeCompare(String(y))),
+        'the renewal ends the earlier and records the new one; the full extract’s ending of the tenant who left is published too',
+      );
 
       await s.imports.rollback(r.batchId);
       assert.deepEqual(await summary(room101), [
