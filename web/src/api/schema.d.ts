@@ -76,7 +76,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_ID_NUMBER" | "INVALID_VALUE" | "UNKNOWN_CODE" | "UNKNOWN_ELEMENT" | "AREA_NOT_FOUND" | "CODE_TABLE_NOT_FOUND" | "ELEMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "BUILDING_NOT_FOUND" | "DWELLING_NOT_FOUND" | "HOUSEHOLD_NOT_FOUND" | "RESIDENCE_NOT_FOUND" | "SOURCE_NOT_FOUND" | "PROFILE_NOT_FOUND" | "IMPORT_NOT_FOUND" | "REVIEW_ITEM_NOT_FOUND" | "MERGE_NOT_FOUND" | "SUBSCRIPTION_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "ROUTE_NOT_FOUND" | "CODE_EXISTS" | "ELEMENT_EXISTS" | "IDENTIFIER_EXISTS" | "MEMBER_EXISTS" | "BUILDING_EXISTS" | "DWELLING_EXISTS" | "CONFLICTING_PERIOD" | "SOURCE_EXISTS" | "ALREADY_DECIDED" | "MERGE_REFUSED" | "SUBSCRIPTION_OUTSIDE_REMIT" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_PROFILE" | "PROFILE_MISMATCH" | "FILE_UNREADABLE" | "IMPORT_NOT_RESUMABLE" | "AUTHENTICATION_REQUIRED" | "AUTHENTICATION_FAILED" | "SECOND_FACTOR_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "SESSION_EXPIRED" | "TOKEN_INVALID" | "CSRF_INVALID" | "PURPOSE_REQUIRED" | "PURPOSE_NOT_ALLOWED" | "NOT_ALLOWED" | "USER_NOT_FOUND" | "USER_EXISTS" | "TOKEN_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "WEAK_PASSWORD" | "AUDIT_CHAIN_BROKEN" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNSUPPORTED_MEDIA_TYPE" | "NOT_READY" | "DATABASE_UNREACHABLE" | "CONFIG_INVALID" | "TEMPLATE_INVALID" | "REPORT_FONT_MISSING" | "REPORT_DEFINITION_INVALID" | "REPORT_OUTSIDE_REMIT" | "REPORT_NOT_FOUND" | "REPORT_RUN_NOT_FOUND" | "REPORT_SCHEDULE_NOT_FOUND" | "REPORT_TEMPLATE_NOT_FOUND" | "INTERNAL";
+                            code: "VALIDATION_FAILED" | "INVALID_ID_NUMBER" | "INVALID_VALUE" | "UNKNOWN_CODE" | "UNKNOWN_ELEMENT" | "AREA_NOT_FOUND" | "CODE_TABLE_NOT_FOUND" | "ELEMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "BUILDING_NOT_FOUND" | "DWELLING_NOT_FOUND" | "HOUSEHOLD_NOT_FOUND" | "RESIDENCE_NOT_FOUND" | "RENTAL_NOT_FOUND" | "SOURCE_NOT_FOUND" | "PROFILE_NOT_FOUND" | "IMPORT_NOT_FOUND" | "REVIEW_ITEM_NOT_FOUND" | "MERGE_NOT_FOUND" | "SUBSCRIPTION_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "ROUTE_NOT_FOUND" | "CODE_EXISTS" | "ELEMENT_EXISTS" | "IDENTIFIER_EXISTS" | "MEMBER_EXISTS" | "BUILDING_EXISTS" | "DWELLING_EXISTS" | "RENTAL_EXISTS" | "RENTAL_ENDED" | "PERSON_MERGED" | "CONFLICTING_PERIOD" | "SOURCE_EXISTS" | "ALREADY_DECIDED" | "MERGE_REFUSED" | "SUBSCRIPTION_OUTSIDE_REMIT" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_PROFILE" | "PROFILE_MISMATCH" | "FILE_UNREADABLE" | "IMPORT_NOT_RESUMABLE" | "AUTHENTICATION_REQUIRED" | "AUTHENTICATION_FAILED" | "SECOND_FACTOR_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "SESSION_EXPIRED" | "TOKEN_INVALID" | "CSRF_INVALID" | "PURPOSE_REQUIRED" | "PURPOSE_NOT_ALLOWED" | "NOT_ALLOWED" | "USER_NOT_FOUND" | "USER_EXISTS" | "TOKEN_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "WEAK_PASSWORD" | "AUDIT_CHAIN_BROKEN" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNSUPPORTED_MEDIA_TYPE" | "NOT_READY" | "DATABASE_UNREACHABLE" | "CONFIG_INVALID" | "TEMPLATE_INVALID" | "REPORT_FONT_MISSING" | "REPORT_DEFINITION_INVALID" | "REPORT_OUTSIDE_REMIT" | "REPORT_NOT_FOUND" | "REPORT_RUN_NOT_FOUND" | "REPORT_SCHEDULE_NOT_FOUND" | "REPORT_TEMPLATE_NOT_FOUND" | "INTERNAL";
                             message: string;
                             details: {
                                 [key: string]: unknown;
@@ -170,7 +170,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_ID_NUMBER" | "INVALID_VALUE" | "UNKNOWN_CODE" | "UNKNOWN_ELEMENT" | "AREA_NOT_FOUND" | "CODE_TABLE_NOT_FOUND" | "ELEMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "BUILDING_NOT_FOUND" | "DWELLING_NOT_FOUND" | "HOUSEHOLD_NOT_FOUND" | "RESIDENCE_NOT_FOUND" | "SOURCE_NOT_FOUND" | "PROFILE_NOT_FOUND" | "IMPORT_NOT_FOUND" | "REVIEW_ITEM_NOT_FOUND" | "MERGE_NOT_FOUND" | "SUBSCRIPTION_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "ROUTE_NOT_FOUND" | "CODE_EXISTS" | "ELEMENT_EXISTS" | "IDENTIFIER_EXISTS" | "MEMBER_EXISTS" | "BUILDING_EXISTS" | "DWELLING_EXISTS" | "CONFLICTING_PERIOD" | "SOURCE_EXISTS" | "ALREADY_DECIDED" | "MERGE_REFUSED" | "SUBSCRIPTION_OUTSIDE_REMIT" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_PROFILE" | "PROFILE_MISMATCH" | "FILE_UNREADABLE" | "IMPORT_NOT_RESUMABLE" | "AUTHENTICATION_REQUIRED" | "AUTHENTICATION_FAILED" | "SECOND_FACTOR_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "SESSION_EXPIRED" | "TOKEN_INVALID" | "CSRF_INVALID" | "PURPOSE_REQUIRED" | "PURPOSE_NOT_ALLOWED" | "NOT_ALLOWED" | "USER_NOT_FOUND" | "USER_EXISTS" | "TOKEN_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "WEAK_PASSWORD" | "AUDIT_CHAIN_BROKEN" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNSUPPORTED_MEDIA_TYPE" | "NOT_READY" | "DATABASE_UNREACHABLE" | "CONFIG_INVALID" | "TEMPLATE_INVALID" | "REPORT_FONT_MISSING" | "REPORT_DEFINITION_INVALID" | "REPORT_OUTSIDE_REMIT" | "REPORT_NOT_FOUND" | "REPORT_RUN_NOT_FOUND" | "REPORT_SCHEDULE_NOT_FOUND" | "REPORT_TEMPLATE_NOT_FOUND" | "INTERNAL";
+                            code: "VALIDATION_FAILED" | "INVALID_ID_NUMBER" | "INVALID_VALUE" | "UNKNOWN_CODE" | "UNKNOWN_ELEMENT" | "AREA_NOT_FOUND" | "CODE_TABLE_NOT_FOUND" | "ELEMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "BUILDING_NOT_FOUND" | "DWELLING_NOT_FOUND" | "HOUSEHOLD_NOT_FOUND" | "RESIDENCE_NOT_FOUND" | "RENTAL_NOT_FOUND" | "SOURCE_NOT_FOUND" | "PROFILE_NOT_FOUND" | "IMPORT_NOT_FOUND" | "REVIEW_ITEM_NOT_FOUND" | "MERGE_NOT_FOUND" | "SUBSCRIPTION_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "ROUTE_NOT_FOUND" | "CODE_EXISTS" | "ELEMENT_EXISTS" | "IDENTIFIER_EXISTS" | "MEMBER_EXISTS" | "BUILDING_EXISTS" | "DWELLING_EXISTS" | "RENTAL_EXISTS" | "RENTAL_ENDED" | "PERSON_MERGED" | "CONFLICTING_PERIOD" | "SOURCE_EXISTS" | "ALREADY_DECIDED" | "MERGE_REFUSED" | "SUBSCRIPTION_OUTSIDE_REMIT" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_PROFILE" | "PROFILE_MISMATCH" | "FILE_UNREADABLE" | "IMPORT_NOT_RESUMABLE" | "AUTHENTICATION_REQUIRED" | "AUTHENTICATION_FAILED" | "SECOND_FACTOR_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "SESSION_EXPIRED" | "TOKEN_INVALID" | "CSRF_INVALID" | "PURPOSE_REQUIRED" | "PURPOSE_NOT_ALLOWED" | "NOT_ALLOWED" | "USER_NOT_FOUND" | "USER_EXISTS" | "TOKEN_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "WEAK_PASSWORD" | "AUDIT_CHAIN_BROKEN" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNSUPPORTED_MEDIA_TYPE" | "NOT_READY" | "DATABASE_UNREACHABLE" | "CONFIG_INVALID" | "TEMPLATE_INVALID" | "REPORT_FONT_MISSING" | "REPORT_DEFINITION_INVALID" | "REPORT_OUTSIDE_REMIT" | "REPORT_NOT_FOUND" | "REPORT_RUN_NOT_FOUND" | "REPORT_SCHEDULE_NOT_FOUND" | "REPORT_TEMPLATE_NOT_FOUND" | "INTERNAL";
                             message: string;
                             details: {
                                 [key: string]: unknown;
@@ -2386,6 +2386,8 @@ export interface paths {
                             rentals: components["schemas"]["RentalRegistration"][];
                             /** @description registrations begun by asOf and no longer in force on it (period over, or no longer reported), the latest start first */
                             pastRentals: components["schemas"]["RentalRegistration"][];
+                            /** @description whether you may register and end rental registrations here (POST …/rentals): your remit lets you write actual residences at this dwelling for the purpose */
+                            mayWriteRentals: boolean;
                         };
                     };
                 };
@@ -2524,6 +2526,246 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/dwellings/{id}/rentals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a rental (租赁登记) of the dwelling by hand: tenant, registration number, landlord, period
+         * @description For whoever may write actual residences at the dwelling under their remit for the purpose (a committee worker in their committee, a collector in their buildings, a street administrator, a department whose remit holds person.actualResidence there), for a tenant they can see and may write the actual residence of. Recorded like an observation entered through the API: method api, source manual (or the owner’s source for the department that owns the actual residence), who entered it and for which department. Refused: an empty number or a period ending before it begins (INVALID_VALUE, CONFLICTING_PERIOD), an unknown dwelling or tenant (DWELLING_NOT_FOUND, PERSON_NOT_FOUND — also for a tenant out of your remit), a tenant merged into another person (PERSON_MERGED), a registration under the same number at the dwelling not yet ended (RENTAL_EXISTS), outside your remit (NOT_ALLOWED). Its audit entry (rental.write) and its change event (cn.populus.rental.registered) commit with it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description the purpose of this use of personal data: a code of the purpose code table within your remit (required) */
+                    "x-purpose"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description the tenant
+                         */
+                        personId: string;
+                        /** @description 租赁登记号 */
+                        registrationNumber: string;
+                        /** @description the landlord’s name (personal data: masked on reads) */
+                        landlordName?: string | null;
+                        /** @description YYYY-MM-DD */
+                        startDate: string;
+                        /** @description the last day of the registered period, not before startDate; absent or null: open-ended */
+                        endDate?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RentalRegistration"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dwellings/{id}/rentals/{rentalId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a rental registration from a date on (退租); it stays in the dwelling’s past, never deleted
+         * @description endedOn is the first day the registration is no longer in force (after its startDate). Same access as registering; the tenant must be within your remit (NOT_ALLOWED otherwise). Refused: RENTAL_NOT_FOUND (not a registration of this dwelling), RENTAL_ENDED (already ended), CONFLICTING_PERIOD. A registration a source still reports is registered again by that source’s next changed row. Audited (rental.write) and published (cn.populus.rental.ended) with it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description the purpose of this use of personal data: a code of the purpose code table within your remit (required) */
+                    "x-purpose"?: string;
+                };
+                path: {
+                    id: string;
+                    rentalId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD */
+                        endedOn: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RentalRegistration"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/persons/{id}/rentals": {
@@ -7436,7 +7678,7 @@ export interface paths {
                         /** @description kinds of people (kinds.json ids); empty = everyone in the remit */
                         categories?: string[];
                         /** @description empty = every type */
-                        eventTypes?: ("cn.populus.person.created" | "cn.populus.person.updated" | "cn.populus.person.linked" | "cn.populus.person.merged" | "cn.populus.person.unmerged" | "cn.populus.residence.moved" | "cn.populus.household.changed" | "cn.populus.feed.test")[];
+                        eventTypes?: ("cn.populus.person.created" | "cn.populus.person.updated" | "cn.populus.person.linked" | "cn.populus.person.merged" | "cn.populus.person.unmerged" | "cn.populus.residence.moved" | "cn.populus.household.changed" | "cn.populus.rental.registered" | "cn.populus.rental.ended" | "cn.populus.feed.test")[];
                         codeProfile?: string | null;
                         /** @description identity numbers and phones in full where the remit allows unmasking for the purpose */
                         unmask?: boolean;
@@ -10477,7 +10719,7 @@ export interface components {
         /** @description Every refusal: a stable code (see docs/errors.md), a message for people, and details. */
         Error: {
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "INVALID_ID_NUMBER" | "INVALID_VALUE" | "UNKNOWN_CODE" | "UNKNOWN_ELEMENT" | "AREA_NOT_FOUND" | "CODE_TABLE_NOT_FOUND" | "ELEMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "BUILDING_NOT_FOUND" | "DWELLING_NOT_FOUND" | "HOUSEHOLD_NOT_FOUND" | "RESIDENCE_NOT_FOUND" | "SOURCE_NOT_FOUND" | "PROFILE_NOT_FOUND" | "IMPORT_NOT_FOUND" | "REVIEW_ITEM_NOT_FOUND" | "MERGE_NOT_FOUND" | "SUBSCRIPTION_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "ROUTE_NOT_FOUND" | "CODE_EXISTS" | "ELEMENT_EXISTS" | "IDENTIFIER_EXISTS" | "MEMBER_EXISTS" | "BUILDING_EXISTS" | "DWELLING_EXISTS" | "CONFLICTING_PERIOD" | "SOURCE_EXISTS" | "ALREADY_DECIDED" | "MERGE_REFUSED" | "SUBSCRIPTION_OUTSIDE_REMIT" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_PROFILE" | "PROFILE_MISMATCH" | "FILE_UNREADABLE" | "IMPORT_NOT_RESUMABLE" | "AUTHENTICATION_REQUIRED" | "AUTHENTICATION_FAILED" | "SECOND_FACTOR_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "SESSION_EXPIRED" | "TOKEN_INVALID" | "CSRF_INVALID" | "PURPOSE_REQUIRED" | "PURPOSE_NOT_ALLOWED" | "NOT_ALLOWED" | "USER_NOT_FOUND" | "USER_EXISTS" | "TOKEN_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "WEAK_PASSWORD" | "AUDIT_CHAIN_BROKEN" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNSUPPORTED_MEDIA_TYPE" | "NOT_READY" | "DATABASE_UNREACHABLE" | "CONFIG_INVALID" | "TEMPLATE_INVALID" | "REPORT_FONT_MISSING" | "REPORT_DEFINITION_INVALID" | "REPORT_OUTSIDE_REMIT" | "REPORT_NOT_FOUND" | "REPORT_RUN_NOT_FOUND" | "REPORT_SCHEDULE_NOT_FOUND" | "REPORT_TEMPLATE_NOT_FOUND" | "INTERNAL";
+            code: "VALIDATION_FAILED" | "INVALID_ID_NUMBER" | "INVALID_VALUE" | "UNKNOWN_CODE" | "UNKNOWN_ELEMENT" | "AREA_NOT_FOUND" | "CODE_TABLE_NOT_FOUND" | "ELEMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "BUILDING_NOT_FOUND" | "DWELLING_NOT_FOUND" | "HOUSEHOLD_NOT_FOUND" | "RESIDENCE_NOT_FOUND" | "RENTAL_NOT_FOUND" | "SOURCE_NOT_FOUND" | "PROFILE_NOT_FOUND" | "IMPORT_NOT_FOUND" | "REVIEW_ITEM_NOT_FOUND" | "MERGE_NOT_FOUND" | "SUBSCRIPTION_NOT_FOUND" | "DEAD_LETTER_NOT_FOUND" | "ROUTE_NOT_FOUND" | "CODE_EXISTS" | "ELEMENT_EXISTS" | "IDENTIFIER_EXISTS" | "MEMBER_EXISTS" | "BUILDING_EXISTS" | "DWELLING_EXISTS" | "RENTAL_EXISTS" | "RENTAL_ENDED" | "PERSON_MERGED" | "CONFLICTING_PERIOD" | "SOURCE_EXISTS" | "ALREADY_DECIDED" | "MERGE_REFUSED" | "SUBSCRIPTION_OUTSIDE_REMIT" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_PROFILE" | "PROFILE_MISMATCH" | "FILE_UNREADABLE" | "IMPORT_NOT_RESUMABLE" | "AUTHENTICATION_REQUIRED" | "AUTHENTICATION_FAILED" | "SECOND_FACTOR_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "SESSION_EXPIRED" | "TOKEN_INVALID" | "CSRF_INVALID" | "PURPOSE_REQUIRED" | "PURPOSE_NOT_ALLOWED" | "NOT_ALLOWED" | "USER_NOT_FOUND" | "USER_EXISTS" | "TOKEN_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "WEAK_PASSWORD" | "AUDIT_CHAIN_BROKEN" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNSUPPORTED_MEDIA_TYPE" | "NOT_READY" | "DATABASE_UNREACHABLE" | "CONFIG_INVALID" | "TEMPLATE_INVALID" | "REPORT_FONT_MISSING" | "REPORT_DEFINITION_INVALID" | "REPORT_OUTSIDE_REMIT" | "REPORT_NOT_FOUND" | "REPORT_RUN_NOT_FOUND" | "REPORT_SCHEDULE_NOT_FOUND" | "REPORT_TEMPLATE_NOT_FOUND" | "INTERNAL";
             message: string;
             details: {
                 [key: string]: unknown;
@@ -10626,10 +10868,12 @@ export interface components {
             startDate: string;
             /** @description the last day of the registered period; null: open-ended */
             endDate: string | null;
-            /** @description the department system that reported it */
+            /** @description the department system that reported it; manual for one entered by hand (or the owner’s source, for its department) */
             sourceId: string;
-            /** @description the extract date from which its source no longer reported it */
+            /** @description the extract date from which its source no longer reported it, or the day from which it was ended by hand */
             endedOn: string | null;
+            /** @enum {string} */
+            method: "import" | "api";
         };
         Person: {
             person: {
