@@ -117,6 +117,7 @@ const ACTIONS = [
   'person.history',
   'household.read',
   'dwelling.read',
+  'rental.write',
   'report.run',
   'report.run.read',
   'dashboard.read',

@@ -3,8 +3,9 @@
  * dwelling on a date and who lived or was registered there before (GET /dwellings/{id}?asOf=…, cut
  * to the remit by the API), and its rental registrations (租赁登记) in force on that date and before
  * — landlord (masked unless the remit unmasks names), registration number, period, and the tenants
- * the reader may see. Built for the collector's and committee worker's phone: lists with big touch
- * targets, no wide tables.
+ * the reader may see — and, for users whose remit lets them write actual residences there, a form
+ * to register a rental by hand and a button to end one (RentalForm.tsx). Built for the collector's
+ * and committee worker's phone: lists with big touch targets, no wide tables.
  */
 import { useMemo, useState } from 'react';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -19,6 +20,8 @@ import { common } from '../../i18n/common';
 import { useUser } from '../../session/session';
 import { m } from '../persons/messages';
 import { ageOn, today, useLabels, valueOf } from '../persons/reference';
+import { EndRental, RegisterRental } from './RentalForm';
+import { rm } from './messages';
 
 type Building = Schemas['Building'];
 type Dwelling = Schemas['Dwelling'];
@@ -400,8 +403,9 @@ function TenantName({ personId }: { personId: string }) {
  * The dwelling's rental registrations: one item per registration (number, landlord and period;
  * the API gives one per tenant), with the tenants the reader may see and how many are not shown.
  */
-function RentalList({ title, list, testid }: { title: string; list: readonly Rental[]; testid: string }) {
+function RentalList({ title, list, testid, ending }: { title: string; list: readonly Rental[]; testid: string; ending?: { dwellingId: string; onDone: () => void } }) {
   const t = useT(m);
+  const tr = useT(rm);
   const byKey = new Map<string, { first: Rental; all: Rental[] }>();
   for (const r of list) {
     const key = `${r.registrationNumber}|${r.startDate}|${r.endDate ?? ''}|${r.landlordName ?? ''}|${r.endedOn ?? ''}`;
@@ -442,6 +446,16 @@ function RentalList({ title, list, testid }: { title: string; list: readonly Ren
                     {hidden > 0 && <Typography.Text type="secondary">{t('tenantHidden')}</Typography.Text>}
                   </Space>
                   {r.endedOn && <Typography.Text type="secondary">{t('rentalEnded', { date: r.endedOn })}</Typography.Text>}
+                  {r.method === 'api' && <Tag data-testid="rental-by-hand">{tr('byHand')}</Tag>}
+                  {ending && (
+                    <Space wrap>
+                      {all
+                        .filter((x) => x.endedOn === null)
+                        .map((x) => (
+                          <EndRental key={x.id} dwellingId={ending.dwellingId} rental={x} onDone={ending.onDone} />
+                        ))}
+                    </Space>
+                  )}
                 </Space>
               </List.Item>
             );
@@ -468,7 +482,7 @@ function DwellingView() {
   const picker = useMemo(() => dayjs(asOf), [asOf]);
   return (
     <AsyncView state={state}>
-      {({ dwelling, residences, pastResidences, households, rentals, pastRentals }) => (
+      {({ dwelling, residences, pastResidences, households, rentals, pastRentals, mayWriteRentals }) => (
         <div data-testid="dwelling-view" data-as-of={asOf}>
           <BuildingCrumbsById id={dwelling.buildingId} extra={`${dwelling.unit ? `${dwelling.unit} ` : ''}${dwelling.room}`} />
           <Card size="small" style={{ marginBottom: 12 }}>
@@ -512,7 +526,19 @@ function DwellingView() {
             testid="residents-past"
             past
           />
-          <RentalList title={isToday ? t('rentals') : t('rentalsAsOf', { date: asOf })} list={rentals} testid="rentals" />
+          <RentalList
+            title={isToday ? t('rentals') : t('rentalsAsOf', { date: asOf })}
+            list={rentals}
+            testid="rentals"
+            {...(mayWriteRentals ? { ending: { dwellingId: dwelling.id, onDone: state.reload } } : {})}
+          />
+          {mayWriteRentals && (
+            <RegisterRental
+              dwellingId={dwelling.id}
+              residents={[...new Set(residences.filter((r) => r.kind === 'actual').map((r) => r.personId))]}
+              onDone={state.reload}
+            />
+          )}
           {pastRentals.length > 0 && <RentalList title={t('pastRentals')} list={pastRentals} testid="rentals-past" />}
           {households.length > 0 && (
             <Card size="small" title={t('households')} styles={{ body: { padding: 0 } }}>

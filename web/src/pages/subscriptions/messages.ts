@@ -265,6 +265,8 @@ export const EVENT_TYPES = [
   'cn.populus.person.unmerged',
   'cn.populus.residence.moved',
   'cn.populus.household.changed',
+  'cn.populus.rental.registered',
+  'cn.populus.rental.ended',
 ] as const;
 
 /** The API's rules for a new subscription (src/api/routes/feed.routes.ts), checked as the user types. */
