@@ -4,7 +4,9 @@
  * persons GET /api/v1/dwellings/{id} gives — with big touch targets and no wide table; a past
  * date shows who lived there then, and a dwelling lists who lived there before (someone who moved
  * next door) with their period, and its rental registrations (the landlord masked, the tenants
- * named). The street administrator starts from the list of committees.
+ * named). The committee worker registers a rental through the dwelling's form (checked as they
+ * type), sees it listed as entered by hand, and ends it; a department whose remit does not reach
+ * the dwelling gets no form. The street administrator starts from the list of committees.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -198,6 +200,80 @@ describe('web console: housing on a phone', () => {
     await shot(page, T, 'phone-dwelling-rentals');
     assert.deepEqual(pageErrors(page), []);
     await context.close();
+  });
+
+  test('the committee worker registers a rental through the form, checked as they type, and ends it; others get no form', async () => {
+    const db = server.demo.store.db;
+    const tenantName = async (id: string) => (await server.demo.services.persons.get(id)).values.find((x) => x.elementId === 'person.name')?.value ?? '';
+    const names = new Map(await Promise.all(target.actual.map(async (id) => [id, await tenantName(id)] as const)));
+    const { context, page } = await newPage(browser, PHONE);
+    await logIn(page, server.url, 'committee');
+    await page.goto(`${server.url}/housing/dwellings/${target.dwellingId}`);
+    await page.getByTestId('rental-register-open').click();
+    const form = page.getByTestId('rental-form');
+    await form.waitFor();
+    // Checked as one types: an emptied number, a last day before the first.
+    const number = page.getByTestId('rental-number-input');
+    await number.fill('x');
+    await number.fill('');
+    await form.getByText('请填写租赁登记号').waitFor();
+    await number.fill('沪租测试2025001');
+    await page.getByTestId('rental-landlord-input').fill('钱多多');
+    await page.getByTestId('rental-start').click();
+    await page.keyboard.type('2025-03-01');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('rental-end').click();
+    await page.keyboard.type('2025-02-01');
+    await page.keyboard.press('Enter');
+    await form.getByText('截止日期不能早于起始日期').waitFor();
+    await page.getByTestId('rental-end').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('2027-02-28');
+    await page.keyboard.press('Enter');
+    await form.getByText('截止日期不能早于起始日期').waitFor({ state: 'detached' });
+    // The tenant: someone living there, by name.
+    const [tenantId, name] = [...names][0]!;
+    await page.getByTestId('rental-tenant-select').click();
+    await page.locator('.ant-select-item-option', { hasText: name }).first().click();
+    await shot(page, T, 'phone-rental-form');
+    await page.getByTestId('rental-submit').click();
+    const item = page.locator('[data-testid="rentals"] [data-testid="rental"][data-number="沪租测试2025001"]');
+    await item.waitFor();
+    await item.getByTestId('rental-by-hand').waitFor();
+    assert.equal(await item.getByTestId('rental-landlord').innerText(), '钱**', 'read back masked, as every read');
+    assert.match(await item.getByTestId('rental-period').innerText(), /2025-03-01 至 2027-02-28/);
+    const committeeUser = (await server.demo.access.identity.listUsers()).find((u) => u.username === 'committee');
+    const stored = await db.selectFrom('rental_registration').selectAll().where('registration_number', '=', '沪租测试2025001').execute();
+    assert.equal(stored.length, 1);
+    assert.deepEqual(
+      [names.get(stored[0]!.person_id), stored[0]!.dwelling_id, stored[0]!.landlord_name, stored[0]!.end_date, stored[0]!.method, stored[0]!.recorded_by],
+      [name, target.dwellingId, '钱多多', '2027-02-28', 'api', `user:${committeeUser?.id ?? ''}`],
+      `registered for the chosen tenant (${tenantId}), by the committee worker`,
+    );
+    await shot(page, T, 'phone-rental-registered');
+    // Ended today: it leaves the registrations in force for the earlier ones.
+    await item.getByTestId('rental-end-open').click();
+    await page.getByTestId('rental-end-confirm').click();
+    await page.locator('[data-testid="rentals-past"] [data-testid="rental"][data-number="沪租测试2025001"]').waitFor();
+    assert.equal(await item.count(), 0);
+    const ended = await db.selectFrom('rental_registration').select(['ended_on', 'ended_by']).where('id', '=', stored[0]!.id).executeTakeFirstOrThrow();
+    assert.deepEqual([ended.ended_on, ended.ended_by], [todayIso(), `user:${committeeUser?.id ?? ''}`]);
+    const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+    assert.ok(width <= 390, `nothing wider than the phone (${width}px)`);
+    await shot(page, T, 'phone-rental-ended');
+    assert.deepEqual(pageErrors(page), []);
+    await context.close();
+
+    // Family planning's remit reaches women of 15–49, not dwellings: the page has no form.
+    const other = await newPage(browser, PHONE);
+    await logIn(other.page, server.url, 'family');
+    await other.page.goto(`${server.url}/housing/dwellings/${target.dwellingId}`);
+    await other.page.getByTestId('dwelling-view').waitFor();
+    await other.page.getByTestId('rentals').waitFor();
+    assert.equal(await other.page.getByTestId('rental-register-open').count(), 0);
+    assert.equal(await other.page.getByTestId('rental-end-open').count(), 0);
+    assert.deepEqual(pageErrors(other.page), []);
+    await other.context.close();
   });
 
   test('the street administrator starts from the committees', async () => {

@@ -449,10 +449,11 @@ function RentalList({ title, list, testid, ending }: { title: string; list: read
                   {r.method === 'api' && <Tag data-testid="rental-by-hand">{tr('byHand')}</Tag>}
                   {ending && (
                     <Space wrap>
+                      {/* One per registration not yet ended whose tenant the reader may see (the API refuses the others). */}
                       {all
-                        .filter((x) => x.endedOn === null)
-                        .map((x) => (
-                          <EndRental key={x.id} dwellingId={ending.dwellingId} rental={x} onDone={ending.onDone} />
+                        .filter((x) => x.endedOn === null && x.personId !== null)
+                        .map((x, _i, open) => (
+                          <EndRental key={x.id} dwellingId={ending.dwellingId} rental={x} onDone={ending.onDone} named={open.length > 1} />
                         ))}
                     </Space>
                   )}

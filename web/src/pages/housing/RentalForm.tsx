@@ -140,7 +140,7 @@ export function RegisterRental({ dwellingId, residents, onDone }: { dwellingId: 
         </Form.Item>
         <Space wrap align="start">
           <Form.Item name="startDate" label={t('startDate')} rules={[{ required: true, message: t('startRequired') }]}>
-            <DatePicker size="large" inputReadOnly data-testid="rental-start" />
+            <DatePicker size="large" data-testid="rental-start" />
           </Form.Item>
           <Form.Item
             name="endDate"
@@ -156,7 +156,7 @@ export function RegisterRental({ dwellingId, residents, onDone }: { dwellingId: 
               }),
             ]}
           >
-            <DatePicker size="large" inputReadOnly data-testid="rental-end" />
+            <DatePicker size="large" data-testid="rental-end" />
           </Form.Item>
         </Space>
         {error !== undefined && (
@@ -181,8 +181,10 @@ export function RegisterRental({ dwellingId, residents, onDone }: { dwellingId: 
   );
 }
 
-export function EndRental({ dwellingId, rental, onDone }: { dwellingId: string; rental: Rental; onDone: () => void }) {
+/** The end button of one registration; with `named`, it says whose (a registration the source gives per tenant). */
+export function EndRental({ dwellingId, rental, onDone, named = false }: { dwellingId: string; rental: Rental; onDone: () => void; named?: boolean }) {
   const t = useT(rm);
+  const who = useNames(named && rental.personId !== null ? [rental.personId] : []).data?.[0]?.name;
   const tc = useT(common);
   const [open, setOpen] = useState(false);
   const [day, setDay] = useState<Dayjs | null>(null);
@@ -227,7 +229,7 @@ export function EndRental({ dwellingId, rental, onDone }: { dwellingId: string; 
         data-testid="rental-end-open"
         data-rental-id={rental.id}
       >
-        {t('end')}
+        {named ? `${t('end')} · ${who ?? '…'}` : t('end')}
       </Button>
       <Modal
         open={open}
@@ -243,7 +245,7 @@ export function EndRental({ dwellingId, rental, onDone }: { dwellingId: string; 
         <Typography.Paragraph type="secondary">{t('endHint')}</Typography.Paragraph>
         <Form layout="vertical">
           <Form.Item label={t('endedOn')} validateStatus={problem ? 'error' : undefined} help={problem}>
-            <DatePicker size="large" inputReadOnly value={day} onChange={(d) => setDay(d)} data-testid="rental-ended-on" />
+            <DatePicker size="large" value={day} onChange={(d) => setDay(d)} data-testid="rental-ended-on" />
           </Form.Item>
         </Form>
         {error !== undefined && <Alert type="error" showIcon title={t('endRefused')} description={errorText(error, tc('networkError'))} data-testid="rental-end-error" />}
