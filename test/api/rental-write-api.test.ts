@@ -7,7 +7,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { accessServicesFromCatalogue } from '../../src/access/access-services.ts';
+import { DEFAULT_IDENTITY_POLICY } from '../../src/access/identity-policy.ts';
 import { buildApp } from '../../src/api/app.ts';
 import type { AccessServices } from '../../src/access/access-services.ts';
 import { principalOfSubscription } from '../../src/access/principal.ts';
@@ -50,6 +55,19 @@ const subscriber = (departmentId: string, purpose: string, extra: Partial<Subscr
   unmask: false,
   ...extra,
 });
+
+/** The shipped data folder with a remit file whose housing department may also unmask names for HOUSING_ASSISTANCE. */
+function dataDirHousingUnmasksNames(): string {
+  const shipped = defaultDataDir();
+  const dir = mkdtempSync(join(tmpdir(), 'populus-remit-'));
+  for (const e of readdirSync(shipped)) if (e !== 'catalogue') symlinkSync(join(shipped, e), join(dir, e));
+  mkdirSync(join(dir, 'catalogue'));
+  for (const f of readdirSync(join(shipped, 'catalogue'))) if (f !== 'remits.json') symlinkSync(join(shipped, 'catalogue', f), join(dir, 'catalogue', f));
+  const remits = JSON.parse(readFileSync(join(shipped, 'catalogue', 'remits.json'), 'utf8')) as { departments: { departmentId: string; grants: { purposes: string[]; unmask?: string[] }[] }[] };
+  for (const g of remits.departments.find((d) => d.departmentId === 'housing')?.grants ?? []) if (g.purposes.includes('HOUSING_ASSISTANCE')) g.unmask = [...(g.unmask ?? []), 'person.name'];
+  writeFileSync(join(dir, 'catalogue', 'remits.json'), JSON.stringify(remits));
+  return dir;
+}
 
 for (const backend of await backends()) {
   describe(`rental registrations written through the API on ${backend.name}`, { skip: backend.unavailable }, () => {
@@ -224,8 +242,19 @@ for (const backend of await backends()) {
       assert.deepEqual(await shown(subscriber('housing', 'HOUSING_ASSISTANCE', { filter: { ...EVERYTHING, areas: [OTHER_COMMITTEE] } })), [], 'a subscription for another committee');
       assert.equal((await shown(subscriber('housing', 'HOUSING_ASSISTANCE', { filter: { ...EVERYTHING, areas: [COMMITTEE], eventTypes: ['cn.populus.rental.ended'] } }))).length, events.filter((e) => e.type === 'cn.populus.rental.ended').length);
       // The same through the pull feed, as the departments read it.
+      // Where the remit unmasks names and the subscription asks, the landlord travels in full, and the delivery's audit entry says so.
+      const unmaskingAccess = accessServicesFromCatalogue(store, HOME, dataDirHousingUnmasksNames(), { identityPolicy: { ...DEFAULT_IDENTITY_POLICY, scrypt: { ln: 10, r: 8, p: 1 } } });
+      const unmaskingFeed = createFeedServices(createDataAccess(store, HOME.slice(0, 6)), unmaskingAccess, { elements: loadElements(defaultDataDir()), kinds: loadKinds(defaultDataDir()), dispatch: { district: '310105' } });
+      const full = await unmaskingFeed.gate.disclose(events, subscriber('housing', 'HOUSING_ASSISTANCE', { unmask: true }));
+      assert.ok(full.some((e) => (e.data as { landlordName: string | null; landlordNameMasked: boolean }).landlordName === '王建国' && !(e.data as { landlordNameMasked: boolean }).landlordNameMasked));
+      await unmaskingAccess.audit.drain();
+      const delivery = await store.db.selectFrom('audit_entry').select(['element_ids', 'detail']).where('action', '=', 'feed.deliver').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      assert.deepEqual([JSON.parse(delivery.element_ids), JSON.parse(delivery.detail ?? '{}')], [['person.actualResidence'], { unmasked: ['person.name'] }]);
+      await unmaskingAccess.audit.close();
       const pulled = async (c: Client) => ((await c('/api/v1/feed?after=0&limit=1000')).json() as { events: { type: string }[] }).events.filter((e) => e.type.startsWith('cn.populus.rental.')).length;
       assert.deepEqual([await pulled(housingOfficer), await pulled(family)], [events.length, 0]);
+      await access.audit.drain();
+      assert.equal((await access.audit.verify()).intact, true, 'the audit chain, written by both, holds');
     });
   });
 }
