@@ -3,7 +3,7 @@
  * an observation entered through the API (method api, the source given, who and which department,
  * no batch) with its change event in the same transaction; every refusal writes nothing (no row,
  * no event); a duplicate open number at the dwelling — by hand or imported — is refused; ending
- * keeps the row. And migration 0013 keeps the registrations written before it (SQLite rebuilds the
+ * keeps the row. And migration 0014 keeps the registrations written before it (SQLite rebuilds the
  * table).
  */
 import { after, before, describe, test } from 'node:test';
@@ -140,7 +140,7 @@ for (const backend of await backends()) {
   });
 }
 
-describe('migration 0013 on SQLite keeps the registrations written before it', () => {
+describe('migration 0014 on SQLite keeps the registrations written before it', () => {
   test('rows and indexes survive the rebuild; they read as imported', async () => {
     const store = await openStore('sqlite::memory:');
     try {
