@@ -19,6 +19,7 @@ import { bornBy, type PersonSearch } from '../store/person.repository.ts';
 import type { HouseholdMember, Identifier, Person, PersonValue, Residence } from '../domain/registry/types.ts';
 import type { DataAccess, Repositories } from '../store/repositories.ts';
 import type { ObservationWrite } from '../store/ingest.repository.ts';
+import type { ReportResidenceRow } from '../store/report.repository.ts';
 import { recomputeCurrent } from './current-values.ts';
 import { ChangeEvents } from './change-events.ts';
 import type { ChangeCause } from '../domain/feed/change-event.ts';
@@ -186,16 +187,17 @@ function countedOn(
   return placing?.areaCode.startsWith(area) ?? false;
 }
 
+const NO_VALUES: ReadonlyMap<string, string> = new Map();
+
+/** A residence row whose kind is one of the domain's (registered or actual). */
+const knownKind = (r: ReportResidenceRow): r is ReportResidenceRow & { readonly kind: ResidenceKind } => r.kind === 'registered' || r.kind === 'actual';
+
 /** Above this many persons a screening reads the whole street rather than each person by id. */
 const SCREEN_BY_STREET = 30_000;
 
-/**
- * The conditions of a search that asks only where people live — each group a residence in force of
- * one of its kinds and areas — or undefined when it asks anything else (values, names, documents,
- * kinds, addresses, buildings, one person) or nothing at all.
- */
-function whereOnly(s: Omit<PersonSearch, 'limit' | 'offset'>): { kind: string; area: string }[][] | undefined {
-  const other =
+/** Whether a search asks anything besides where people live (values, names, documents, kinds, addresses, buildings, one person). */
+function asksMore(s: Omit<PersonSearch, 'limit' | 'offset'>): boolean {
+  return (
     (s.values?.length ?? 0) > 0 ||
     (s.valueIn?.length ?? 0) > 0 ||
     (s.valueRange?.length ?? 0) > 0 ||
@@ -203,8 +205,15 @@ function whereOnly(s: Omit<PersonSearch, 'limit' | 'offset'>): { kind: string; a
     s.identifierNumber !== undefined ||
     s.addressContains !== undefined ||
     s.inBuildings !== undefined ||
-    s.personId !== undefined;
-  if (other) return undefined;
+    s.personId !== undefined
+  );
+}
+
+/**
+ * What a search asks of where people live — each group a residence in force of one of its kinds
+ * and areas (area, population category, the remit's areas) — or undefined when it asks nothing of it.
+ */
+function whereGroups(s: Omit<PersonSearch, 'limit' | 'offset'>): { kind: string; area: string }[][] | undefined {
   const groups: { kind: string; area: string }[][] = [];
   if (s.within !== undefined) groups.push([{ kind: 'any', area: s.within }]);
   if (s.withinAny !== undefined) groups.push(s.withinAny.map((area) => ({ kind: 'any', area })));
@@ -449,10 +458,23 @@ export class PersonService {
   ): Promise<{ ids: string[]; total: number }> {
     const today = todayIso();
     const spec = await this.searchSpec(query, bound, today);
-    // Asked only where people live (area, category, the remit's areas): the memory of the street's residences answers.
-    const groups = whereOnly(spec);
+    // Where people live (area, category, the remit's areas) is answered by the memory of the street's residences;
+    // anything else asked by SQL without it (a residence look-up per candidate costs more than the rest), the two
+    // then intersected. SQL alone when the memory cannot answer or the rest finds more than a limit's worth.
+    const groups = whereGroups(spec);
     const residing = groups && (await this.data.repos.reportReads.residing(this.homeArea, today, groups, spec.nonCitizenDocument === true));
-    if (residing) return { ids: residing.slice(0, limit), total: residing.length };
+    if (residing) {
+      if (!asksMore(spec)) return { ids: residing.slice(0, limit), total: residing.length };
+      const others = await this.data.repos.persons.search(
+        { ...spec, within: undefined, withinAny: undefined, residingAs: undefined, nonCitizenDocument: undefined, limit, offset: 0 },
+        today,
+      );
+      if (others.total === others.ids.length) {
+        const here = new Set(residing);
+        const ids = others.ids.filter((id) => here.has(id));
+        return { ids, total: ids.length };
+      }
+    }
     return this.data.repos.persons.search({ ...spec, limit, offset: 0 }, today);
   }
 
@@ -497,33 +519,39 @@ export class PersonService {
       }
     }
     const wanted = new Set(ids);
-    const residences = byPerson(rows.residences);
+    // A street read from memory hands each person's residences over grouped, in the order of its persons.
+    const grouped = rows.residencesByPerson;
+    const residences = grouped ? undefined : byPerson(rows.residences);
     const identifiers = byPerson(rows.identifiers);
     const values = byPerson(rows.values);
     const buildings = new Map(rows.dwellings.map((d) => [d.id, d.buildingId]));
-    for (const id of rows.personIds) {
+    const none: readonly ReportResidenceRow[] = [];
+    for (const [i, id] of rows.personIds.entries()) {
       if (!wanted.has(id)) continue;
-      const res = (residences.get(id) ?? []).map((r) => ({
-        kind: r.kind === 'registered' ? ('registered' as const) : ('actual' as const),
-        areaCode: r.areaCode,
-        validFrom: r.validFrom,
-        validTo: r.validTo,
-        dwellingId: r.dwellingId,
-      }));
-      const own = new Map((values.get(id) ?? []).map((v) => [v.elementId, v.value]));
+      const read = (grouped ? grouped[i] : residences?.get(id)) ?? none;
+      // The rows themselves where every kind is one the domain knows (always, as stored), a copy otherwise.
+      const res: readonly (ReportResidenceRow & { readonly kind: ResidenceKind })[] = read.every(knownKind)
+        ? read
+        : read.map((r) => ({ ...r, kind: r.kind === 'registered' ? ('registered' as const) : ('actual' as const) }));
+      // Most persons have none of the few values and documents read: shared empty ones then (a street is 100,000 persons).
+      const mine = values.get(id);
+      const own: ReadonlyMap<string, string> = mine ? new Map(mine.map((v) => [v.elementId, v.value])) : NO_VALUES;
+      const docs = identifiers.get(id);
       const category = populationCategory({
         homeArea: this.homeArea,
         asOf: today,
-        identifiers: (identifiers.get(id) ?? []).filter((i) => i.validFrom === null || i.validFrom <= today),
+        identifiers: docs ? docs.filter((d) => d.validFrom === null || d.validFrom <= today) : [],
         residences: res,
       });
       const death = own.get('person.deathDate');
+      const areaCodes: string[] = [];
+      for (const r of res) if (!areaCodes.includes(r.areaCode)) areaCodes.push(r.areaCode);
       out.set(id, {
         subject: {
           personId: id,
-          areaCodes: [...new Set(res.map((r) => r.areaCode))],
-          buildingIds: [...new Set(res.flatMap((r) => (r.dwellingId ? (buildings.get(r.dwellingId) ?? []) : [])))],
-          kinds: kindsOf(kinds, { values: own, asOf: today }),
+          areaCodes,
+          buildingIds: buildings.size === 0 ? [] : [...new Set(res.flatMap((r) => (r.dwellingId ? (buildings.get(r.dwellingId) ?? []) : [])))],
+          kinds: kinds.length === 0 ? [] : kindsOf(kinds, { values: own, asOf: today }),
         },
         counted: (area, categoryAsked) => countedOn({ residences: res, category, death }, today, area, categoryAsked),
       });

@@ -121,6 +121,32 @@ for (const backend of await backends()) {
       assert.ok(now && !now.includes(loser!), 'the merged-away is no longer found');
     });
 
+    test('a search asking more than where people live finds, through memory and SQL intersected, what SQL alone finds', async () => {
+      const [a] = committees;
+      assert.ok(a);
+      const elderly = services.kinds.find((k) => k.id === 'elderly-60');
+      assert.ok(elderly);
+      for (const [query, spec] of [
+        [
+          { area: a, kind: 'elderly-60' },
+          { residingAs: [{ kind: 'any' as const, area: a }], kindRule: elderly.rule },
+        ],
+        [
+          { area: HOME, sex: '2' },
+          { residingAs: [{ kind: 'any' as const, area: HOME }], valueIn: [{ elementId: 'person.sex', values: ['2'] }] },
+        ],
+        [
+          { category: 'FROM_OTHER_PROVINCE', sex: '1' },
+          { residingAs: [{ kind: 'actual' as const, area: HOME }], valueIn: [{ elementId: 'person.sex', values: ['1'] }] },
+        ],
+      ] as const) {
+        const found = await services.persons.searchIds(query, {}, 1_000_000);
+        const sql = await data.repos.persons.search({ ...spec, limit: 1_000_000, offset: 0 }, today);
+        assert.ok(found.ids.length > 0, JSON.stringify(query));
+        assert.deepEqual(found, { ids: sql.ids, total: sql.total }, JSON.stringify(query));
+      }
+    });
+
     test('an area outside the street, or no condition, is left to SQL', async () => {
       assert.equal(await data.repos.reportReads.residing(HOME, today, [[{ kind: 'any', area: '310105' }]]), undefined);
       assert.equal(await data.repos.reportReads.residing(HOME, today, []), undefined);
