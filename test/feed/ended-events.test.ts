@@ -89,7 +89,12 @@ function summary(events: readonly ChangeEvent[], names: ReadonlyMap<string, stri
         const d: HouseholdChangedData = e.data;
         return [type, who, `${d.fromHouseholdId === null ? '∅' : 'h'}→${d.householdId === null ? '∅' : `h/${d.relationship ?? ''}`}`];
       }
-      default:
+      case 'cn.populus.person.linked':
+      case 'cn.populus.person.merged':
+      case 'cn.populus.person.unmerged':
+      case 'cn.populus.rental.registered':
+      case 'cn.populus.rental.ended':
+      case 'cn.populus.feed.test':
         return [type, who, ''];
     }
   }).sort((a, b) => a[1].localeCompare(b[1]));
