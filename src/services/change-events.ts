@@ -2,7 +2,8 @@
  * Collects what one unit of work changed, person by person, and appends it to the outbox in that
  * unit's transaction: one `person.created`/`person.updated` event per person with every element
  * that changed, then the person's links, moves, household changes and rental registrations in the
- * order they happened.
+ * order they happened. Where the unit ended a person's residences, every event of the person names
+ * the areas left (`leftAreas`), so that it reaches whoever had them in their remit.
  * Callers record; `flush` writes (numbering them, in commit order, is the outbox's job).
  */
 import type {
