@@ -13,8 +13,8 @@ import { nowIso } from './clock.ts';
 
 /** Values per list parameter of a read or write. */
 const LIST = 1000;
-/** Rows per multi-row INSERT (14 columns; PostgreSQL binds at most 65,535 parameters). */
-const INSERT_ROWS = 2000;
+/** Rows per multi-row INSERT (19 columns since migration 0014; SQLite binds at most 32,766 parameters, PostgreSQL 65,535). */
+const INSERT_ROWS = 1000;
 
 const toRental = (r: Selectable<RentalRegistrationTable>): RentalRegistration => ({
   id: r.id,
