@@ -1,8 +1,13 @@
 /**
  * A full extract lists the source's whole population: a record it no longer lists has left the
  * source (moved away, died, no longer eligible). Its facts from that source are ended, not
- * deleted: the source's values are withdrawn (null observations), its residences end on the
- * extract date, and current values are recomputed, so the history still shows what was known.
+ * deleted: the source's values are withdrawn (null observations), its residences, household
+ * memberships and rental registrations end on the extract date, and current values are recomputed,
+ * so the history still shows what was known. Published in the same transaction, as the chunk path
+ * publishes: each current value changed or gone (`person.updated`), each residence ended (a move
+ * out: `residence.moved` to nowhere, unless another source reports the same place), each
+ * membership ended (`household.changed` to no household), each rental ended. The person's events
+ * name the areas left, so that they reach whoever had the person in their remit.
  */
 import type { Repositories } from '../store/repositories.ts';
 import type { ObservationWrite } from '../store/ingest.repository.ts';
@@ -10,6 +15,7 @@ import { nowIso } from '../store/clock.ts';
 import { recomputeCurrent } from '../services/current-values.ts';
 import { endRentalsOf } from './rentals.ts';
 import { ChangeEvents } from '../services/change-events.ts';
+import { byPerson } from '../domain/by-person.ts';
 
 export interface EndContext {
   readonly sourceId: string;
@@ -33,39 +39,39 @@ export async function endUnseenRecords(repos: Repositories, ctx: EndContext, lim
     }
   }
   await repos.ingest.insertObservations(observations);
-  const open = await repos.ingest.openResidencesFrom(
-    personIds.filter((p) => !stillListed.has(p)),
-    ctx.sourceId,
-  );
+  const leaving = personIds.filter((p) => !stillListed.has(p));
+  // What ends is published in this transaction, as the chunk path publishes what it changes.
+  const events = new ChangeEvents({ kind: 'import', batchId: ctx.batchId, sourceId: ctx.sourceId });
+  // Every source's residences in force: a place another source still reports is no move out.
+  const openAll = await repos.ingest.openResidencesFrom(leaving, null);
+  const open = openAll.filter((o) => o.sourceId === ctx.sourceId);
+  const openOf = byPerson(openAll);
   await repos.ingest.endResidences(
     open.map((o) => o.id),
     ctx.observedAt,
     ctx.batchId,
   );
-  const memberships = await repos.ingest.openMembershipsFrom(
-    personIds.filter((p) => !stillListed.has(p)),
-    ctx.sourceId,
-  );
+  for (const o of open) {
+    events.leftAreas(o.personId, [o.areaCode]);
+    const knownElsewhere = (openOf.get(o.personId) ?? []).some((x) => x.sourceId !== ctx.sourceId && x.kind === o.kind && x.areaCode === o.areaCode);
+    if (!knownElsewhere) events.moved(o.personId, { kind: o.kind, from: { areaCode: o.areaCode, address: o.address, dwellingId: null }, to: null, sourceId: ctx.sourceId });
+  }
+  const memberships = await repos.ingest.openMembershipsFrom(leaving, ctx.sourceId);
   await repos.ingest.endMemberships(
     memberships.map((m) => m.id),
     ctx.observedAt,
     ctx.batchId,
   );
-  // The rental registrations ended are published in this transaction.
-  const events = new ChangeEvents({ kind: 'import', batchId: ctx.batchId, sourceId: ctx.sourceId });
-  await endRentalsOf(
-    repos,
-    personIds.filter((p) => !stillListed.has(p)),
-    ctx,
-    events,
-  );
-  await events.flush(repos);
+  for (const m of memberships) events.household(m.personId, { householdId: null, relationship: null, fromHouseholdId: m.householdId, sourceId: ctx.sourceId });
+  await endRentalsOf(repos, leaving, ctx, events);
   await repos.ingest.endSourceRecords(
     ctx.sourceId,
     unseen.map((r) => r.record_key),
     nowIso(),
     ctx.batchId,
   );
-  await recomputeCurrent(repos, observations, ctx.batchId);
+  // The current values the withdrawn ones leave (changed or gone) are recorded with the rest.
+  await recomputeCurrent(repos, observations, ctx.batchId, { events });
+  await events.flush(repos);
   return unseen.length;
 }

@@ -6,8 +6,8 @@
  * registrations of them (endRentalsOf, from end-records.ts). Nothing is deleted: ended
  * registrations stay in the dwelling's past. Every registration recorded or ended is a change event
  * (`cn.populus.rental.registered` / `…rental.ended`) in the chunk's transaction, naming the
- * dwelling's area. Rollback: RentalRepository.undoBatch (publishing nothing, as the rest of a
- * rollback does).
+ * dwelling's area. Rollback: RentalRepository.undoBatch, published by rollback.ts (a registration
+ * the batch recorded ends from its first day; one it ended is registered again).
  */
 import type { Repositories } from '../store/repositories.ts';
 import { newId } from '../store/clock.ts';
@@ -28,8 +28,8 @@ async function areasOf(repos: Repositories, rentals: readonly Pick<RentalRegistr
   return out;
 }
 
-/** Records the change events of registrations ended and recorded. */
-async function publish(repos: Repositories, events: ChangeEvents, ended: readonly RentalRegistration[], recorded: readonly RentalRegistration[]): Promise<void> {
+/** Records the change events of registrations ended and recorded (also a rollback's: src/ingest/rollback.ts). */
+export async function publishRentals(repos: Repositories, events: ChangeEvents, ended: readonly RentalRegistration[], recorded: readonly RentalRegistration[]): Promise<void> {
   if (ended.length === 0 && recorded.length === 0) return;
   const areas = await areasOf(repos, [...ended, ...recorded]);
   const areaOf = (r: RentalRegistration): string | null => (r.dwellingId === null ? null : (areas.get(r.dwellingId) ?? null));
@@ -90,7 +90,7 @@ export async function applyRentals(
     ctx.batchId,
   );
   await repos.rentals.insert(kept, ctx.sourceId, ctx.batchId);
-  await publish(
+  await publishRentals(
     repos,
     events,
     ending.map((r) => ({ ...r, endedOn: ctx.observedAt })),
@@ -107,7 +107,7 @@ export async function endRentalsOf(repos: Repositories, personIds: readonly stri
     ctx.observedAt,
     ctx.batchId,
   );
-  await publish(
+  await publishRentals(
     repos,
     events,
     open.map((r) => ({ ...r, endedOn: ctx.observedAt })),

@@ -2,7 +2,8 @@
  * Collects what one unit of work changed, person by person, and appends it to the outbox in that
  * unit's transaction: one `person.created`/`person.updated` event per person with every element
  * that changed, then the person's links, moves, household changes and rental registrations in the
- * order they happened.
+ * order they happened. Where the unit ended a person's residences, every event of the person names
+ * the areas left (`leftAreas`), so that it reaches whoever had them in their remit.
  * Callers record; `flush` writes (numbering them, in commit order, is the outbox's job).
  */
 import type {
@@ -22,6 +23,7 @@ export class ChangeEvents {
   private readonly elements = new Map<string, Map<string, ElementChange>>();
   private readonly others: NewChangeEvent[] = [];
   private readonly created = new Set<string>();
+  private readonly left = new Map<string, Set<string>>();
 
   constructor(readonly cause: ChangeCause) {}
 
@@ -38,6 +40,17 @@ export class ChangeEvents {
     const merged = earlier ? { ...change, old: earlier.old } : change;
     if (merged.old === merged.new && earlier) m.delete(change.element);
     else if (merged.old !== merged.new) m.set(change.element, merged);
+  }
+
+  /**
+   * Areas a person was in until this unit ended their residence there: every event of the person
+   * in this unit names them, so that it reaches whoever had the person in their remit (a person no
+   * longer living anywhere is in no area of their own).
+   */
+  leftAreas(personId: string, areaCodes: Iterable<string>): void {
+    let s = this.left.get(personId);
+    if (!s) this.left.set(personId, (s = new Set()));
+    for (const a of areaCodes) s.add(a);
   }
 
   linked(personId: string, sourceId: string, rule: string): void {
@@ -91,7 +104,11 @@ export class ChangeEvents {
       out.push({ type: this.created.has(personId) ? 'cn.populus.person.created' : 'cn.populus.person.updated', personId, data: { elements }, cause: this.cause, areas: [] });
     }
     out.push(...this.others);
-    return out;
+    if (this.left.size === 0) return out;
+    return out.map((e) => {
+      const left = e.personId === null ? undefined : this.left.get(e.personId);
+      return left === undefined || left.size === 0 ? e : { ...e, areas: [...new Set([...e.areas, ...left])] };
+    });
   }
 
   /** Appends what was recorded, in the caller's transaction; records nothing twice. */
@@ -100,6 +117,7 @@ export class ChangeEvents {
     this.elements.clear();
     this.others.length = 0;
     this.created.clear();
+    this.left.clear();
     await repos.feed.append(events);
     return events.length;
   }

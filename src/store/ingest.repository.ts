@@ -71,6 +71,40 @@ const rowsPer = (columns: number): number => Math.max(1, Math.floor(PARAMS / col
 
 type Statement = BetterSqlite3.Statement;
 
+/** A residence a rollback removed (in force until then) or reopened. */
+export interface UndoneResidence {
+  readonly id: string;
+  readonly personId: string;
+  readonly kind: string;
+  readonly areaCode: string;
+  readonly address: string | null;
+  readonly dwellingId: string | null;
+  readonly sourceId: string | null;
+}
+
+/** A household membership a rollback removed (in force until then) or reopened. */
+export interface UndoneMembership {
+  readonly personId: string;
+  readonly householdId: string;
+  readonly relationship: string;
+  readonly sourceId: string | null;
+}
+
+/** What rolling back a batch changed, beyond the rows it deleted that were no longer in force. */
+export interface UndoneBatch {
+  /** Persons with observations left whose current values are to be recomputed, and the pairs. */
+  readonly personIds: string[];
+  readonly elementPairs: { personId: string; elementId: string }[];
+  /** Persons the batch created that nothing refers to any more: deleted, with their current values. */
+  readonly personsRemoved: string[];
+  readonly valuesRemoved: { personId: string; elementId: string; value: string }[];
+  readonly identifiersRemoved: { personId: string; type: string; number: string }[];
+  readonly residencesRemoved: UndoneResidence[];
+  readonly residencesReopened: UndoneResidence[];
+  readonly membershipsRemoved: UndoneMembership[];
+  readonly membershipsReopened: UndoneMembership[];
+}
+
 export class IngestRepository {
   private readonly statements = new Map<string, Statement>();
 
@@ -674,15 +708,33 @@ export class IngestRepository {
   }
 
   /** Undoes what one batch wrote (see src/ingest/rollback.ts); returns the persons whose values must be recomputed. */
-  async undoBatch(batchId: string): Promise<{ personIds: string[]; elementPairs: { personId: string; elementId: string }[] }> {
+  async undoBatch(batchId: string): Promise<UndoneBatch> {
     const touched = await this.db.selectFrom('observation').select(['person_id', 'element_id']).distinct().where('batch_id', '=', batchId).execute();
     await this.db.deleteFrom('observation').where('batch_id', '=', batchId).execute();
     await this.db.deleteFrom('rejected_row').where('batch_id', '=', batchId).execute();
     await this.db.deleteFrom('review_item').where('batch_id', '=', batchId).execute();
+    // What was in force and goes, and what comes back, for the rollback's change events.
+    const residenceColumns = ['id', 'person_id', 'kind', 'area_code', 'address_text', 'dwelling_id', 'source_id'] as const;
+    const toPlace = (r: { id: string; person_id: string; kind: string; area_code: string; address_text: string | null; dwelling_id: string | null; source_id: string | null }): UndoneResidence => ({
+      id: r.id,
+      personId: r.person_id,
+      kind: r.kind,
+      areaCode: r.area_code,
+      address: r.address_text,
+      dwellingId: r.dwelling_id,
+      sourceId: r.source_id,
+    });
+    const residencesRemoved = (await this.db.selectFrom('residence').select(residenceColumns).where('batch_id', '=', batchId).where('valid_to', 'is', null).execute()).map(toPlace);
     await this.db.deleteFrom('residence').where('batch_id', '=', batchId).execute();
+    const residencesReopened = (await this.db.selectFrom('residence').select(residenceColumns).where('ended_batch_id', '=', batchId).execute()).map(toPlace);
     await this.db.updateTable('residence').set({ valid_to: null, ended_batch_id: null }).where('ended_batch_id', '=', batchId).execute();
+    const identifiersRemoved = (await this.db.selectFrom('identifier').select(['person_id', 'type', 'number']).where('batch_id', '=', batchId).execute()).map((r) => ({ personId: r.person_id, type: r.type, number: r.number }));
     await this.db.deleteFrom('identifier').where('batch_id', '=', batchId).execute();
+    const memberColumns = ['person_id', 'household_id', 'relationship', 'source_id'] as const;
+    const toMember = (r: { person_id: string; household_id: string; relationship: string; source_id: string | null }): UndoneMembership => ({ personId: r.person_id, householdId: r.household_id, relationship: r.relationship, sourceId: r.source_id });
+    const membershipsRemoved = (await this.db.selectFrom('household_member').select(memberColumns).where('batch_id', '=', batchId).where('valid_to', 'is', null).execute()).map(toMember);
     await this.db.deleteFrom('household_member').where('batch_id', '=', batchId).execute();
+    const membershipsReopened = (await this.db.selectFrom('household_member').select(memberColumns).where('ended_batch_id', '=', batchId).execute()).map(toMember);
     await this.db.updateTable('household_member').set({ valid_to: null, ended_batch_id: null }).where('ended_batch_id', '=', batchId).execute();
     const households = (await this.db.selectFrom('household').select('id').where('batch_id', '=', batchId).execute()).map((r) => r.id);
     await this.byList(households, async (ids) => {
@@ -705,15 +757,26 @@ export class IngestRepository {
       }
       return ids.filter((id) => !referenced.has(id));
     });
-    await this.byList(orphans, async (ids) => {
+    const valuesRemoved = await this.byList(orphans, async (ids) => {
+      const values = await this.db.selectFrom('person_value').select(['person_id', 'element_id', 'value']).where(this.inList('person_id', ids)).execute();
       await this.db.deleteFrom('person_value').where(this.inList('person_id', ids)).execute();
       await this.db.deleteFrom('review_item').where(this.inList('person_id', ids)).execute();
       await this.db.deleteFrom('person').where(this.inList('id', ids)).execute();
-      return [];
+      return values.map((v) => ({ personId: v.person_id, elementId: v.element_id, value: v.value }));
     });
     const gone = new Set(orphans);
     const pairs = touched.filter((t) => !gone.has(t.person_id)).map((t) => ({ personId: t.person_id, elementId: t.element_id }));
-    return { personIds: [...new Set(pairs.map((p) => p.personId))], elementPairs: pairs };
+    return {
+      personIds: [...new Set(pairs.map((p) => p.personId))],
+      elementPairs: pairs,
+      personsRemoved: orphans,
+      valuesRemoved,
+      identifiersRemoved,
+      residencesRemoved,
+      residencesReopened,
+      membershipsRemoved,
+      membershipsReopened,
+    };
   }
 
   async householdsByNumber(numbers: readonly string[]): Promise<Map<string, string>> {

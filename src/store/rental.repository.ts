@@ -13,8 +13,8 @@ import { nowIso } from './clock.ts';
 
 /** Values per list parameter of a read or write. */
 const LIST = 1000;
-/** Rows per multi-row INSERT (14 columns; PostgreSQL binds at most 65,535 parameters). */
-const INSERT_ROWS = 2000;
+/** Rows per multi-row INSERT (19 columns since migration 0014; SQLite binds at most 32,766 parameters, PostgreSQL 65,535). */
+const INSERT_ROWS = 1000;
 
 const toRental = (r: Selectable<RentalRegistrationTable>): RentalRegistration => ({
   id: r.id,
@@ -184,9 +184,16 @@ export class RentalRepository {
     return rows.map(toRental);
   }
 
-  /** Undoes what one import batch did (src/ingest/rollback.ts): its registrations removed, those it ended reported again. */
-  async undoBatch(batchId: string): Promise<void> {
+  /**
+   * Undoes what one import batch did (src/ingest/rollback.ts): its registrations removed, those it
+   * ended reported again. Answers the registrations in force it removed and the ones it reopened
+   * (as they are now), for the rollback's change events.
+   */
+  async undoBatch(batchId: string): Promise<{ removed: RentalRegistration[]; reopened: RentalRegistration[] }> {
+    const removed = (await this.db.selectFrom('rental_registration').selectAll().where('batch_id', '=', batchId).where('ended_on', 'is', null).execute()).map(toRental);
     await this.db.deleteFrom('rental_registration').where('batch_id', '=', batchId).execute();
+    const ended = await this.db.selectFrom('rental_registration').selectAll().where('ended_batch_id', '=', batchId).execute();
     await this.db.updateTable('rental_registration').set({ ended_on: null, ended_batch_id: null }).where('ended_batch_id', '=', batchId).execute();
+    return { removed, reopened: ended.map((r) => ({ ...toRental(r), endedOn: null })) };
   }
 }

@@ -3,7 +3,7 @@
  * at the dwelling its actual address names; a re-import changes nothing; a changed registration
  * ends the earlier one; a newer full extract that no longer lists the tenant ends theirs (kept, not
  * deleted); bad dates and reversed periods are rejected rows with their column; rollback undoes it.
- * Every registration recorded or ended is a change event of its tenant in the import's transaction,
+ * Every registration recorded or ended (also by a rollback) is a change event of its tenant in the transaction,
  * naming the dwelling's committee. On PostgreSQL the files are mapped on the mapping thread.
  */
 import { after, before, describe, test } from 'node:test';
@@ -63,7 +63,7 @@ for (const backend of await backends()) {
     const rentalEvents = async (after: number) =>
       (await feed().after(after, 1000))
         .filter((e): e is Extract<ChangeEvent, { type: 'cn.populus.rental.registered' | 'cn.populus.rental.ended' }> => e.type === 'cn.populus.rental.registered' || e.type === 'cn.populus.rental.ended')
-        .map((e) => [e.type.slice('cn.populus.rental.'.length), e.personId, e.data.registrationNumber, e.areas.join(','), e.data.endedOn, e.cause.kind === 'import' ? e.cause.batchId : ''])
+        .map((e) => [e.type.slice('cn.populus.rental.'.length), e.personId, e.data.registrationNumber, e.areas.join(','), e.data.endedOn, e.cause.kind === 'import' ? e.cause.batchId : e.cause.kind === 'rollback' ? `rollback ${e.cause.batchId}` : ''])
         .sort((x, y) => String(x).localeCompare(String(y)));
     const summary = async (dwellingId: string) =>
       (await rentals().listByDwelling(dwellingId)).map((r) => [r.registrationNumber, r.landlordName, r.startDate, r.endDate, r.endedOn]).sort((x, y) => String(x).localeCompare(String(y)));
@@ -167,7 +167,17 @@ for (const backend of await backends()) {
         'the renewal ends the earlier and records the new one; the full extract’s ending of the tenant who left is published too',
       );
 
+      const beforeRollback = (await feed().head()).seq;
       await s.imports.rollback(r.batchId);
+      assert.deepEqual(
+        await rentalEvents(beforeRollback),
+        [
+          ['ended', a, '沪租2026001', '310105004001', '2026-03-01', `rollback ${r.batchId}`],
+          ['registered', a, '沪租2024001', '310105004001', null, `rollback ${r.batchId}`],
+          ['registered', b, '沪租2024001', '310105004001', null, `rollback ${r.batchId}`],
+        ].sort((x, y) => String(x).localeCompare(String(y))),
+        'the rollback publishes the registration it removes as ended from its first day, and the ones it reopens as registered again',
+      );
       assert.deepEqual(await summary(room101), [
         ['沪租2024001', '王建国', '2024-03-01', '2026-02-28', null],
         ['沪租2024001', '王建国', '2024-03-01', '2026-02-28', null],

@@ -137,6 +137,13 @@ for (const backend of await backends()) {
       await s.merges.merge(tenant, twin, ACTOR, { force: true });
       await assert.rejects(s.rentals.register(room1, { personId: twin, registrationNumber: '沪租2025200', startDate: '2025-05-01' }, ctx), (e: unknown) => refusedWith('PERSON_MERGED')(e) && isPopulusError(e) && e.details['mergedInto'] === tenant);
     });
+
+    test('an import writes more registrations at once than one statement can bind (19 columns × 2,000 rows is over SQLite’s 32,766)', async () => {
+      const before = await rows();
+      const many = Array.from({ length: 2500 }, (_, i) => ({ id: newId(), personId: other, dwellingId: null, registrationNumber: `沪租批${i}`, landlordName: null, startDate: '2025-01-01', endDate: null }));
+      await repos().rentals.insert(many, 'actual-pop', newId());
+      assert.equal(await rows(), before + 2500);
+    });
   });
 }
 

@@ -41,7 +41,9 @@ export type ChangeCause =
   | { readonly kind: 'push'; readonly sourceId: string; readonly batchId?: string }
   | { readonly kind: 'user'; readonly actor: string }
   | { readonly kind: 'merge'; readonly mergeId: string; readonly actor: string }
-  | { readonly kind: 'system'; readonly reason?: string };
+  | { readonly kind: 'system'; readonly reason?: string }
+  /** Rolling back an import batch: the events undo what that batch changed. */
+  | { readonly kind: 'rollback'; readonly batchId: string; readonly sourceId: string };
 
 export interface PersonChangedData {
   readonly elements: readonly ElementChange[];
@@ -76,8 +78,10 @@ export interface ResidenceMovedData {
   readonly sourceId: string | null;
 }
 export interface HouseholdChangedData {
-  readonly householdId: string;
-  readonly relationship: string;
+  /** The household the person is now a member of (null: none — the membership left was ended). */
+  readonly householdId: string | null;
+  /** The relationship to the head in that household (null with no household). */
+  readonly relationship: string | null;
   /** The household the person left, if any. */
   readonly fromHouseholdId: string | null;
   readonly sourceId: string | null;
