@@ -514,7 +514,6 @@ export class PersonService {
           memberships: [],
           dwellings: [...rows.dwellings, ...more.dwellings],
           values: [...rows.values, ...more.values],
-          ...(rows.valuesByPerson ? { valuesByPerson: rows.valuesByPerson } : {}),
           observations: [],
         };
       }
@@ -524,13 +523,7 @@ export class PersonService {
     const grouped = rows.residencesByPerson;
     const residences = grouped ? undefined : byPerson(rows.residences);
     const identifiers = byPerson(rows.identifiers);
-    // Current values by person: gathered so by a whole-street read, grouped here otherwise (both: the street's and others').
-    const values = rows.valuesByPerson ?? new Map<string, Map<string, string>>();
-    for (const v of rows.values) {
-      let m = values.get(v.personId);
-      if (!m) values.set(v.personId, (m = new Map()));
-      m.set(v.elementId, v.value);
-    }
+    const values = byPerson(rows.values);
     const buildings = new Map(rows.dwellings.map((d) => [d.id, d.buildingId]));
     const none: readonly ReportResidenceRow[] = [];
     for (const [i, id] of rows.personIds.entries()) {
@@ -541,7 +534,8 @@ export class PersonService {
         ? read
         : read.map((r) => ({ ...r, kind: r.kind === 'registered' ? ('registered' as const) : ('actual' as const) }));
       // Most persons have none of the few values and documents read: shared empty ones then (a street is 100,000 persons).
-      const own: ReadonlyMap<string, string> = values.get(id) ?? NO_VALUES;
+      const mine = values.get(id);
+      const own: ReadonlyMap<string, string> = mine ? new Map(mine.map((v) => [v.elementId, v.value])) : NO_VALUES;
       const docs = identifiers.get(id);
       const category = populationCategory({
         homeArea: this.homeArea,

@@ -82,14 +82,8 @@ export interface ReportRows {
   readonly identifiers: readonly ReportIdentifierRow[];
   readonly memberships: readonly ReportMembershipRow[];
   readonly dwellings: readonly ReportDwellingRow[];
-  /** Current values (when read current), unless a whole-street read gathered them by person (`valuesByPerson`). */
+  /** Current values (when read current). */
   readonly values: readonly ReportValueRow[];
-  /**
-   * A whole-street read's current values gathered by person and element as they were read (at a
-   * street's scale, 600,000 rows turned into row objects and grouped again cost more than the read);
-   * `values` is then empty. Made afresh for each read: the engine adds the values it decides.
-   */
-  readonly valuesByPerson?: Map<string, Map<string, string>>;
   /** Observations valid by the date (when read as of a date). */
   readonly observations: readonly ReportObservationRow[];
 }
@@ -314,8 +308,6 @@ function toRows(
   historyRead = false,
   /** A whole-street read: its persons and residences, gathered as the rows were read. */
   street?: StreetFacts,
-  /** A whole-street read's current values, gathered by person as they were read. */
-  gathered?: Map<string, Map<string, string>>,
 ): ReportRows {
   let personIds: readonly string[] = get('persons').map((r) => str(r[0]));
   let residences: readonly ReportResidenceRow[];
@@ -354,10 +346,9 @@ function toRows(
       address: `${str(r[4])}${str(r[5])}${str(r[6])}${str(r[7])}${str(r[8])}`,
     }));
   const history = o.values === 'asOf' && historyRead;
-  const values: ReportValueRow[] =
-    history || gathered
-      ? []
-      : get('values')
+  const values: ReportValueRow[] = history
+    ? []
+    : get('values')
         .filter((r) => mine(r))
         .map((r) => ({ personId: str(r[0]), elementId: str(r[1]), value: str(r[2]) }));
   const observations = history ? toObservations(get('values').filter((r) => mine(r, 1))) : [];
@@ -365,7 +356,6 @@ function toRows(
     personIds,
     residences,
     ...(street ? { residencesByPerson: street.residencesByPerson } : {}),
-    ...(gathered && !history ? { valuesByPerson: gathered } : {}),
     identifiers,
     memberships,
     dwellings,
@@ -429,22 +419,9 @@ export class ReportRepository implements ResidenceLogReader {
     // A whole street scans every residence in force: the persons with one in the area, but the merged-away.
     const whole = o.areaPrefix.length < 12 && !o.personIds;
     const remembered = whole && this.memory !== undefined && !this.db.isTransaction && o.knownAt === undefined;
-    // A whole street's current values are gathered by person as read (see ReportRows.valuesByPerson).
-    const gather = whole && !history && sqls.values !== null;
     for (const [name, text] of Object.entries(sqls))
-      if (text !== null && !(whole && name === 'residences') && !(remembered && name === 'dwellings') && !(gather && name === 'values'))
+      if (text !== null && !(whole && name === 'residences') && !(remembered && name === 'dwellings'))
         results.set(name, await this.query(text, params, o.personIds));
-    let gathered: Map<string, Map<string, string>> | undefined;
-    if (gather && sqls.values !== null) {
-      const byPerson = new Map<string, Map<string, string>>();
-      await this.each(sqls.values, params, (r) => {
-        const person = str(r[0]);
-        let m = byPerson.get(person);
-        if (!m) byPerson.set(person, (m = new Map()));
-        m.set(str(r[1]), str(r[2]));
-      });
-      gathered = byPerson;
-    }
     let street: StreetFacts | undefined;
     if (whole && sqls.residences !== null) {
       const merged = new Set((results.get('persons') ?? []).map((r) => str(r[0])));
@@ -463,11 +440,11 @@ export class ReportRepository implements ResidenceLogReader {
         street = s;
       }
     }
-    const rows = toRows(o, (name) => results.get(name) ?? [], history, street, gathered);
+    const rows = toRows(o, (name) => results.get(name) ?? [], history, street);
     if (o.values === 'current' || history) return rows;
     const known = new Set(rows.personIds);
     const later = (results.get('later') ?? []).filter((r) => known.has(str(r[0])));
-    return { ...rows, ...(await this.asOf(rows.values, later, o.elementIds, o.asOf, rows.valuesByPerson)) };
+    return { ...rows, ...(await this.asOf(rows.values, later, o.elementIds, o.asOf)) };
   }
 
   /**
@@ -479,11 +456,8 @@ export class ReportRepository implements ResidenceLogReader {
     later: readonly Row[],
     elementIds: readonly string[],
     asOf: string,
-    /** The current values gathered by person instead of `current` (a whole-street read): the changed pairs are taken out of it. */
-    gathered?: Map<string, Map<string, string>>,
-  ): Promise<Pick<ReportRows, 'values' | 'observations' | 'valuesByPerson'>> {
+  ): Promise<Pick<ReportRows, 'values' | 'observations'>> {
     if (later.length === 0) return { values: current, observations: [] };
-    if (gathered) for (const r of later) gathered.get(str(r[0]))?.delete(str(r[1]));
     const changed = new Set(later.map((r) => pairKey(str(r[0]), str(r[1]))));
     const persons = [...new Set(later.map((r) => str(r[0])))];
     const marks = elementIds.map((_, i) => `@e${i}`).join(', ');

@@ -33,11 +33,10 @@ export interface PersonFacts {
 
 /** Values of the date per person: the current values as stored, or survivorship over the observations valid by then. */
 export function valuesByPerson(
-  rows: Pick<ReportRows, 'values' | 'observations' | 'valuesByPerson'>,
+  rows: Pick<ReportRows, 'values' | 'observations'>,
   owners: ReadonlyMap<string, ReadonlySet<string>>,
 ): Map<string, Map<string, string>> {
-  // A whole-street read gathered them by person already (a map made for this read: added to here).
-  const out = rows.valuesByPerson ?? new Map<string, Map<string, string>>();
+  const out = new Map<string, Map<string, string>>();
   const put = (p: string, e: string, v: string): void => {
     let m = out.get(p);
     if (!m) out.set(p, (m = new Map()));
