@@ -458,22 +458,19 @@ export class PersonService {
   ): Promise<{ ids: string[]; total: number }> {
     const today = todayIso();
     const spec = await this.searchSpec(query, bound, today);
-    // Where people live (area, category, the remit's areas) is answered by the memory of the street's residences;
-    // anything else asked by SQL without it (a residence look-up per candidate costs more than the rest), the two
-    // then intersected. SQL alone when the memory cannot answer or the rest finds more than a limit's worth.
+    // Where people live (area, category, the remit's areas) is answered by the memory of the street's residences:
+    // alone, for the whole list; with anything else, SQL finds the rest without a residence look-up per candidate
+    // and the memory keeps those of them who live where asked. SQL alone when there is no memory to ask or the
+    // rest finds more than a limit's worth.
     const groups = whereGroups(spec);
-    const residing = groups && (await this.data.repos.reportReads.residing(this.homeArea, today, groups, spec.nonCitizenDocument === true));
-    if (residing) {
-      if (!asksMore(spec)) return { ids: residing.slice(0, limit), total: residing.length };
-      const others = await this.data.repos.persons.search(
-        { ...spec, within: undefined, withinAny: undefined, residingAs: undefined, nonCitizenDocument: undefined, limit, offset: 0 },
-        today,
-      );
-      if (others.total === others.ids.length) {
-        const here = new Set(residing);
-        const ids = others.ids.filter((id) => here.has(id));
-        return { ids, total: ids.length };
-      }
+    const reads = this.data.repos.reportReads;
+    if (groups && !asksMore(spec)) {
+      const residing = await reads.residing(this.homeArea, today, groups, spec.nonCitizenDocument === true);
+      if (residing) return { ids: residing.slice(0, limit), total: residing.length };
+    } else if (groups) {
+      const others = await this.data.repos.persons.search({ ...spec, within: undefined, withinAny: undefined, residingAs: undefined, limit, offset: 0 }, today);
+      const kept = others.total === others.ids.length ? await reads.residingAmong(others.ids, today, groups) : undefined;
+      if (kept) return { ids: kept, total: kept.length };
     }
     return this.data.repos.persons.search({ ...spec, limit, offset: 0 }, today);
   }

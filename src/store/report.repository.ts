@@ -523,6 +523,29 @@ export class ReportRepository implements ResidenceLogReader {
     return out;
   }
 
+  /**
+   * Of these persons (found by other conditions), those meeting every group of conditions as
+   * `residing` decides, in the order given; from the memory of residences (every person's, not only
+   * the street's), or undefined when there is none or the read is inside a transaction.
+   */
+  async residingAmong(
+    personIds: readonly string[],
+    asOf: string,
+    groups: readonly (readonly { readonly kind: string; readonly area: string }[])[],
+  ): Promise<string[] | undefined> {
+    if (!this.memory || this.db.isTransaction) return undefined;
+    const held = new Map<string, ReportResidenceRow[]>();
+    for (const r of await this.memory.ofPersons(this, personIds, asOf)) {
+      const list = held.get(r.personId);
+      if (list) list.push(r);
+      else held.set(r.personId, [r]);
+    }
+    return personIds.filter((id) => {
+      const rows = held.get(id) ?? [];
+      return groups.every((g) => g.some((c) => rows.some((r) => (c.kind === 'any' || r.kind === c.kind) && r.areaCode.startsWith(c.area))));
+    });
+  }
+
   /** Loads the memory of the street's residences now (a server after its start), rather than on the first read. */
   async warm(): Promise<void> {
     if (this.memory && !this.db.isTransaction) await this.memory.refresh(this);
