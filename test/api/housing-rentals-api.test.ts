@@ -6,19 +6,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { accessServicesFromCatalogue, type AccessServices } from '../../src/access/access-services.ts';
 import { DEFAULT_IDENTITY_POLICY } from '../../src/access/identity-policy.ts';
 import { buildApp } from '../../src/api/app.ts';
 import { migrateStore, servicesFor } from '../../src/main.ts';
-import { defaultDataDir } from '../../src/reference/data-dir.ts';
 import type { Services } from '../../src/services/services.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { newId } from '../../src/store/clock.ts';
+import { dataDirWithRemits, unmaskIn } from '../support/data-dir.ts';
 import { signedIn, type Client } from '../support/api-client.ts';
 
 const COMMITTEE = '310105004001';
@@ -40,15 +37,7 @@ interface DwellingBody {
 
 /** The shipped data folder with a remit file whose street administrators may also unmask names. */
 function dataDirUnmaskingNames(): string {
-  const shipped = defaultDataDir();
-  const dir = mkdtempSync(join(tmpdir(), 'populus-remit-'));
-  for (const e of readdirSync(shipped)) if (e !== 'catalogue') symlinkSync(join(shipped, e), join(dir, e));
-  mkdirSync(join(dir, 'catalogue'));
-  for (const f of readdirSync(join(shipped, 'catalogue'))) if (f !== 'remits.json') symlinkSync(join(shipped, 'catalogue', f), join(dir, 'catalogue', f));
-  const remits = JSON.parse(readFileSync(join(shipped, 'catalogue', 'remits.json'), 'utf8')) as { roles: { role: string; grants: { purposes: string[]; unmask?: string[] }[] }[] };
-  for (const g of remits.roles.find((r) => r.role === 'street-admin')?.grants ?? []) if (g.purposes.includes('POPULATION_SERVICE')) g.unmask = [...(g.unmask ?? []), 'person.name'];
-  writeFileSync(join(dir, 'catalogue', 'remits.json'), JSON.stringify(remits));
-  return dir;
+  return dataDirWithRemits((r) => unmaskIn(r.roles.find((x) => x.role === 'street-admin')?.grants, 'POPULATION_SERVICE', 'person.name'));
 }
 
 describe('housing API: a dwelling’s rental registrations, cut and masked', () => {

@@ -7,9 +7,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { accessServicesFromCatalogue } from '../../src/access/access-services.ts';
 import { DEFAULT_IDENTITY_POLICY } from '../../src/access/identity-policy.ts';
@@ -27,6 +24,7 @@ import type { Services } from '../../src/services/services.ts';
 import { newId } from '../../src/store/clock.ts';
 import { createDataAccess } from '../../src/store/repositories.ts';
 import type { Store } from '../../src/store/store.ts';
+import { dataDirWithRemits, unmaskIn } from '../support/data-dir.ts';
 import { signedIn, testAccess, type Client } from '../support/api-client.ts';
 import { backends } from '../support/backends.ts';
 
@@ -58,15 +56,7 @@ const subscriber = (departmentId: string, purpose: string, extra: Partial<Subscr
 
 /** The shipped data folder with a remit file whose housing department may also unmask names for HOUSING_ASSISTANCE. */
 function dataDirHousingUnmasksNames(): string {
-  const shipped = defaultDataDir();
-  const dir = mkdtempSync(join(tmpdir(), 'populus-remit-'));
-  for (const e of readdirSync(shipped)) if (e !== 'catalogue') symlinkSync(join(shipped, e), join(dir, e));
-  mkdirSync(join(dir, 'catalogue'));
-  for (const f of readdirSync(join(shipped, 'catalogue'))) if (f !== 'remits.json') symlinkSync(join(shipped, 'catalogue', f), join(dir, 'catalogue', f));
-  const remits = JSON.parse(readFileSync(join(shipped, 'catalogue', 'remits.json'), 'utf8')) as { departments: { departmentId: string; grants: { purposes: string[]; unmask?: string[] }[] }[] };
-  for (const g of remits.departments.find((d) => d.departmentId === 'housing')?.grants ?? []) if (g.purposes.includes('HOUSING_ASSISTANCE')) g.unmask = [...(g.unmask ?? []), 'person.name'];
-  writeFileSync(join(dir, 'catalogue', 'remits.json'), JSON.stringify(remits));
-  return dir;
+  return dataDirWithRemits((r) => unmaskIn(r.departments.find((d) => d.departmentId === 'housing')?.grants, 'HOUSING_ASSISTANCE', 'person.name'));
 }
 
 for (const backend of await backends()) {
