@@ -451,16 +451,23 @@ export class PersonGate {
 
   async addMember(access: Access, householdId: string, input: NewMemberInput, req: ReadRequest): Promise<HouseholdMember> {
     await this.visibleMember(access, input.personId, req.requestId);
-    return this.deps.households.addMember(householdId, input, (repos) =>
-      this.auditWithin(access, repos, 'household.write', [input.personId], req.requestId),
+    return this.deps.households.addMember(
+      householdId,
+      input,
+      (repos) => this.auditWithin(access, repos, 'household.write', [input.personId], req.requestId),
+      { kind: 'user', actor: actorRef(access.principal) },
     );
   }
 
   async endMember(access: Access, householdId: string, memberId: string, validTo: string, req: ReadRequest): Promise<HouseholdMember> {
     const member = await this.deps.households.member(householdId, memberId);
     await this.visibleMember(access, member.personId, req.requestId);
-    return this.deps.households.endMember(householdId, memberId, validTo, (repos) =>
-      this.auditWithin(access, repos, 'household.write', [member.personId], req.requestId),
+    return this.deps.households.endMember(
+      householdId,
+      memberId,
+      validTo,
+      (repos) => this.auditWithin(access, repos, 'household.write', [member.personId], req.requestId),
+      { kind: 'user', actor: actorRef(access.principal) },
     );
   }
 

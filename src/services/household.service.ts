@@ -5,6 +5,8 @@ import type { Household, HouseholdMember } from '../domain/registry/types.ts';
 import type { DataAccess, Repositories } from '../store/repositories.ts';
 import { newId } from '../store/clock.ts';
 import { invalidDate, type StandardService } from './standard.service.ts';
+import { ChangeEvents } from './change-events.ts';
+import type { ChangeCause } from '../domain/feed/change-event.ts';
 
 export interface NewHouseholdInput {
   readonly householdNo?: string | undefined;
@@ -75,7 +77,16 @@ export class HouseholdService {
     return { household, members: await this.data.repos.households.listMembers(id) };
   }
 
-  async addMember(householdId: string, input: NewMemberInput, within?: (repos: Repositories) => Promise<void>): Promise<HouseholdMember> {
+  /**
+   * Adds a member; the change is published (`household.changed`) in the same transaction, as
+   * imports publish a membership. `cause`: who made it (default: the system).
+   */
+  async addMember(
+    householdId: string,
+    input: NewMemberInput,
+    within?: (repos: Repositories) => Promise<void>,
+    cause: ChangeCause = { kind: 'system' },
+  ): Promise<HouseholdMember> {
     const validFrom = input.validFrom ?? null;
     if (validFrom !== null && !isIsoDate(validFrom)) throw invalidDate('validFrom', validFrom);
     return this.data.transaction(async (repos) => {
@@ -94,12 +105,22 @@ export class HouseholdService {
       const member: HouseholdMember = { id: newId(), householdId, personId: input.personId, relationship: input.relationship, validFrom, validTo: null };
       await repos.households.insertMember({ ...member, district: household.areaCode.slice(0, 6) });
       await repos.persons.touch(input.personId);
+      const events = new ChangeEvents(cause);
+      events.household(input.personId, { householdId, relationship: input.relationship, fromHouseholdId: null, sourceId: null });
+      await events.flush(repos);
       await within?.(repos);
       return member;
     });
   }
 
-  async endMember(householdId: string, memberId: string, validTo: string, within?: (repos: Repositories) => Promise<void>): Promise<HouseholdMember> {
+  /** Ends a membership (never deletes it); published as leaving the household, in the same transaction. */
+  async endMember(
+    householdId: string,
+    memberId: string,
+    validTo: string,
+    within?: (repos: Repositories) => Promise<void>,
+    cause: ChangeCause = { kind: 'system' },
+  ): Promise<HouseholdMember> {
     if (!isIsoDate(validTo)) throw invalidDate('validTo', validTo);
     return this.data.transaction(async (repos) => {
       const member = await repos.households.findMember(memberId);
@@ -108,6 +129,10 @@ export class HouseholdService {
         throw new PopulusError('CONFLICTING_PERIOD', `the membership began on ${member.validFrom}; it cannot end on or before that`, { validFrom: member.validFrom });
       }
       await repos.households.endMember(memberId, validTo);
+      await repos.persons.touch(member.personId);
+      const events = new ChangeEvents(cause);
+      events.household(member.personId, { householdId: null, relationship: null, fromHouseholdId: householdId, sourceId: null });
+      await events.flush(repos);
       await within?.(repos);
       return { ...member, validTo };
     });
