@@ -392,6 +392,17 @@ function movedWithin(eb: ExpressionBuilder<{ r: ResidenceTable }, 'r'>, areaPref
   ]);
 }
 
+/**
+ * Whether a person's residences in force meet every group of conditions: for one condition of each
+ * group at least, a residence of that kind ('any': any kind) whose area code starts with that area.
+ */
+function livesAs(
+  rows: readonly ReportResidenceRow[],
+  groups: readonly (readonly { readonly kind: string; readonly area: string }[])[],
+): boolean {
+  return groups.every((g) => g.some((c) => rows.some((r) => (c.kind === 'any' || r.kind === c.kind) && r.areaCode.startsWith(c.area))));
+}
+
 /** The columns of a residence fact, in the order ResidenceLogReader reads them (then the address text). */
 const FACT_COLUMNS = 'r.person_id, r.kind, r.area_code, r.dwelling_id, r.valid_from, r.valid_to';
 
@@ -518,7 +529,7 @@ export class ReportRepository implements ResidenceLogReader {
     facts.personIds.forEach((id, i) => {
       if (documented && !documented.has(id)) return;
       const rows = facts.residencesByPerson?.[i] ?? [];
-      if (groups.every((g) => g.some((c) => rows.some((r) => (c.kind === 'any' || r.kind === c.kind) && r.areaCode.startsWith(c.area))))) out.push(id);
+      if (livesAs(rows, groups)) out.push(id);
     });
     return out;
   }
@@ -542,7 +553,7 @@ export class ReportRepository implements ResidenceLogReader {
     }
     return personIds.filter((id) => {
       const rows = held.get(id) ?? [];
-      return groups.every((g) => g.some((c) => rows.some((r) => (c.kind === 'any' || r.kind === c.kind) && r.areaCode.startsWith(c.area))));
+      return livesAs(rows, groups);
     });
   }
 
