@@ -216,7 +216,10 @@ export async function recomputeCurrent(repos: Repositories, pairs: readonly Pers
       replaced.push(stored?.value ?? null);
     }
   }
-  await repos.ingest.replaceCurrent(cleared, writes);
+  await repos.ingest.replaceCurrent(
+    cleared,
+    writes.map((w, i) => (replaced[i] === w.value ? { ...w, keepsValue: true } : w)),
+  );
   const events = options.events ?? new ChangeEvents(options.cause ?? (batchId !== null ? { kind: 'import', batchId } : { kind: 'system' }));
   writes.forEach((w, i) => {
     const old = replaced[i] ?? null;

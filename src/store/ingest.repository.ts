@@ -35,6 +35,8 @@ export interface CurrentWrite {
   readonly observedAt: string | null;
   readonly recordedAt: string;
   readonly status: string;
+  /** The stored current value is this same value: only where it came from changes (its look-up index entry stays). */
+  readonly keepsValue?: boolean;
 }
 
 /** A current value as stored. */
@@ -426,7 +428,13 @@ export class IngestRepository {
          ON CONFLICT (person_id, element_id) DO UPDATE SET value = excluded.value, source_id = excluded.source_id, method = excluded.method,
          observed_at = excluded.observed_at, recorded_at = excluded.recorded_at, status = excluded.status`,
       );
-      for (const w of writes) s.run(w.personId, w.elementId, this.district, w.value, w.sourceId, methodOf(w.sourceId), w.observedAt, w.recordedAt, w.status);
+      // A write that keeps the value sets the other columns only, so the (element, value, person) index
+      // is not touched: an upsert sets the value too, and SQLite rewrites every index holding a column it sets.
+      const keep = this.prepared(raw, 'UPDATE person_value SET source_id = ?, method = ?, observed_at = ?, recorded_at = ?, status = ? WHERE person_id = ? AND element_id = ?');
+      for (const w of writes) {
+        if (w.keepsValue) keep.run(w.sourceId, methodOf(w.sourceId), w.observedAt, w.recordedAt, w.status, w.personId, w.elementId);
+        else s.run(w.personId, w.elementId, this.district, w.value, w.sourceId, methodOf(w.sourceId), w.observedAt, w.recordedAt, w.status);
+      }
       return;
     }
     const byPerson = new Map<string, string[]>();

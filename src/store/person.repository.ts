@@ -266,12 +266,20 @@ export class PersonRepository {
   async valuesOf(personIds: readonly string[], elementIds: readonly string[]): Promise<Map<string, Map<string, string>>> {
     const out = new Map<string, Map<string, string>>();
     if (personIds.length === 0 || elementIds.length === 0) return out;
-    const rows = await this.db
-      .selectFrom('person_value')
-      .select(['person_id', 'element_id', 'value'])
-      .where('person_id', 'in', [...personIds])
-      .where('element_id', 'in', [...elementIds])
-      .execute();
+    // On SQLite the person list drives the read (a look-up by person and element each): with two IN
+    // lists it probes every person × element pair, ~7× slower for the matcher's 400 candidates.
+    const rows = this.raw
+      ? (
+          await sql<{ person_id: string; element_id: string; value: string }>`select v.person_id, v.element_id, v.value from json_each(${JSON.stringify(personIds)}) ids cross join person_value v where v.person_id = ids.value and v.element_id in (${sql.join(elementIds)})`.execute(
+            this.db,
+          )
+        ).rows
+      : await this.db
+          .selectFrom('person_value')
+          .select(['person_id', 'element_id', 'value'])
+          .where('person_id', 'in', [...personIds])
+          .where('element_id', 'in', [...elementIds])
+          .execute();
     for (const r of rows) {
       let m = out.get(r.person_id);
       if (!m) out.set(r.person_id, (m = new Map()));

@@ -21,6 +21,10 @@ export interface SqliteHandle {
 export function configureConnection(raw: BetterSqlite3.Database, inMemory: boolean): void {
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  // Statement journals in memory: a statement that may fire a trigger or change several rows (an insert
+  // into residence, which logs the change; an upsert) first copies every page it touches, and on disk
+  // that copy is a temporary file written page by page — 35 µs of a residence insert's 50.
+  raw.pragma('temp_store = MEMORY');
   // A 128 MiB page cache (the default is 2 MiB): imports look up and insert into indexes all over a
   // database of a few GB, and every page missing from the cache is a system call.
   raw.pragma('cache_size = -131072');
