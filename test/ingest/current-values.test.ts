@@ -86,6 +86,8 @@ for (const backend of await backends()) {
           .map((d) => `${d.sourceId} ${JSON.stringify({ ownerSourceId: expected.current?.sourceId, ownerValue: expected.current?.value, sourceId: d.sourceId, value: d.value, observedAt: d.observedAt })}`)
           .sort();
         assert.deepEqual(openHere, wanted, `open conflicts of ${elementId}`);
+        // The look-up by value finds the person under its current value (a write that keeps the value updates the row only).
+        if (stored) assert.ok((await repos.persons.personsWithValue(elementId, [stored.value], 1000)).includes(personId), `${elementId} = ${stored.value} found by value`);
         compared++;
         conflicts += wanted.length;
       }
