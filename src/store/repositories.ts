@@ -80,7 +80,7 @@ export function createRepositories(
     importReads: new ImportReadRepository(db),
     freshness: new FreshnessRepository(db),
     merges: new MergeRepository(db),
-    reviews: new ReviewRepository(db, district, raw !== undefined),
+    reviews: new ReviewRepository(db, district),
     audit: new AuditRepository(db, raw),
     feed: new FeedRepository(db, district, events, raw),
     subscriptions: new SubscriptionRepository(db),

@@ -2,7 +2,7 @@
  * Decisions on review items (who, when, how, why) and the pairs of persons kept apart, which
  * neither a re-import nor duplicate detection asks about again. No business logic.
  */
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { ReviewItemTable } from './database.ts';
 import './review-tables.ts';
 import type { Db } from './store.ts';
@@ -25,11 +25,9 @@ export function pairKey(a: string, b: string): [string, string] {
 }
 
 export class ReviewRepository {
-  /** @param sqlite the store is SQLite: reads by a list of persons let the list drive the join. */
   constructor(
     private readonly db: Db,
     private readonly district: string,
-    private readonly sqlite = false,
   ) {}
 
   async findItem(id: string): Promise<ReviewItemRow | undefined> {
@@ -114,23 +112,13 @@ export class ReviewRepository {
     };
     for (let i = 0; i < personIds.length; i += CHUNK) {
       const ids = personIds.slice(i, i + CHUNK);
-      // On SQLite each person is looked up by the index (an IN list of hundreds probes slower).
-      const list = JSON.stringify(ids);
-      const identifiers = this.sqlite
-        ? (await sql<{ person_id: string; type: string; number: string }>`select i.person_id, i.type, i.number from json_each(${list}) ids cross join identifier i where i.person_id = ids.value`.execute(this.db)).rows
-        : await this.db.selectFrom('identifier').select(['person_id', 'type', 'number']).where('person_id', 'in', ids).execute();
+      const identifiers = await this.db.selectFrom('identifier').select(['person_id', 'type', 'number', 'issuing_country']).where('person_id', 'in', ids).execute();
       for (const r of identifiers) {
         const f = facts(r.person_id);
         if (r.type === 'CN_ID' || r.type === 'HMT_RESIDENCE_PERMIT') f['citizenId'] ??= r.number;
         else f['document'] ??= r.number;
       }
-      const residences = this.sqlite
-        ? (
-            await sql<{ person_id: string; kind: string; address_text: string | null; dwelling_id: string | null }>`select r.person_id, r.kind, r.address_text, r.dwelling_id from json_each(${list}) ids cross join residence r where r.person_id = ids.value and r.valid_to is null`.execute(
-              this.db,
-            )
-          ).rows
-        : await this.db.selectFrom('residence').select(['person_id', 'kind', 'address_text', 'dwelling_id']).where('person_id', 'in', ids).where('valid_to', 'is', null).execute();
+      const residences = await this.db.selectFrom('residence').select(['person_id', 'kind', 'address_text', 'dwelling_id']).where('person_id', 'in', ids).where('valid_to', 'is', null).execute();
       for (const r of residences) {
         const f = facts(r.person_id);
         if (f['addressKind'] === 'actual' || (!r.address_text && !r.dwelling_id)) continue;
