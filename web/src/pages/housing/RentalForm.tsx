@@ -13,7 +13,7 @@ import { api, ApiError, unwrap, type Schemas } from '../../api/client';
 import { errorText, useAsync } from '../../components/async';
 import { common } from '../../i18n/common';
 import { useT } from '../../i18n/i18n';
-import { valueOf } from '../persons/reference';
+import { today, valueOf } from '../persons/reference';
 import { RENTAL_RULES, rm } from './messages';
 
 type Rental = Schemas['RentalRegistration'];
@@ -222,7 +222,7 @@ export function EndRental({ dwellingId, rental, onDone, named = false }: { dwell
         size="large"
         danger
         onClick={() => {
-          setDay(dayjs());
+          setDay(dayjs(today()));
           setError(undefined);
           setOpen(true);
         }}

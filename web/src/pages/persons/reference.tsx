@@ -105,9 +105,9 @@ export function ageOn(birth: string | undefined, on: string): number | undefined
   return on.slice(5) < birth.slice(5) ? years - 1 : years;
 }
 
+/** Today in Shanghai (UTC+8), the platform's day, whatever the browser's time zone: as the server decides "today". */
 export function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** A residence in force today of the kind (the latest-starting). */
