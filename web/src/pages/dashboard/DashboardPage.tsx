@@ -12,6 +12,7 @@ import { Link, Navigate, useNavigate } from 'react-router';
 import { Alert, Card, Col, DatePicker, Empty, Grid, Progress, Row, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
+import { today } from '../persons/reference';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { AsyncView, useAsync } from '../../components/async';
 import { useCodeNames } from '../../components/reference-names';
@@ -119,7 +120,7 @@ function DashboardView() {
               value={asOf ?? (state.data ? dayjs(state.data.asOf) : null)}
               onChange={(d) => setAsOf(d)}
               allowClear={false}
-              disabledDate={(d) => d.isAfter(dayjs().add(1, 'day'))}
+              disabledDate={(d) => d.isAfter(dayjs(today()).add(1, 'day'))}
             />
             <Tooltip title={t('title')}>
               <ReloadOutlined onClick={state.reload} aria-label="reload" style={{ color: '#1f5fbf' }} />

@@ -8,6 +8,7 @@ import { Link, useNavigate } from 'react-router';
 import { Alert, Button, Card, Col, DatePicker, Form, Progress, Row, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { EditOutlined, InboxOutlined, ThunderboltOutlined, UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
+import { today } from '../persons/reference';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { AsyncView, ErrorNote, useAsync } from '../../components/async';
 import { useServerPaging } from '../../components/server-paging';
@@ -122,7 +123,7 @@ function NewImport({ sources, onEditor }: { sources: Source[]; onEditor: (start:
               </Space>
             )}
             <Form.Item label={t('observedAt')} tooltip={t('observedAtHint')}>
-              <DatePicker value={observedAt} onChange={setObservedAt} disabledDate={(d) => d.isAfter(dayjs(), 'day')} style={{ width: '100%' }} data-testid="observed-at" />
+              <DatePicker value={observedAt} onChange={setObservedAt} disabledDate={(d) => d.isAfter(dayjs(today()), 'day')} style={{ width: '100%' }} data-testid="observed-at" />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>

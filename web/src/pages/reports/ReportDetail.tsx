@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { App as AntApp, Button, Grid, DatePicker, Descriptions, Dropdown, Empty, Flex, Form, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { ArrowLeftOutlined, DownloadOutlined, HistoryOutlined, PlayCircleOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
+import { today as todayShanghai } from '../persons/reference';
 import { api, download, unwrap, type Schemas } from '../../api/client';
 import { AsyncView, ErrorNote, useAsync } from '../../components/async';
 import { useLang, useNumber, useT } from '../../i18n/i18n';
@@ -34,7 +35,7 @@ const COMPARISON_COLOR: Record<string, string> = { first: 'default', unchanged: 
 
 /** The default reference date: the end of the last complete period. */
 function defaultAsOf(period: string): Dayjs {
-  const today = dayjs();
+  const today = dayjs(todayShanghai());
   if (period === 'monthly') return today.startOf('month').subtract(1, 'day');
   if (period === 'quarterly') {
     const q = Math.floor(today.month() / 3) * 3;

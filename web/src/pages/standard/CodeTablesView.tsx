@@ -8,6 +8,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, App as AntApp, Button, type ButtonProps, DatePicker, Descriptions, Flex, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
+import { today as todayShanghai } from '../persons/reference';
 import { api, ApiError, unwrap, type Schemas } from '../../api/client';
 import { AsyncView, ErrorNote, useAsync } from '../../components/async';
 import { common } from '../../i18n/common';
@@ -86,7 +87,7 @@ export function CodeTableDetail() {
       ),
     [id, query, asOf?.format('YYYY-MM-DD'), page.current, page.pageSize, tick],
   );
-  const today = dayjs().format('YYYY-MM-DD');
+  const today = todayShanghai();
   const writer = may('reference.write');
   const rows = entries.data?.items;
   return (
@@ -339,7 +340,7 @@ function RetireModal({ entry, table, onClose, onRetired }: { entry: Entry | null
     [table.id, query, entry?.code],
   );
   // The earliest allowed end: today, or the day after the value became valid.
-  const earliest = entry?.validFrom && !dayjs(entry.validFrom).isBefore(dayjs(), 'day') ? dayjs(entry.validFrom).add(1, 'day') : dayjs();
+  const earliest = entry?.validFrom && !dayjs(entry.validFrom).isBefore(dayjs(todayShanghai()), 'day') ? dayjs(entry.validFrom).add(1, 'day') : dayjs(todayShanghai());
   const submit = async (v: { validTo: Dayjs; replacedBy?: string }) => {
     if (entry === null) return;
     setSaving(true);
