@@ -8,6 +8,7 @@ test('defaults: embedded SQLite, port 8080, the Xinhua Road street', () => {
   assert.equal(c.databaseUrl, 'sqlite:./data/populus.db');
   assert.equal(c.port, 8080);
   assert.equal(c.homeArea, '310105004');
+  assert.equal(c.heapGrowthPercent, 100);
   assert.ok(Object.isFrozen(c));
 });
 
@@ -23,6 +24,8 @@ test('bad settings are named, and a password is never shown', () => {
     [{ DATABASE_URL: 'mysql://root:hunter2@h/db' }, /DATABASE_URL="mysql:\/\/root:\*\*\*@h\/db"/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud"/],
     [{ POPULUS_HOME_AREA: '3101' }, /POPULUS_HOME_AREA/],
+    [{ POPULUS_HEAP_GROWTH_PERCENT: '500' }, /POPULUS_HEAP_GROWTH_PERCENT="500"/],
+    [{ POPULUS_HEAP_GROWTH_PERCENT: 'half' }, /POPULUS_HEAP_GROWTH_PERCENT="half"/],
   ];
   for (const [env, message] of cases) {
     assert.throws(

@@ -35,6 +35,11 @@ export interface Config {
   readonly auditThread: boolean;
   /** Import files are read and mapped on a thread of their own while the main thread writes (default false: no gain on two cores). */
   readonly importThread: boolean;
+  /**
+   * How far V8 lets the heap grow past what the last full collection kept, in percent (0: V8's own
+   * choice, which lets it grow to about 4× during an import). Default 100: at most about twice the live heap.
+   */
+  readonly heapGrowthPercent: number;
   /** Session cookies carry the Secure attribute (default true; false only for plain-HTTP development). */
   readonly cookieSecure: boolean;
   /** Requests per minute per token, session or address (0 = no limit), and login attempts per minute per address. */
@@ -126,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     auditRetentionDays: int('POPULUS_AUDIT_RETENTION_DAYS', '180', 180, 36500, 'a number of days, at least 180'),
     auditThread: onOff('POPULUS_AUDIT_THREAD', 'on'),
     importThread: onOff('POPULUS_IMPORT_THREAD', 'off'),
+    heapGrowthPercent: int('POPULUS_HEAP_GROWTH_PERCENT', '100', 0, 400, 'a percentage from 0 (V8 decides) to 400'),
     auditWindowMs: int('POPULUS_AUDIT_WINDOW_MS', '1', 0, 100, 'milliseconds from 0 to 100'),
     cookieSecure: cookieSecureRaw === 'true',
     rateLimitPerMinute: int('POPULUS_RATE_LIMIT_PER_MINUTE', '6000', 0, 10_000_000, 'requests per minute (0 = no limit)'),

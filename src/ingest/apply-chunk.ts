@@ -53,6 +53,7 @@ export interface ChunkOutcome {
 export async function applyChunk(repos: Repositories, rows: readonly MappedRow[], ctx: ChunkContext): Promise<ChunkOutcome> {
   const outcome: ChunkOutcome = { duplicates: [], unchanged: 0, created: 0, linked: 0, conflicts: 0, identifierClashes: 0, reviews: 0 };
   if (rows.length === 0) return outcome;
+  await repos.ingest.planAsChunk();
   const existing = await repos.ingest.sourceRecords(ctx.sourceId, rows.map((r) => r.key));
   // A key seen earlier in this import (an earlier chunk stamped it with this batch, or an earlier row of this chunk) is a duplicate.
   const seenHere = new Set<string>();

@@ -258,6 +258,8 @@ export class ImportService {
           counters.conflicts += outcome.conflicts;
           await repos.ingest.updateBatch(batchId, { ...counters, last_row: lastRow });
         });
+        // Between chunks, so that the next chunk's reads are planned for the tables as they now are.
+        await data.repos.ingest.refreshStatistics();
         report({ batchId, phase: 'importing', rowsDone: counters.rows_read, rowsTotal: check.rows, bytesRead: 0, totalBytes: check.size });
       };
 
