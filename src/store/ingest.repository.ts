@@ -68,10 +68,10 @@ async function chunked<T>(rows: readonly T[], size: number, write: (chunk: T[]) 
   for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
 }
 
-/** Rows per multi-row INSERT of `columns` columns. */
 /** The tables an import grows and reads back while it runs (the matcher's candidates, survivorship's inputs). */
 const IMPORT_READ_TABLES = ['person', 'person_value', 'observation', 'identifier', 'residence', 'household', 'household_member', 'source_record', 'review_item', 'rental_registration'];
 
+/** Rows per multi-row INSERT of `columns` columns. */
 const rowsPer = (columns: number): number => Math.max(1, Math.floor(PARAMS / columns));
 
 type Statement = BetterSqlite3.Statement;
