@@ -53,21 +53,31 @@ export function readManifest(dir: string): Manifest {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
 }
 
+/**
+ * Each non-empty line of a JSON Lines file, parsed. Decoded line by line from the bytes: the truth of
+ * a large demo (scale 5 and up) is longer than the longest string V8 makes (512 MiB).
+ */
+function eachJsonLine<T>(path: string, use: (value: T) => void): void {
+  const bytes = readFileSync(path);
+  let start = 0;
+  while (start < bytes.length) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl < 0 ? bytes.length : nl;
+    if (end > start) use(JSON.parse(bytes.toString('utf8', start, end)) as T);
+    start = end + 1;
+  }
+}
+
 export function readPersons(dir: string): Map<string, PersonTruth> {
   const persons = new Map<string, PersonTruth>();
-  for (const line of readFileSync(join(dir, 'truth/persons.jsonl'), 'utf8').split('\n')) {
-    if (line === '') continue;
-    const p = JSON.parse(line) as PersonTruth;
-    persons.set(p.id, p);
-  }
+  eachJsonLine<PersonTruth>(join(dir, 'truth/persons.jsonl'), (p) => persons.set(p.id, p));
   return persons;
 }
 
 export function readJsonLines<T>(dir: string, path: string): T[] {
-  return readFileSync(join(dir, path), 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as T);
+  const out: T[] = [];
+  eachJsonLine<T>(join(dir, path), (v) => out.push(v));
+  return out;
 }
 
 export function readSystems(dir: string): TruthSystem[] {
