@@ -34,6 +34,7 @@ import { ROWS_PER_PERSON } from './lib/synthetic-person.ts';
 import { peakRssMB, printResult, printTable, type Figures } from './lib/report.ts';
 import { linkQuality } from './lib/link-quality.ts';
 import { idLinks } from './lib/id-links.ts';
+import { storedRows } from './lib/stored-rows.ts';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -106,6 +107,7 @@ async function run(kind: 'sqlite' | 'pg', demoDir: string, work: string): Promis
     }
     const ids = await idLinks(platform.store, demoDir);
     const quality = await linkQuality(platform.store, demoDir);
+    const stored = await storedRows(platform.store);
     await platform.close();
 
     // The baseline: the same number of rows bulk-inserted with no processing, into a fresh database of the same backend.
@@ -124,6 +126,13 @@ async function run(kind: 'sqlite' | 'pg', demoDir: string, work: string): Promis
       { step: 'import pipeline', rows, wallS: ingestS, rowsPerS: Math.round(rows / ingestS) },
       { step: `bulk insert, no processing (${kind === 'sqlite' ? 'prepared statements' : 'COPY'})`, rows: basePersons * ROWS_PER_PERSON, wallS: base.seconds, rowsPerS: Math.round((basePersons * ROWS_PER_PERSON) / base.seconds) },
     ]);
+    // The import's ratio read per stored row: its time against the bulk insert's time for as many rows as it stored.
+    const storedTotal = stored.reduce((n, t) => n + t.rows, 0);
+    const bulkRowsPerS = (basePersons * ROWS_PER_PERSON) / base.seconds;
+    const bulkOfStoredS = storedTotal / bulkRowsPerS;
+    printTable(`rows the import stored: ${storedTotal.toLocaleString('en-US')}, ${(storedTotal / rows).toFixed(1)} per extract row; the bulk insert's rate would store them in ${bulkOfStoredS.toFixed(1)} s`, [
+      ...stored.map((t) => ({ table: t.table, rows: t.rows, perExtractRow: Number((t.rows / rows).toFixed(2)) })),
+    ]);
     printTable('current values equal to the truth (persons with a citizen ID, sampled)', elements.map((e) => ({ element: e, compared: hits.get(e)?.total ?? 0, share: Number((accuracy[e] ?? 0).toFixed(4)) })));
     printTable('linking', [{ truePersonsWithId: withId, foundByIdNumber: found, personsCreated: created, truePersons: truth.size, rowsRejected: rejected, conflicts }]);
     printTable('ID-bearing records (a valid citizen ID number in the row) linked to the right person (target 100 %)', [
@@ -139,6 +148,10 @@ async function run(kind: 'sqlite' | 'pg', demoDir: string, work: string): Promis
       bulkInsertS: Number(base.seconds.toFixed(2)),
       ratioToBulkInsert: Number((ingestS / base.seconds).toFixed(2)),
       ratioToBulk: Number((ingestS / base.seconds).toFixed(2)),
+      storedRows: storedTotal,
+      storedPerExtractRow: Number((storedTotal / rows).toFixed(2)),
+      bulkOfStoredS: Number(bulkOfStoredS.toFixed(2)),
+      ratioToBulkOfStored: Number((ingestS / bulkOfStoredS).toFixed(2)),
       peakRssMB: ingestPeakMB,
       rowsRejected: rejected,
       personsCreated: created,
