@@ -9,6 +9,8 @@ test('defaults: embedded SQLite, port 8080, the Xinhua Road street', () => {
   assert.equal(c.port, 8080);
   assert.equal(c.homeArea, '310105004');
   assert.equal(c.heapGrowthPercent, 100);
+  assert.equal(c.checkpointMiB, 64);
+  assert.equal(loadConfig({ POPULUS_CHECKPOINT_MIB: '0' }).checkpointMiB, 0);
   assert.ok(Object.isFrozen(c));
 });
 
@@ -26,6 +28,7 @@ test('bad settings are named, and a password is never shown', () => {
     [{ POPULUS_HOME_AREA: '3101' }, /POPULUS_HOME_AREA/],
     [{ POPULUS_HEAP_GROWTH_PERCENT: '500' }, /POPULUS_HEAP_GROWTH_PERCENT="500"/],
     [{ POPULUS_HEAP_GROWTH_PERCENT: 'half' }, /POPULUS_HEAP_GROWTH_PERCENT="half"/],
+    [{ POPULUS_CHECKPOINT_MIB: '-1' }, /POPULUS_CHECKPOINT_MIB="-1"/],
   ];
   for (const [env, message] of cases) {
     assert.throws(

@@ -36,6 +36,11 @@ export interface Config {
   /** Import files are read and mapped on a thread of their own while the main thread writes (default false: no gain on two cores). */
   readonly importThread: boolean;
   /**
+   * SQLite files: once this many MiB of the write-ahead log wait to be copied back into the database,
+   * a thread of their own copies them (default 64; 0: only the writing connection checkpoints, every 256 MiB).
+   */
+  readonly checkpointMiB: number;
+  /**
    * How far V8 lets the heap grow past what the last full collection kept, in percent (0: V8's own
    * choice, which lets it grow to about 4× during an import). Default 100: at most about twice the live heap.
    */
@@ -131,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     auditRetentionDays: int('POPULUS_AUDIT_RETENTION_DAYS', '180', 180, 36500, 'a number of days, at least 180'),
     auditThread: onOff('POPULUS_AUDIT_THREAD', 'on'),
     importThread: onOff('POPULUS_IMPORT_THREAD', 'off'),
+    checkpointMiB: int('POPULUS_CHECKPOINT_MIB', '64', 0, 4096, 'MiB from 0 (no checkpoint thread) to 4096'),
     heapGrowthPercent: int('POPULUS_HEAP_GROWTH_PERCENT', '100', 0, 400, 'a percentage from 0 (V8 decides) to 400'),
     auditWindowMs: int('POPULUS_AUDIT_WINDOW_MS', '1', 0, 100, 'milliseconds from 0 to 100'),
     cookieSecure: cookieSecureRaw === 'true',

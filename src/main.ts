@@ -15,6 +15,7 @@ import { createServices, type ServiceOptions, type Services } from './services/s
 import { createDataAccess } from './store/repositories.ts';
 import { seedReference } from './store/reference-seed.ts';
 import { openStore, type Store } from './store/store.ts';
+import { WalCheckpointer } from './store/sqlite/wal-checkpointer.ts';
 import { accessServicesFromCatalogue, type AccessServices } from './access/access-services.ts';
 import { DEFAULT_IDENTITY_POLICY } from './access/identity-policy.ts';
 import { createFeedServices, type FeedServices } from './feed/feed-services.ts';
@@ -31,12 +32,22 @@ export interface Platform {
   readonly feed: FeedServices;
   /** Reports and forms: definitions, runs, schedules, templates (src/apps/reports). */
   readonly reports: ReportServices;
+  /** SQLite files: the thread that checkpoints the write-ahead log (config.checkpointMiB). */
+  readonly checkpointer?: WalCheckpointer;
   close(): Promise<void>;
 }
 
 export interface MigrationReport {
   readonly applied: string[];
   readonly referenceUpdated: boolean;
+}
+
+/** The write-ahead log's checkpointer thread, for an SQLite file (none in memory, on PostgreSQL, or with 0 MiB). */
+export function checkpointerFor(store: Store, mib: number): WalCheckpointer | undefined {
+  const raw = store.sqlite;
+  if (!raw || raw.memory || mib <= 0) return undefined;
+  const pageSize = Number(raw.pragma('page_size', { simple: true }));
+  return new WalCheckpointer(raw.name, { thresholdFrames: Math.max(1, Math.round((mib * 1024 * 1024) / pageSize)) });
 }
 
 /** Applies migrations and loads the shipped reference data (idempotent). */
@@ -49,6 +60,7 @@ export async function migrateStore(store: Store): Promise<MigrationReport> {
 export async function openPlatform(config: Config, options: { migrate: boolean } = { migrate: true }): Promise<Platform & { migration: MigrationReport | undefined }> {
   boundHeapGrowth(config.heapGrowthPercent);
   const store = await openStore(config.databaseUrl);
+  const checkpointer = checkpointerFor(store, config.checkpointMiB);
   try {
     const migration = options.migrate ? await migrateStore(store) : undefined;
     const services = servicesFor(store, config.homeArea, { importThread: config.importThread });
@@ -58,10 +70,12 @@ export async function openPlatform(config: Config, options: { migrate: boolean }
     const close = async (): Promise<void> => {
       await services.close();
       await access.audit.close();
+      await checkpointer?.close();
       await store.close();
     };
-    return { store, services, access, feed, reports, migration, close };
+    return { store, services, access, feed, reports, migration, close, ...(checkpointer ? { checkpointer } : {}) };
   } catch (e) {
+    await checkpointer?.close();
     await store.close();
     throw e;
   }
