@@ -37,7 +37,7 @@ export interface Config {
   readonly importThread: boolean;
   /**
    * SQLite files: once this many MiB of the write-ahead log wait to be copied back into the database,
-   * a thread of their own copies them (default 64; 0: only the writing connection checkpoints, every 256 MiB).
+   * a thread of its own copies them (default 64; 0: only the writing connection checkpoints, every 256 MiB).
    */
   readonly checkpointMiB: number;
   /**

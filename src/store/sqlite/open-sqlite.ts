@@ -30,7 +30,9 @@ export function configureConnection(raw: BetterSqlite3.Database, inMemory: boole
   raw.pragma('cache_size = -131072');
   // Checkpoint the write-ahead log every 256 MiB rather than every 4 MiB: a page several chunks of an
   // import rewrite is copied back once (at street scale each chunk writes tens of MiB of index pages
-  // all over the file; 64 MiB checkpointed after nearly every chunk, and wrote 15 % more).
+  // all over the file; 64 MiB checkpointed after nearly every chunk, and wrote 15 % more). On a file
+  // opened by the platform a thread of its own copies most of the log back before (wal-checkpointer.ts),
+  // so that this connection's checkpoint finds little left and mainly lets the log start over.
   raw.pragma('wal_autocheckpoint = 65536');
   const mode = String(raw.pragma('journal_mode = WAL', { simple: true })).toLowerCase();
   raw.pragma('synchronous = FULL');
