@@ -87,6 +87,11 @@ test('a platform on an SQLite file gets the thread; in memory, on 0 MiB or after
     assert.equal((await c.stats()).failures, 0);
     const closed = await c.close();
     assert.equal(closed.checkpoints, 0, 'an idle database needs no checkpoint');
+    // The thread is gone: asking again answers at once, saying so, rather than waiting for ever.
+    const after = await c.stats();
+    assert.equal(after.checkpoints, 0);
+    assert.match(after.lastError ?? '', /not running/);
+    assert.deepEqual(await c.close(), closed, 'closing twice gives the same figures');
     assert.equal(checkpointerFor(file, 0), undefined);
     assert.equal(checkpointerFor(memory, 64), undefined);
   } finally {

@@ -28,21 +28,22 @@ let failures = 0;
 /** @type {string | null} */
 let lastError = null;
 
-/** Frames written to the log and not yet copied back; 0 while there is no log to read. */
-function backlog() {
+/** The log's frames (mxFrame) and those already copied back (nBackfill); zeros while there is no log to read. */
+function logState() {
   try {
     shm ??= openSync(`${path}-shm`, 'r');
-    if (readSync(shm, header, 0, header.length, 0) < header.length) return 0;
+    if (readSync(shm, header, 0, header.length, 0) < header.length) return { mxFrame: 0, nBackfill: 0 };
   } catch {
-    return 0; // no wal-index yet: nothing written ahead
+    return { mxFrame: 0, nBackfill: 0 }; // no wal-index yet: nothing written ahead
   }
   const mxFrame = little ? header.readUInt32LE(16) : header.readUInt32BE(16);
   const nBackfill = little ? header.readUInt32LE(96) : header.readUInt32BE(96);
-  return mxFrame > nBackfill ? mxFrame - nBackfill : 0;
+  return { mxFrame, nBackfill };
 }
 
 function tick() {
-  if (backlog() < thresholdFrames) return;
+  const { mxFrame, nBackfill } = logState();
+  if (mxFrame - nBackfill < thresholdFrames) return;
   const started = performance.now();
   try {
     if (!db) {
@@ -52,7 +53,8 @@ function tick() {
     }
     const [result] = /** @type {{ busy: number; log: number; checkpointed: number }[]} */ (db.pragma('wal_checkpoint(PASSIVE)'));
     checkpoints += 1;
-    frames += result?.checkpointed ?? 0;
+    // `checkpointed` counts every frame of the log copied back so far, by any connection: this call's share is past nBackfill.
+    frames += Math.max(0, (result?.checkpointed ?? 0) - nBackfill);
   } catch (e) {
     failures += 1;
     lastError = /** @type {Error} */ (e).message;

@@ -34,6 +34,8 @@ export class WalCheckpointer {
   private readonly worker: Worker;
   private readonly waiting: ((s: CheckpointerStats) => void)[] = [];
   private closed: Promise<CheckpointerStats> | undefined;
+  /** Why the thread is gone (it ended, failed to start, or died), once it is. */
+  private gone: string | undefined;
 
   constructor(path: string, options: CheckpointerOptions = {}) {
     this.worker = new Worker(new URL('./wal-checkpointer.thread.mjs', import.meta.url), {
@@ -42,8 +44,15 @@ export class WalCheckpointer {
     // It never holds the process open: the writing connection checkpoints by itself as well.
     this.worker.unref();
     this.worker.on('message', (s: CheckpointerStats) => this.waiting.shift()?.(s));
-    // A thread that failed to start or died leaves the checkpoints to the writing connection, as before.
-    this.worker.on('error', () => undefined);
+    // A thread that failed to start or died leaves the checkpoints to the writing connection, as before;
+    // whoever waits for its answer gets one instead of waiting for ever.
+    this.worker.on('error', (e) => {
+      this.gone ??= `the checkpointer thread failed: ${e.message}`;
+    });
+    this.worker.on('exit', () => {
+      this.gone ??= 'the checkpointer thread is not running';
+      for (const w of this.waiting.splice(0)) w(this.none());
+    });
   }
 
   /** What the thread has done so far. */
@@ -61,15 +70,16 @@ export class WalCheckpointer {
     return this.closed;
   }
 
+  private none(): CheckpointerStats {
+    return { checkpoints: 0, frames: 0, ms: 0, failures: 0, lastError: this.gone ?? null };
+  }
+
   private ask(m: 'stats' | 'close'): Promise<CheckpointerStats> {
-    const none: CheckpointerStats = { checkpoints: 0, frames: 0, ms: 0, failures: 0, lastError: 'the checkpointer thread is not running' };
+    if (this.gone !== undefined) return Promise.resolve(this.none());
     return new Promise((resolve) => {
       this.worker.ref();
-      const onExit = (): void => resolve(none);
-      this.worker.once('exit', onExit);
       this.waiting.push((s) => {
-        this.worker.off('exit', onExit);
-        this.worker.unref();
+        if (this.waiting.length === 0) this.worker.unref();
         resolve(s);
       });
       this.worker.postMessage(m);
